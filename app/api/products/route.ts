@@ -1,0 +1,6 @@
+import { NextResponse } from "next/server";
+import { listProducts } from "@/lib/server/data/products";
+
+export async function GET() {
+  return NextResponse.json({ items: await listProducts() });
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import { SiteHeader } from "@/components/shop/site-header";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "SessionScope Shop", template: "%s · SessionScope" },
+  description: "A reference shop running on SessionScope, Django's session framework for Next.js.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">
+        <Providers>
+          <SiteHeader />
+          <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * Opens SessionScope's database from DATABASE_URL: SQLite through
+ * better-sqlite3 (the embedded default) or PostgreSQL through pg.
+ *
+ * Two doors into the same database: Prisma (schema-typed queries for the
+ * shop and the dashboard) and the raw driver (prepared statements on the
+ * session hot path, where the ORM would cost 20x more per request).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
+import type { MigrationConnection, MigrationExecutor } from "./migrate.ts";
+
+/** Both generated clients share one model API; the SQLite one names the type. */
+export type AppPrismaClient = InstanceType<typeof SqlitePrismaClient>;
+
+export type Database =
+  | { readonly provider: "sqlite"; readonly prisma: AppPrismaClient; readonly sqlite: BetterSqlite3.Database; readonly path: string; close(): Promise<void> }
+  | { readonly provider: "postgresql"; readonly prisma: AppPrismaClient; readonly pool: pg.Pool; close(): Promise<void> };
+
+export interface SqliteOptions {
+  /** "normal" (default): WAL with synchronous=NORMAL; "full": rollback journal with synchronous=FULL, as Django's defaults. */
+  readonly durability?: "normal" | "full";
+}
+
+export function sqlitePathFromUrl(url: string, cwd = process.cwd()): string {
+  const path = url.replace(/^file:/, "").replace(/\?.*$/, "");
+  if (path === ":memory:") return path;
+  return resolve(cwd, path);
+}
+
+export function openSqlite(path: string, options: SqliteOptions = {}): BetterSqlite3.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  if (options.durability === "full") {
+    db.pragma("journal_mode = DELETE");
+    db.pragma("synchronous = FULL");
+  } else {
+    // WAL + NORMAL: readers never block the writer, commits survive a crash of
+    // the app; only an OS crash or power loss may drop the last transactions.
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+  }
+  return db;
+}
+
+export function pgPoolConfig(url: string): pg.PoolConfig {
+  return { connectionString: url, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000 };
+}
+
+export function openDatabase(url: string, options: SqliteOptions = {}): Database {
+  if (url.startsWith("file:")) {
+    const path = sqlitePathFromUrl(url);
+    const sqlite = openSqlite(path, options);
+    const prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: path, timeout: 5000 }) });
+    return {
+      provider: "sqlite",
+      prisma,
+      sqlite,
+      path,
+      async close() {
+        await prisma.$disconnect();
+        sqlite.close();
+      },
+    };
+  }
+  const pool = new pg.Pool(pgPoolConfig(url));
+  pool.on("error", (error) => console.error(`SessionScope: idle PostgreSQL connection failed: ${error.message}`));
+  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as AppPrismaClient;
+  return {
+    provider: "postgresql",
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+// PostgreSQL advisory lock id that Prisma's own migrate also takes.
+const PRISMA_MIGRATE_LOCK = 72707369;
+
+export function migrationExecutor(db: Database): MigrationExecutor {
+  if (db.provider === "sqlite") {
+    const { sqlite } = db;
+    const connection: MigrationConnection = {
+      provider: "sqlite",
+      async exec(sql) {
+        sqlite.exec(sql);
+      },
+      async query<T>(sql: string, params: readonly unknown[] = []) {
+        const statement = sqlite.prepare(sql);
+        if (statement.reader) return statement.all(...params) as T[];
+        statement.run(...params);
+        return [];
+      },
+    };
+    // SQLite has one writer at a time and each migration runs in its own
+    // transaction; a second process simply finds the work done.
+    return { withLock: (fn) => fn(connection) };
+  }
+  const { pool } = db;
+  return {
+    async withLock(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
+        return await fn({
+          provider: "postgresql",
+          async exec(sql) {
+            await client.query(sql);
+          },
+          async query<T>(sql: string, params: readonly unknown[] = []) {
+            return (await client.query(sql, [...params])).rows as T[];
+          },
+        });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => {});
+        client.release();
+      }
+    },
+  };
+}

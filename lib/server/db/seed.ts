@@ -1,0 +1,50 @@
+/**
+ * Seeds the demo data once: the catalogue and the demo accounts of the
+ * product docs, with Django-compatible pbkdf2_sha256 password hashes.
+ * Running it again changes nothing; in production it refuses.
+ */
+import { hashPassword } from "../../session/auth/passwords.ts";
+import { CATALOGUE, DEMO_ACCOUNTS, demoPassword } from "./catalogue.ts";
+import type { AppPrismaClient } from "./connection.ts";
+
+export interface SeedResult {
+  readonly products: number;
+  readonly users: number;
+}
+
+export async function seedDemoData(prisma: AppPrismaClient, options: { production: boolean; now?: Date }): Promise<SeedResult> {
+  if (options.production) {
+    throw new Error("SessionScope: refusing to seed demo accounts in production (NODE_ENV=production).");
+  }
+  const now = options.now ?? new Date();
+  let products = 0;
+  for (const item of CATALOGUE) {
+    const existing = await prisma.product.findUnique({ where: { slug: item.slug } });
+    if (existing) continue;
+    await prisma.product.create({ data: item });
+    products++;
+  }
+
+  const missing = [];
+  for (const account of DEMO_ACCOUNTS) {
+    if (!(await prisma.authUser.findUnique({ where: { username: account.username } }))) missing.push(account);
+  }
+  const hashes = await Promise.all(missing.map((account) => hashPassword(demoPassword(account.username))));
+  for (const [index, account] of missing.entries()) {
+    await prisma.authUser.create({
+      data: {
+        username: account.username,
+        password: hashes[index]!,
+        firstName: account.firstName,
+        lastName: "",
+        email: `${account.username}@example.com`,
+        isStaff: account.isStaff,
+        isSuperuser: account.isSuperuser,
+        isActive: true,
+        dateJoined: now,
+        ...(account.role ? { role: { create: { role: account.role } } } : {}),
+      },
+    });
+  }
+  return { products, users: missing.length };
+}

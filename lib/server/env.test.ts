@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env.ts";
+
+const STRONG_KEY = "q3Vt9x2LwZ8pRk4nYb7cFh1sJm6dGa0eTu5iOoPlKjHgFdSaQwErTy";
+
+describe("configuration", () => {
+  it("uses Django's session defaults", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      DATABASE_URL: "file:./var/sessionscope.db",
+      databaseProvider: "sqlite",
+      SESSION_ENGINE: "db",
+      SESSION_COOKIE_NAME: "sessionid",
+      SESSION_COOKIE_AGE: 1209600,
+      SESSION_COOKIE_PATH: "/",
+      SESSION_COOKIE_SECURE: false,
+      SESSION_COOKIE_HTTPONLY: true,
+      SESSION_COOKIE_SAMESITE: "Lax",
+      SESSION_SAVE_EVERY_REQUEST: false,
+      SESSION_EXPIRE_AT_BROWSER_CLOSE: false,
+      SESSION_SECRET_KEY_FALLBACKS: [],
+      PORT: 3000,
+      production: false,
+    });
+    expect(env.SESSION_COOKIE_DOMAIN).toBeUndefined();
+  });
+
+  it("parses booleans, numbers, lists and the PostgreSQL provider", () => {
+    const env = parseEnv({
+      DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/app",
+      SESSION_COOKIE_SECURE: "true",
+      SESSION_COOKIE_HTTPONLY: "0",
+      SESSION_COOKIE_AGE: "300",
+      SESSION_SECRET_KEY_FALLBACKS: "old-one, older-one,",
+      SESSION_COOKIE_SAMESITE: "Strict",
+    });
+    expect(env.databaseProvider).toBe("postgresql");
+    expect(env.SESSION_COOKIE_SECURE).toBe(true);
+    expect(env.SESSION_COOKIE_HTTPONLY).toBe(false);
+    expect(env.SESSION_COOKIE_AGE).toBe(300);
+    expect(env.SESSION_SECRET_KEY_FALLBACKS).toEqual(["old-one", "older-one"]);
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => parseEnv({ SESSION_COOKIE_AGE: "two weeks", SESSION_ENGINE: "memcache", DATABASE_URL: "mysql://x" })).toThrow(
+      /SESSION_COOKIE_AGE[\s\S]*SESSION_ENGINE|SESSION_ENGINE[\s\S]*SESSION_COOKIE_AGE/,
+    );
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a file: URL/);
+    expect(() => parseEnv({ SESSION_COOKIE_SECURE: "maybe" })).toThrow(/SESSION_COOKIE_SECURE/);
+  });
+
+  it("needs Redis for the Redis-backed engines", () => {
+    expect(() => parseEnv({ SESSION_ENGINE: "cached_db" })).toThrow(/cached_db needs REDIS_URL/);
+    expect(parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379" }).SESSION_ENGINE).toBe("cache");
+  });
+
+  it("refuses SameSite=None without Secure", () => {
+    expect(() => parseEnv({ SESSION_COOKIE_SAMESITE: "None" })).toThrow(/needs SESSION_COOKIE_SECURE=true/);
+  });
+
+  describe("in production", () => {
+    it("refuses to start without a secret key and says how to make one", () => {
+      expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/refusing to start in production without SESSION_SECRET_KEY[\s\S]*randomBytes/);
+    });
+
+    it("refuses a short or known-insecure key", () => {
+      expect(() => parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: "short-key" })).toThrow(/too weak/);
+      expect(() => parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: "a".repeat(60) })).toThrow(/too weak/);
+      expect(() => parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: `django-insecure-${STRONG_KEY}` })).toThrow(/insecure/);
+    });
+
+    it("starts with a strong key", () => {
+      expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: STRONG_KEY }).production).toBe(true);
+    });
+
+    it("allows the demo to run without a key", () => {
+      const env = parseEnv({ NODE_ENV: "production", SESSIONSCOPE_DEMO: "1" });
+      expect(env.production).toBe(false);
+    });
+  });
+});

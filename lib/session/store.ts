@@ -1,0 +1,130 @@
+/**
+ * The store contract every engine implements.
+ *
+ * Required methods are what a request needs (load, create, save, delete,
+ * exists, clearExpired). Optional capabilities are what the dashboard needs
+ * (list, count, deleteByUser, deleteIssuedBefore); callers detect them at run
+ * time with the `supports*` helpers below.
+ *
+ * Records carry the session data in Django's stored form (`encoded`: the
+ * signed string the db, cached_db and file engines keep) so that an engine
+ * never signs or parses anything itself; the codec does that once, above it.
+ * Redis-backed engines store Django's pickled dict instead and convert at the
+ * edge (see cache engine).
+ *
+ * Concurrency: `save` is a compare-and-swap. The caller passes the `version`
+ * it loaded (an opaque token: the stored string itself for SQL and files, the
+ * stored bytes for Redis). If the stored session changed meanwhile, `save`
+ * returns `{ ok: false, reason: "conflict" }` and the Session replays its
+ * change log on fresh data (see session.ts). `version: null` means "must
+ * create" (insert, fail on an existing key).
+ */
+
+/**
+ * A loaded session: Django's encoded string (db, cached_db after a miss,
+ * file) or an already-decoded dict (Redis cache entries, which Django keeps
+ * as trusted pickles without a signature).
+ */
+export type StoredSession = {
+  /** When the stored session stops being valid. */
+  readonly expireDate: Date;
+  /** Opaque compare-and-swap token for `save`. */
+  readonly version: string;
+} & (
+  | { readonly encoded: string; readonly data?: undefined }
+  | { readonly data: ReadonlyMap<string, unknown>; readonly encoded?: undefined }
+);
+
+export interface SaveRecord {
+  readonly encoded: string;
+  readonly expireDate: Date;
+  /** Whole seconds until expiry, for engines with TTLs (Redis). */
+  readonly ttlSeconds: number;
+  /** The decoded data, for engines that store a dict (Redis, Django's pickle form). */
+  readonly data: ReadonlyMap<string, unknown>;
+  /** When the session was first created (kept in the data as `_session_created`). */
+  readonly createdAt: Date;
+  /** The logged-in user (`_auth_user_id`), indexed by engines that can. */
+  readonly userId: string | null;
+}
+
+export type SaveResult =
+  | { readonly ok: true; readonly version: string }
+  | { readonly ok: false; readonly reason: "conflict" | "missing" | "exists" };
+
+export interface SessionStore {
+  /** A short engine name: "db", "cache", "cached_db", "file", "signed_cookies". */
+  readonly engine: string;
+  /** Whether `save` is a real compare-and-swap (false for signed cookies). */
+  readonly atomicSave: boolean;
+  /** The session if it exists and has not expired at `now`, else null. */
+  load(key: string, now: Date): Promise<StoredSession | null>;
+  /** Whether a session exists under `key` (expired or not). */
+  exists(key: string): Promise<boolean>;
+  /**
+   * Writes the session. `expectedVersion === null` inserts and returns
+   * `exists` when the key is taken; otherwise the write happens only if the
+   * stored version still equals `expectedVersion` (`conflict` if it changed,
+   * `missing` if the session was deleted meanwhile).
+   */
+  save(key: string, record: SaveRecord, expectedVersion: string | null): Promise<SaveResult>;
+  /** Removes the session; no error when it does not exist. */
+  delete(key: string): Promise<void>;
+  /** Removes expired sessions; returns how many were removed (0 where the engine expires by itself). */
+  clearExpired(now: Date, options?: ClearExpiredOptions): Promise<number>;
+}
+
+export interface ClearExpiredOptions {
+  /** Rows per delete statement, so a long clean-up never holds the write lock for long. */
+  readonly batchSize?: number;
+  /** Called after each batch with the running total. */
+  readonly onProgress?: (deleted: number) => void;
+}
+
+export interface SessionListFilter {
+  readonly status?: "active" | "expired" | "all";
+  readonly userId?: string;
+  /** Matches a prefix of the session key's public id or the user id. */
+  readonly query?: string;
+}
+
+export interface SessionListItem {
+  readonly key: string;
+  readonly expireDate: Date;
+  readonly createdAt: Date | null;
+  readonly userId: string | null;
+}
+
+export interface SessionPage {
+  readonly items: readonly SessionListItem[];
+  readonly nextCursor: string | null;
+}
+
+export interface ListableStore {
+  list(filter: SessionListFilter, page: { cursor?: string | null; limit: number }, now: Date): Promise<SessionPage>;
+  count(filter: SessionListFilter, now: Date): Promise<number>;
+}
+
+export interface UserIndexedStore {
+  /** Deletes every session of a user; returns how many. */
+  deleteByUser(userId: string, exceptKey?: string): Promise<number>;
+  /** Keys of a user's sessions, for "your sessions" pages. */
+  listByUser(userId: string, now: Date): Promise<SessionListItem[]>;
+}
+
+export interface IssuedBeforeStore {
+  /** Deletes every session created before `date`; returns how many. */
+  deleteIssuedBefore(date: Date): Promise<number>;
+}
+
+export function supportsListing(store: SessionStore): store is SessionStore & ListableStore {
+  return typeof (store as Partial<ListableStore>).list === "function";
+}
+
+export function supportsUserIndex(store: SessionStore): store is SessionStore & UserIndexedStore {
+  return typeof (store as Partial<UserIndexedStore>).deleteByUser === "function";
+}
+
+export function supportsIssuedBefore(store: SessionStore): store is SessionStore & IssuedBeforeStore {
+  return typeof (store as Partial<IssuedBeforeStore>).deleteIssuedBefore === "function";
+}

@@ -1,0 +1,88 @@
+// `npm start`: build when the sources changed, migrate and seed the database,
+// then serve on PORT (default 3000) and print the URL and the demo logins.
+//   npm start            production server (next start)
+//   npm run dev          development server (next dev)
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
+const dev = process.argv.includes("--dev");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const env = { NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...process.env };
+env.NODE_ENV = dev ? "development" : (process.env.NODE_ENV ?? "production");
+// `npm start` is the demo: seeded demo accounts and a generated secret key.
+// A real deployment sets SESSIONSCOPE_DEMO=0 and its own SESSION_SECRET_KEY.
+const demo = !["0", "false", "no", "off"].includes(String(process.env.SESSIONSCOPE_DEMO ?? "1").toLowerCase());
+env.SESSIONSCOPE_DEMO = demo ? "1" : "0";
+if (demo && !env.SESSION_SECRET_KEY) env.SESSION_SECRET_KEY = demoSecretKey();
+const port = process.env.PORT ?? "3000";
+const host = process.env.HOST ?? "127.0.0.1";
+
+// A random key kept in var/ (outside git), so demo sessions survive restarts.
+function demoSecretKey() {
+  const path = join(root, "var", "demo-secret-key");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(join(root, "var"), { recursive: true });
+  const key = randomBytes(48).toString("base64url");
+  writeFileSync(path, key + "\n", { mode: 0o600 });
+  return key;
+}
+
+function run(command, args, extraEnv = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...env, ...extraEnv } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const SOURCES = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+function sourceFingerprint() {
+  const hash = createHash("sha256");
+  const visit = (path) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path).sort()) if (name !== "node_modules" && name !== "generated") visit(join(path, name));
+    } else {
+      hash.update(`${relative(root, path)}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  for (const source of SOURCES) visit(join(root, source));
+  return hash.digest("hex");
+}
+
+if (!dev) {
+  const stampPath = join(root, ".next", "sessionscope-build-stamp");
+  const fingerprint = sourceFingerprint();
+  const built = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampPath) && readFileSync(stampPath, "utf8") === fingerprint;
+  if (!built) {
+    console.log("SessionScope: building the app (first start or sources changed) ...");
+    run(bin("next"), ["build"], { NODE_ENV: "production" });
+    writeFileSync(stampPath, fingerprint);
+  }
+}
+
+run(bin("tsx"), [join(root, "scripts", "setup.ts")]);
+
+const server = spawn(bin("next"), [dev ? "dev" : "start", "-H", host, "-p", port], {
+  cwd: root,
+  stdio: ["inherit", "pipe", "inherit"],
+  env,
+});
+let announced = false;
+server.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (!announced && /Ready|started server|Local:/i.test(String(chunk))) {
+    announced = true;
+    const url = `http://${host}:${port}`;
+    console.log(`\nSessionScope is running at ${url}`);
+    if (demo) {
+      console.log("Demo logins (username / password):");
+      for (const user of ["admin", "security", "viewer", "alice", "bob"]) console.log(`  ${user.padEnd(9)} demo-${user}`);
+    }
+    console.log("Press Ctrl+C to stop.\n");
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

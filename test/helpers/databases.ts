@@ -1,0 +1,53 @@
+// Fresh, migrated databases for integration tests: a SQLite file in a temp
+// folder, or a new database on the run's PostgreSQL server.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { openDatabase, type Database } from "../../lib/server/db/connection.ts";
+import { migrateDatabase } from "../../lib/server/db/setup.ts";
+
+export interface TestDatabase {
+  readonly db: Database;
+  readonly url: string;
+  dispose(): Promise<void>;
+}
+
+export async function createSqliteDatabase(options: { durability?: "normal" | "full" } = {}): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-sqlite-"));
+  const url = `file:${join(dir, "test.db")}`;
+  const db = openDatabase(url, options);
+  await migrateDatabase(db);
+  return {
+    db,
+    url,
+    async dispose() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+export async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const db = openDatabase(url);
+  await migrateDatabase(db);
+  return {
+    db,
+    url,
+    async dispose() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// Real PostgreSQL and Redis servers for the test run, on 127.0.0.1, in
+// temporary folders outside the repository, each stopped by its own PID.
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, chmodSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function which(name) {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+export function findPostgresBin() {
+  const base = "/usr/lib/postgresql";
+  if (existsSync(base)) {
+    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(base, versions[0], "bin");
+  }
+  const initdb = which("initdb");
+  return initdb ? initdb.replace(/\/initdb$/, "") : null;
+}
+
+export function findRedisServer() {
+  return which("redis-server");
+}
+
+const isRoot = process.getuid?.() === 0;
+
+function postgresUid() {
+  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:"));
+  if (!line) throw new Error("SessionScope tests: running as root needs a 'postgres' system user (Debian's postgresql package creates it)");
+  const [, , uid, gid] = line.split(":");
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+function asPostgres(command, args) {
+  const [cmd, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+  const result = spawnSync(cmd, argv, { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+export async function startPostgres() {
+  const bin = findPostgresBin();
+  if (!bin) return null;
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-pg-"));
+  const data = join(dir, "data");
+  const sock = join(dir, "sock");
+  mkdirSync(data);
+  mkdirSync(sock);
+  if (isRoot) {
+    const { uid, gid } = postgresUid();
+    for (const path of [dir, data, sock]) chownSync(path, uid, gid);
+  }
+  chmodSync(data, 0o700);
+  const port = await freePort();
+  asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+  asPostgres(join(bin, "pg_ctl"), [
+    "-D", data, "-l", join(dir, "server.log"), "-w", "-o",
+    `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${sock} -c fsync=off -c max_connections=200`,
+    "start",
+  ]);
+  const pid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  execFileSync(join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "sessionscope"]);
+  return {
+    name: "postgresql",
+    pid,
+    url: `postgresql://postgres@127.0.0.1:${port}/sessionscope`,
+    port,
+    stop() {
+      try {
+        asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+      } catch {
+        try { process.kill(pid, "SIGTERM"); } catch {}
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startRedis() {
+  const server = findRedisServer();
+  if (!server) return null;
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-redis-"));
+  const port = await freePort();
+  const pidfile = join(dir, "redis.pid");
+  execFileSync(server, [
+    "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir,
+    "--daemonize", "yes", "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
+  ]);
+  for (let i = 0; i < 100 && !existsSync(pidfile); i++) await new Promise((r) => setTimeout(r, 20));
+  const pid = Number(readFileSync(pidfile, "utf8").trim());
+  return {
+    name: "redis",
+    pid,
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop() {
+      try { process.kill(pid, "SIGTERM"); } catch {}
+      for (let i = 0; i < 100; i++) {
+        try { process.kill(pid, 0); } catch { break; }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const SERVICE_HINTS = {
+  postgresql: "apt-get install -y postgresql",
+  redis: "apt-get install -y redis-server",
+  chromium: "apt-get install -y --no-install-recommends chromium",
+  django: "apt-get install -y python3-django",
+};
+
+/**
+ * Starts what is installed. A missing service is loud; under CI=true it is
+ * an error, never a skip.
+ */
+export async function startServices({ ci = process.env.CI === "true" } = {}) {
+  const started = [];
+  const missing = [];
+  const env = {};
+  for (const [name, start, variable] of [
+    ["postgresql", startPostgres, "SESSIONSCOPE_TEST_PG_URL"],
+    ["redis", startRedis, "SESSIONSCOPE_TEST_REDIS_URL"],
+  ]) {
+    const service = await start();
+    if (service) {
+      started.push(service);
+      env[variable] = service.url;
+    } else {
+      missing.push(name);
+    }
+  }
+  if (missing.length) {
+    const lines = missing.map((name) => `  ${name}: not installed (${SERVICE_HINTS[name]})`);
+    const message = `SessionScope tests: missing services\n${lines.join("\n")}`;
+    if (ci) {
+      for (const service of started) service.stop();
+      throw new Error(`${message}\nCI=true: a missing service fails the run.`);
+    }
+    console.warn(`\n!!!!!!!!!!\n${message}\nTheir suites are SKIPPED. Install them, or run with CI=true to make this an error.\n!!!!!!!!!!\n`);
+    env.SESSIONSCOPE_TEST_MISSING = missing.join(",");
+  }
+  return {
+    env,
+    stop() {
+      for (const service of started.reverse()) service.stop();
+    },
+  };
+}
