@@ -90,6 +90,8 @@ export interface SessionListFilter {
 
 export interface SessionListItem {
   readonly key: string;
+  /** An opaque id safe to show and to put in URLs (engines with a meta index); null when the engine has none for this session. */
+  readonly publicId?: string | null;
   readonly expireDate: Date;
   readonly createdAt: Date | null;
   readonly userId: string | null;

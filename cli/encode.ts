@@ -1,0 +1,43 @@
+/** `sessionscope encode`: sign session data the way Django would. */
+import { SESSION_SALT } from "../lib/session/codec.ts";
+import { loadsPython } from "../lib/session/python-json.ts";
+import { createSignedSerializer } from "../lib/session/signing.ts";
+import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { oneLine, type CliEnv, type CliIo } from "./io.ts";
+
+export const ENCODE_HELP = `Usage: sessionscope encode [options] JSON
+
+Prints the signed value Django would accept for the JSON data (Python JSON:
+big integers, NaN and Infinity are kept as written).
+
+Options:
+  --secret-key K      signing key (default: $SESSION_SECRET_KEY)
+  --salt S            signing salt (default: ${SESSION_SALT})
+  --timestamp UNIX    signing time in Unix seconds (default: now)
+  --no-compress       never zlib-compress the payload
+Exit status: 0 printed, 2 usage error or invalid JSON.`;
+
+export function runEncode(argv: readonly string[], env: CliEnv, io: CliIo): number {
+  try {
+    const args = parseArgs(argv, { values: ["secret-key", "salt", "timestamp"], booleans: ["no-compress"] });
+    if (args.flags.has("help")) return (io.stdout(ENCODE_HELP), 0);
+    const secretKey = valueOf(args, "secret-key") ?? env.SESSION_SECRET_KEY;
+    if (!secretKey) throw new UsageError("no secret key: pass --secret-key or set SESSION_SECRET_KEY");
+    if (args.positionals.length !== 1) throw new UsageError("expected exactly one JSON argument");
+    const timestamp = valueOf(args, "timestamp");
+    if (timestamp !== undefined && !/^\d+(\.\d+)?$/.test(timestamp)) throw new UsageError("--timestamp must be Unix seconds");
+    const now = timestamp === undefined ? io.now() : new Date(Number(timestamp) * 1000);
+    let data: unknown;
+    try {
+      data = loadsPython(args.positionals[0]!);
+    } catch (error) {
+      throw new UsageError(`invalid JSON: ${(error as Error).message}`);
+    }
+    const salt = valueOf(args, "salt") ?? SESSION_SALT;
+    io.stdout(createSignedSerializer({ secretKey, salt, compress: !args.flags.has("no-compress"), zlib: "cpython" }).dumps(data, now));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return (io.stderr(`encode: ${oneLine(error.message)} (see --help)`), 2);
+    throw error;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Session codecs: a session dict to Django's stored string and back.
+ * `createSessionCodec` is the db/cached_db/file form (salt from the store
+ * class name, no max age, pre-3.1 fallback); `createCookieCodec` is the
+ * signed-cookies form (its own salt, max age = cookie age).
+ */
+import { BadSignature, MalformedPayload } from "./errors.ts";
+import { decodeLegacySession } from "./legacy.ts";
+import { PYTHON_KEY_ORDER, orderedKeys } from "./python-json.ts";
+import type { ZlibFlavour } from "./deflate.ts";
+import { createSignedSerializer, parsePayloadText } from "./signing.ts";
+
+export const SESSION_SALT = "django.contrib.sessions.SessionStore";
+export const COOKIE_SALT = "django.contrib.sessions.backends.signed_cookies";
+
+export type SessionData = Map<string, unknown>;
+export type DecodeResult = { readonly ok: true; readonly data: SessionData } | { readonly ok: false; readonly reason: string };
+
+export interface SessionCodec {
+  encode(data: ReadonlyMap<string, unknown>, now: Date): string;
+  /** Never throws on bad input: tampering, wrong keys and corrupt payloads give `ok: false`. */
+  decode(encoded: string, now: Date): DecodeResult;
+}
+
+export interface SessionCodecOptions {
+  readonly secretKey: string;
+  readonly fallbackKeys?: readonly string[];
+  /** Django's `"django.contrib.sessions." + SessionStore.__qualname__`. */
+  readonly salt?: string;
+  readonly compress?: boolean;
+  /** Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1 signatures. */
+  readonly legacy?: boolean;
+  /** "native" (default) or "cpython" zlib bytes; Django reads both (see deflate.ts). */
+  readonly zlib?: ZlibFlavour;
+  /**
+   * How many verified values to remember (default 1024, 0 = off). A session is
+   * loaded far more often than it changes, and the stored string is the same
+   * each time; a hit skips the HMAC check and the inflate, never the parse, so
+   * every caller still gets its own copy of the data.
+   */
+  readonly verifiedCacheSize?: number;
+}
+
+export function createSessionCodec(options: SessionCodecOptions): SessionCodec & { decode(encoded: string): DecodeResult } {
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = true, zlib = "native" } = options;
+  const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, zlib, allowLegacySha1: legacy });
+  // Keyed by the whole signed string, and private to this codec's key set:
+  // only values this codec verified itself are ever remembered.
+  const verified = createVerifiedCache(options.verifiedCacheSize ?? 1024);
+  return {
+    encode: (data, now) => serializer.dumps(data, now),
+    decode(encoded) {
+      const known = verified.get(encoded);
+      if (known !== undefined) return toSessionData(parsePayloadText(known));
+      const signed = attempt(() => {
+        const text = serializer.loadsText(encoded);
+        const value = parsePayloadText(text);
+        verified.set(encoded, text);
+        return value;
+      });
+      // Django 3.2 tries the pre-3.1 format only when the new format's signature fails.
+      if (!signed.ok && signed.badSignature && legacy) {
+        const old = attempt(() => decodeLegacySession(encoded, { secretKey, fallbackKeys }));
+        if (old.ok) return toSessionData(old.value);
+      }
+      return signed.ok ? toSessionData(signed.value) : { ok: false, reason: signed.reason };
+    },
+  };
+}
+
+export interface CookieCodecOptions {
+  readonly secretKey: string;
+  readonly fallbackKeys?: readonly string[];
+  /** SESSION_COOKIE_AGE: a cookie signed longer ago than this is expired. */
+  readonly maxAge: number;
+  readonly compress?: boolean;
+  readonly zlib?: ZlibFlavour;
+}
+
+interface VerifiedCache {
+  get(encoded: string): string | undefined;
+  set(encoded: string, text: string): void;
+}
+
+function createVerifiedCache(size: number): VerifiedCache {
+  if (size <= 0) return { get: () => undefined, set: () => {} };
+  const entries = new Map<string, string>();
+  return {
+    get: (encoded) => entries.get(encoded),
+    set(encoded, text) {
+      if (entries.size >= size) entries.delete(entries.keys().next().value!);
+      entries.set(encoded, text);
+    },
+  };
+}
+
+export function createCookieCodec(options: CookieCodecOptions): SessionCodec {
+  const serializer = createSignedSerializer({ ...options, salt: COOKIE_SALT, compress: options.compress ?? true });
+  return {
+    encode: (data, now) => serializer.dumps(data, now),
+    decode(encoded, now) {
+      const signed = attempt(() => serializer.loads(encoded, { maxAge: options.maxAge, now }));
+      return signed.ok ? toSessionData(signed.value) : { ok: false, reason: signed.reason };
+    },
+  };
+}
+
+type Attempt = { ok: true; value: unknown } | { ok: false; reason: string; badSignature: boolean };
+
+function attempt(run: () => unknown): Attempt {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    if (error instanceof BadSignature || error instanceof MalformedPayload) {
+      return { ok: false, reason: error.message, badSignature: error instanceof BadSignature && error.code === "BAD_SIGNATURE" };
+    }
+    throw error;
+  }
+}
+
+/** The top-level dict as a Map in Python key order; anything but a dict is not a session. */
+export function toSessionData(value: unknown): DecodeResult {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+    return { ok: false, reason: `session data is a JSON ${Array.isArray(value) ? "list" : value === null ? "null" : typeof value}, not an object` };
+  }
+  const record = value as Record<string, unknown>;
+  const keys = PYTHON_KEY_ORDER in value ? orderedKeys(value) : Object.keys(value);
+  const data: SessionData = new Map();
+  for (const k of keys) data.set(k, record[k]);
+  return { ok: true, data };
+}

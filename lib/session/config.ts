@@ -1,0 +1,85 @@
+/** `defineSessionConfig`: validated, frozen settings with Django's defaults under their Django names. */
+import { SessionConfigError } from "./errors.ts";
+import type { SessionPolicy } from "./expiry.ts";
+
+export type SameSite = "Lax" | "Strict" | "None" | false;
+
+export interface SessionConfig {
+  /** SESSION_COOKIE_NAME */
+  readonly cookieName: string;
+  /** SESSION_COOKIE_AGE, seconds */
+  readonly cookieAge: number;
+  readonly cookieDomain: string | null;
+  readonly cookiePath: string;
+  readonly cookieSecure: boolean;
+  readonly cookieHttpOnly: boolean;
+  readonly cookieSameSite: SameSite;
+  readonly saveEveryRequest: boolean;
+  readonly expireAtBrowserClose: boolean;
+  /** SECRET_KEY */
+  readonly secretKey: string;
+  /** SECRET_KEY_FALLBACKS: old keys still accepted when reading, never used to sign. */
+  readonly secretKeyFallbacks: readonly string[];
+  readonly idleTimeoutSeconds: number | null;
+  readonly absoluteLifetimeSeconds: number | null;
+}
+
+export type SessionConfigInput = Partial<SessionConfig> & { readonly secretKey: string };
+
+const DEFAULTS = {
+  cookieName: "sessionid",
+  cookieAge: 1_209_600,
+  cookieDomain: null,
+  cookiePath: "/",
+  cookieSecure: false,
+  cookieHttpOnly: true,
+  cookieSameSite: "Lax",
+  saveEveryRequest: false,
+  expireAtBrowserClose: false,
+  secretKeyFallbacks: [],
+  idleTimeoutSeconds: null,
+  absoluteLifetimeSeconds: null,
+} as const satisfies Omit<SessionConfig, "secretKey">;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function defineSessionConfig(input: SessionConfigInput): SessionConfig {
+  const c = { ...DEFAULTS, ...dropUndefined(input) } as SessionConfig;
+  if (typeof c.secretKey !== "string" || c.secretKey.length === 0) fail("secretKey must be a non-empty string");
+  if (!Array.isArray(c.secretKeyFallbacks) || c.secretKeyFallbacks.some((k) => typeof k !== "string" || k === "")) {
+    fail("secretKeyFallbacks must be an array of non-empty strings");
+  }
+  if (typeof c.cookieName !== "string" || !TOKEN.test(c.cookieName)) fail(`cookieName ${JSON.stringify(c.cookieName)} is not a valid cookie name`);
+  positiveInteger("cookieAge", c.cookieAge);
+  if (c.cookieDomain !== null && (typeof c.cookieDomain !== "string" || /[;\s,]/.test(c.cookieDomain) || c.cookieDomain === "")) {
+    fail("cookieDomain must be null or a domain such as \".example.com\"");
+  }
+  if (typeof c.cookiePath !== "string" || !c.cookiePath.startsWith("/") || /[;\s]/.test(c.cookiePath)) fail('cookiePath must start with "/"');
+  if (!["Lax", "Strict", "None", false].includes(c.cookieSameSite)) fail('cookieSameSite must be "Lax", "Strict", "None" or false');
+  // Browsers drop SameSite=None cookies without Secure, which would silently log everyone out.
+  if (c.cookieSameSite === "None" && !c.cookieSecure) fail('cookieSameSite "None" requires cookieSecure: true');
+  for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose"] as const) {
+    if (typeof c[flag] !== "boolean") fail(`${flag} must be a boolean`);
+  }
+  if (c.idleTimeoutSeconds !== null) positiveInteger("idleTimeoutSeconds", c.idleTimeoutSeconds);
+  if (c.absoluteLifetimeSeconds !== null) positiveInteger("absoluteLifetimeSeconds", c.absoluteLifetimeSeconds);
+  return Object.freeze({ ...c, secretKeyFallbacks: Object.freeze([...c.secretKeyFallbacks]) });
+}
+
+/** The part of the config the expiry arithmetic needs. */
+export function toSessionPolicy(config: SessionConfig): SessionPolicy {
+  const { cookieAge, expireAtBrowserClose, saveEveryRequest, idleTimeoutSeconds, absoluteLifetimeSeconds } = config;
+  return Object.freeze({ cookieAge, expireAtBrowserClose, saveEveryRequest, idleTimeoutSeconds, absoluteLifetimeSeconds });
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${name} must be a positive whole number of seconds, got ${String(value)}`);
+}
+
+function fail(message: string): never {
+  throw new SessionConfigError(message);
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge,
+  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity,
+} from "./expiry.ts";
+import { loadVector } from "../../test/fixtures/django-vectors.ts";
+
+const NOW = new Date(1_700_000_000_000);
+const policy = DEFAULT_SESSION_POLICY;
+const data = (entries: Record<string, unknown>) => new Map(Object.entries(entries));
+const at = (seconds: number) => new Date(seconds * 1000);
+
+describe("Django's expiry semantics", () => {
+  it("absent expiry uses the cookie age; the db row expires at now + age (db.json simple_string)", () => {
+    const v = loadVector("db.json", "simple_string");
+    expect(getExpiryAge({ data: data({}), policy, now: NOW })).toBe(1_209_600);
+    expect(getExpiryDate({ data: data({}), policy, now: NOW }).toISOString()).toBe(String(v.expire_date).replace("Z", ".000Z"));
+  });
+
+  it("integer seconds slide from now (db.json expiry_seconds)", () => {
+    const v = loadVector("db.json", "expiry_seconds");
+    const input = { data: data({ [EXPIRY_KEY]: 300 }), policy, now: NOW };
+    expect(getExpiryAge(input)).toBe(300);
+    expect(getExpiryDate(input).toISOString()).toBe(String(v.expire_date).replace("Z", ".000Z"));
+    expect(getExpireAtBrowserClose(input)).toBe(false);
+  });
+
+  it("0 means browser close but the row keeps the cookie age (db.json expiry_browser_close)", () => {
+    const v = loadVector("db.json", "expiry_browser_close");
+    const input = { data: data({ [EXPIRY_KEY]: 0 }), policy, now: NOW };
+    expect(getExpireAtBrowserClose(input)).toBe(true);
+    expect(getExpiryDate(input).toISOString()).toBe(String(v.expire_date).replace("Z", ".000Z"));
+    expect(getCookieMaxAge(input)).toBeNull();
+  });
+
+  it("absent expiry follows SESSION_EXPIRE_AT_BROWSER_CLOSE", () => {
+    expect(getExpireAtBrowserClose({ data: data({}), policy: { ...policy, expireAtBrowserClose: true } })).toBe(true);
+    expect(getExpireAtBrowserClose({ data: data({ [EXPIRY_KEY]: 60 }), policy: { ...policy, expireAtBrowserClose: true } })).toBe(false);
+  });
+
+  it("an ISO string is a fixed date; the age drops the fraction like timedelta (floor)", () => {
+    const input = (iso: string) => ({ data: data({ [EXPIRY_KEY]: iso }), policy, now: NOW });
+    expect(getExpiryDate(input("2023-11-14T23:13:20+00:00"))).toEqual(at(1_700_003_600));
+    expect(getExpiryAge(input("2023-11-14T23:13:20.900000+00:00"))).toBe(3600);
+    expect(getExpiryAge(input("2023-11-14T22:13:19.500000+00:00"))).toBe(-1);
+    expect(getExpiryAge(input("2023-11-15T00:13:20+01:00"))).toBe(3600);
+  });
+
+  it("negative expiry and a past date are expired on load (db.json expired_row)", () => {
+    const v = loadVector("db.json", "expired_row");
+    expect(getExpiredReason({ data: new Map(Object.entries(v.decoded as object)), policy, now: NOW })).toMatch(/negative/);
+    expect(getExpiredReason({ data: data({ [EXPIRY_KEY]: "2023-11-14T22:13:20+00:00" }), policy, now: NOW })).toMatch(/passed/);
+    expect(getExpiredReason({ data: data({ [EXPIRY_KEY]: 300 }), policy, now: NOW })).toBeNull();
+  });
+});
+
+describe("ISO dates as Django 4.2+ writes them", () => {
+  it("formats and parses Python's isoformat", () => {
+    expect(formatIsoDate(at(1_700_003_600))).toBe("2023-11-14T23:13:20+00:00");
+    expect(formatIsoDate(new Date(1_700_003_600_123))).toBe("2023-11-14T23:13:20.123000+00:00");
+    expect(parseIsoDate("2023-11-14T23:13:20.123456+00:00")).toEqual(new Date(1_700_003_600_123));
+    expect(parseIsoDate("2023-11-14 23:13:20")).toEqual(at(1_700_003_600));
+    expect(parseIsoDate("tomorrow")).toBeNull();
+  });
+});
+
+describe("SessionScope limits", () => {
+  const limited = { ...policy, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: 8 * 3600 };
+
+  it("an active session still dies at created + absolute lifetime", () => {
+    const session = data({ [CREATED_KEY]: 1_700_000_000, [ACTIVITY_KEY]: 1_700_028_000 });
+    expect(getExpiredReason({ data: session, policy: limited, now: at(1_700_028_799) })).toBeNull();
+    expect(getExpiredReason({ data: session, policy: limited, now: at(1_700_028_800) })).toMatch(/absolute/);
+  });
+
+  it("an unused session dies after the idle timeout", () => {
+    const session = data({ [CREATED_KEY]: 1_700_000_000, [ACTIVITY_KEY]: 1_700_000_100 });
+    expect(getExpiredReason({ data: session, policy: limited, now: at(1_700_001_899) })).toBeNull();
+    expect(getExpiredReason({ data: session, policy: limited, now: at(1_700_001_900) })).toMatch(/idle/);
+  });
+
+  it("caps the stored expiry and the cookie Max-Age by the limits", () => {
+    const session = data({ [CREATED_KEY]: 1_700_000_000 - 8 * 3600 + 600 });
+    expect(computeStoredExpiry({ data: session, policy: limited, now: NOW })).toEqual(at(1_700_000_600));
+    expect(getCookieMaxAge({ data: session, policy: limited, now: NOW })).toBe(600);
+    expect(computeStoredExpiry({ data: data({ [CREATED_KEY]: 1_700_000_000 }), policy: limited, now: NOW })).toEqual(at(1_700_001_800));
+    expect(computeStoredExpiry({ data: session, policy, now: NOW })).toEqual(at(1_701_209_600));
+  });
+
+  it("refreshes activity at most every min(60 s, timeout/10)", () => {
+    const session = data({ [ACTIVITY_KEY]: 1_700_000_000 });
+    expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_059) })).toBe(false);
+    expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_060) })).toBe(true);
+    expect(shouldRefreshActivity({ data: session, policy, now: at(1_800_000_000) })).toBe(false);
+  });
+});

@@ -1,0 +1,29 @@
+/** Session keys: Django's 32-character [a-z0-9] keys and its validity rule. */
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+/** 252 = 7 * 36: bytes at or above it are dropped so every character is equally likely. */
+const LIMIT = 252;
+
+/** 32 characters from [a-z0-9], uniform, from the CSPRNG (about 165 bits). */
+export function generateSessionKey(length = 32): string {
+  let key = "";
+  while (key.length < length) {
+    for (const byte of randomBytes(length + 8)) {
+      // Rejection sampling: `byte % 36` alone would favour the first characters (modulo bias).
+      if (byte < LIMIT) key += ALPHABET[byte % 36];
+      if (key.length === length) break;
+    }
+  }
+  return key;
+}
+
+/** Django's rule applied whenever a key is assigned: truthy and at least 8 characters. */
+export function isValidSessionKey(key: unknown): key is string {
+  return typeof key === "string" && key.length >= 8;
+}
+
+/** The file engine's extra rule: the key becomes part of a file name, so only [a-z0-9]. */
+export function isFileSafeKey(key: string): boolean {
+  return /^[a-z0-9]+$/.test(key);
+}

@@ -1,0 +1,25 @@
+/** The edges between a Session and its store: decoding what was loaded, building what is saved. */
+import type { DecodeResult, SessionCodec } from "./codec.ts";
+import { ACTIVITY_KEY, computeStoredExpiry, getCreatedAt, toUnixSeconds, type SessionPolicy } from "./expiry.ts";
+import type { SaveRecord, StoredSession } from "./store.ts";
+
+/** Stored strings go through the codec; dicts from trusted caches (Django's pickles) are used as they are. */
+export function decodeStored(stored: StoredSession, codec: SessionCodec, now: Date): DecodeResult {
+  if (stored.data !== undefined) return { ok: true, data: new Map(stored.data) };
+  return codec.decode(stored.encoded, now);
+}
+
+/** Encodes the data and computes the expiry an engine stores; records activity when an idle timeout is set. */
+export function buildSaveRecord(data: Map<string, unknown>, codec: SessionCodec, policy: SessionPolicy, now: Date): SaveRecord {
+  if (policy.idleTimeoutSeconds !== null) data.set(ACTIVITY_KEY, toUnixSeconds(now));
+  const expireDate = computeStoredExpiry({ data, policy, now });
+  const userId = data.get("_auth_user_id");
+  return {
+    encoded: codec.encode(data, now),
+    expireDate,
+    ttlSeconds: Math.max(0, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
+    data,
+    createdAt: getCreatedAt(data) ?? now,
+    userId: typeof userId === "string" ? userId : userId == null ? null : String(userId),
+  };
+}
