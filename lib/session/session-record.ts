@@ -14,12 +14,16 @@ export function buildSaveRecord(data: Map<string, unknown>, codec: SessionCodec,
   if (policy.idleTimeoutSeconds !== null) data.set(ACTIVITY_KEY, toUnixSeconds(now));
   const expireDate = computeStoredExpiry({ data, policy, now });
   const userId = data.get("_auth_user_id");
+  let encoded: string | undefined;
   return {
-    encoded: codec.encode(data, now),
+    get encoded() {
+      return (encoded ??= codec.encode(data, now));
+    },
     expireDate,
     ttlSeconds: Math.max(0, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
     data,
     createdAt: getCreatedAt(data) ?? now,
+    now,
     userId: typeof userId === "string" ? userId : userId == null ? null : String(userId),
   };
 }

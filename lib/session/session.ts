@@ -238,7 +238,7 @@ export class Session {
     for (let attempt = 1; ; attempt++) {
       const now = this.#o.clock();
       const result = await store.save(key, this.#record(now), this.#version);
-      if (result.ok) return this.#saved(result.version);
+      if (result.ok) return this.#saved(result);
       if (result.reason === "missing") throw new SessionInterrupted();
       if (result.reason !== "conflict" || attempt >= maxSaveAttempts) {
         throw new SessionScopeError(SESSION_ERROR_CODES.SAVE_CONFLICT, `SessionScope: could not save session after ${attempt} attempts (${result.reason})`);
@@ -268,15 +268,16 @@ export class Session {
       if (result.ok) {
         this.#key = key;
         this.modified = true;
-        return this.#saved(result.version);
+        return this.#saved(result);
       }
       if (result.reason !== "exists") throw new SessionScopeError(SESSION_ERROR_CODES.CREATE_FAILED, `SessionScope: could not create session (${result.reason})`);
     }
     throw new SessionScopeError(SESSION_ERROR_CODES.CREATE_FAILED, "SessionScope: no unused session key after 10 attempts");
   }
 
-  #saved(version: string): void {
-    this.#version = version;
+  #saved(result: { version: string; key?: string }): void {
+    if (result.key !== undefined) this.#key = result.key;
+    this.#version = result.version;
     this.#log = [];
   }
 

@@ -36,6 +36,7 @@ export type StoredSession = {
 );
 
 export interface SaveRecord {
+  /** Django's encoded string; computed on first read, so engines that store a dict never pay for it. */
   readonly encoded: string;
   readonly expireDate: Date;
   /** Whole seconds until expiry, for engines with TTLs (Redis). */
@@ -46,10 +47,13 @@ export interface SaveRecord {
   readonly createdAt: Date;
   /** The logged-in user (`_auth_user_id`), indexed by engines that can. */
   readonly userId: string | null;
+  /** When this save happens (the session's clock). */
+  readonly now?: Date;
 }
 
 export type SaveResult =
-  | { readonly ok: true; readonly version: string }
+  /** `key` is set by engines whose key is the data itself (signed cookies): the session takes it. */
+  | { readonly ok: true; readonly version: string; readonly key?: string }
   | { readonly ok: false; readonly reason: "conflict" | "missing" | "exists" };
 
 export interface SessionStore {
