@@ -10,7 +10,7 @@
 import type { SessionCodec } from "./codec.ts";
 import { SESSION_ERROR_CODES, SessionInterrupted, SessionKeyError, SessionScopeError } from "./errors.ts";
 import {
-  CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, formatIsoDate, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate,
+  CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, formatIsoDate, getCookieMaxAge, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate,
   shouldRefreshActivity, toUnixSeconds, type Clock, type SessionPolicy,
 } from "./expiry.ts";
 import { generateSessionKey, isValidSessionKey } from "./keys.ts";
@@ -191,6 +191,10 @@ export class Session {
   }
   getExpiryDate(): Date {
     return getExpiryDate({ data: this.#use(), policy: this.#o.policy, now: this.#o.clock() });
+  }
+  /** The cookie's Max-Age: null for a browser-close session; capped by the absolute lifetime. */
+  getCookieMaxAge(): number | null {
+    return getCookieMaxAge({ data: this.#use(), policy: this.#o.policy, now: this.#o.clock() });
   }
   getExpireAtBrowserClose(): boolean {
     return getExpireAtBrowserClose({ data: this.#use(), policy: this.#o.policy });
