@@ -99,6 +99,10 @@ export interface SessionListItem {
   readonly expireDate: Date;
   readonly createdAt: Date | null;
   readonly userId: string | null;
+  /** What the binding recorded of the session's last use (engines with a meta index). */
+  readonly lastActivity?: Date | null;
+  readonly ip?: string | null;
+  readonly userAgent?: string | null;
 }
 
 export interface SessionPage {
@@ -121,6 +125,21 @@ export interface UserIndexedStore {
 export interface IssuedBeforeStore {
   /** Deletes every session created before `date`; returns how many. */
   deleteIssuedBefore(date: Date): Promise<number>;
+}
+
+export interface SessionActivity {
+  readonly at: Date;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface ActivityStore {
+  /** Records the last use of a session (the binding calls it at most about once a minute). */
+  recordActivity(key: string, activity: SessionActivity): Promise<void>;
+}
+
+export function supportsActivity(store: SessionStore): store is SessionStore & ActivityStore {
+  return typeof (store as Partial<ActivityStore>).recordActivity === "function";
 }
 
 export function supportsListing(store: SessionStore): store is SessionStore & ListableStore {

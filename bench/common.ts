@@ -1,0 +1,115 @@
+/**
+ * Shared pieces of the TypeScript benches: the payload, the time-boxed serial
+ * loop, argument parsing and the JSON result line (same shape as the Django
+ * script's, see bench/django/bench_sessions.py).
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const PAYLOAD_PATH = fileURLToPath(new URL("./payload.json", import.meta.url));
+
+/** The ~1 KB session every implementation stores, as a plain object in file order. */
+export function readPayload(): Record<string, unknown> {
+  return JSON.parse(readFileSync(PAYLOAD_PATH, "utf8")) as Record<string, unknown>;
+}
+
+export const DURABILITY = {
+  full: { journal: "DELETE", synchronous: "FULL", text: "rollback journal, synchronous=FULL (Django's default): a commit survives power loss" },
+  normal: {
+    journal: "WAL",
+    synchronous: "NORMAL",
+    text: "WAL, synchronous=NORMAL (SessionScope's default): survives an app crash; an OS crash or power loss may drop the last commits",
+  },
+} as const;
+export type DurabilityMode = keyof typeof DURABILITY;
+
+export const sqliteBackend = (mode: DurabilityMode) => (mode === "full" ? "sqlite-full" : "sqlite-default");
+
+export interface Timing {
+  seconds: number;
+  warmup: number;
+}
+
+export function timingFromEnv(): Timing {
+  return { seconds: Number(process.env.BENCH_SECONDS ?? "1.5"), warmup: Number(process.env.BENCH_WARMUP ?? "0.3") };
+}
+
+/** Calls `run(i)` one at a time, awaiting each: `warmup` seconds untimed, then `seconds` timed. */
+export async function timed(run: (i: number) => unknown, { seconds, warmup }: Timing): Promise<{ n: number; elapsed: number }> {
+  const clock = () => Number(process.hrtime.bigint()) / 1e9;
+  let i = 0;
+  let end = clock() + warmup;
+  while (clock() < end) await run(i++);
+  let n = 0;
+  const start = clock();
+  end = start + seconds;
+  let t = start;
+  while (t < end) {
+    await run(i + n);
+    n++;
+    t = clock();
+  }
+  return { n, elapsed: t - start };
+}
+
+/** Synchronous variant for CPU-only work (codec), so an `await` per call does not distort it. */
+export function timedSync(run: (i: number) => unknown, { seconds, warmup }: Timing): { n: number; elapsed: number } {
+  const clock = () => Number(process.hrtime.bigint()) / 1e9;
+  let i = 0;
+  let end = clock() + warmup;
+  while (clock() < end) run(i++);
+  let n = 0;
+  const start = clock();
+  end = start + seconds;
+  let t = start;
+  while (t < end) {
+    run(i + n);
+    n++;
+    t = clock();
+  }
+  return { n, elapsed: t - start };
+}
+
+export interface ResultLine {
+  impl: string;
+  engine: string;
+  backend: string;
+  durability: string;
+  op: string;
+  ops_per_sec: number;
+  us_per_op: number;
+  n: number;
+  store?: string;
+}
+
+export function emit(line: Omit<ResultLine, "ops_per_sec" | "us_per_op" | "n">, { n, elapsed }: { n: number; elapsed: number }): void {
+  const result: ResultLine = {
+    ...line,
+    ops_per_sec: Math.round((n / elapsed) * 10) / 10,
+    us_per_op: Math.round((elapsed / n) * 1e8) / 100,
+    n,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Reports a configuration that could not run, so the report says so instead of silently missing a row. */
+export function emitSkip(line: { impl: string; engine: string; backend: string; reason: string }): void {
+  process.stdout.write(`${JSON.stringify({ ...line, skipped: true })}\n`);
+}
+
+/** `--name value` pairs from argv. */
+export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) throw new Error(`bench: unexpected argument ${a}`);
+    const [name, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    if (inline !== undefined) args.set(name, inline);
+    else args.set(name, argv[++i] ?? "");
+  }
+  return args;
+}
+
+export function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`bench sanity check failed: ${message}`);
+}

@@ -1,0 +1,57 @@
+/**
+ * The floor under every session operation on this machine: what the backend
+ * itself costs before any session code runs. The report uses it to show the
+ * best ratio over Django that any implementation could reach.
+ *
+ *   sqlite-full / sqlite-default: one empty-ish commit (UPDATE of a one-row table, autocommit)
+ *   postgresql: one `SELECT 1` round trip through a pg.Pool (named statement: no parse, as the engines do)
+ *   redis: one PING round trip through ioredis
+ */
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { DURABILITY, emit, parseArgs, sqliteBackend, timed, timingFromEnv, type DurabilityMode } from "./common.ts";
+
+const timing = timingFromEnv();
+const args = parseArgs();
+
+async function sqliteCommit(dir: string, mode: DurabilityMode): Promise<void> {
+  const db = new BetterSqlite3(join(dir, `floor-${mode}.db`));
+  db.pragma(`journal_mode = ${DURABILITY[mode].journal}`);
+  db.pragma(`synchronous = ${DURABILITY[mode].synchronous}`);
+  db.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL); INSERT OR IGNORE INTO t VALUES (1, 0)");
+  const bump = db.prepare("UPDATE t SET v = v + 1 WHERE id = 1");
+  try {
+    emit({ impl: "floor", engine: "-", backend: sqliteBackend(mode), durability: DURABILITY[mode].text, op: "commit" }, await timed(() => bump.run(), timing));
+  } finally {
+    db.close();
+  }
+}
+
+async function pgRoundTrip(url: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  try {
+    emit({ impl: "floor", engine: "-", backend: "postgresql", durability: "-", op: "round_trip" }, await timed(() => pool.query({ name: "floor", text: "SELECT 1" }), timing));
+  } finally {
+    await pool.end();
+  }
+}
+
+async function redisRoundTrip(url: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true });
+  await client.connect();
+  try {
+    emit({ impl: "floor", engine: "-", backend: "redis", durability: "-", op: "round_trip" }, await timed(() => client.ping(), timing));
+  } finally {
+    client.disconnect();
+  }
+}
+
+const only = new Set((args.get("only") ?? "sqlite-full,sqlite-default,postgresql,redis").split(","));
+const dir = args.get("sqlite-dir");
+if (dir && only.has("sqlite-full")) await sqliteCommit(dir, "full");
+if (dir && only.has("sqlite-default")) await sqliteCommit(dir, "normal");
+if (args.get("pg") && only.has("postgresql")) await pgRoundTrip(args.get("pg")!);
+if (args.get("redis") && only.has("redis")) await redisRoundTrip(args.get("redis")!);
+process.exit(0);

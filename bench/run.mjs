@@ -1,0 +1,501 @@
+#!/usr/bin/env node
+/**
+ * SessionScope vs Django vs express-session, in one run, on this machine.
+ *
+ *   node bench/run.mjs [--seconds 1.5] [--warmup 0.3] [--only sqlite-full,redis,...] [--out docs/benchmarks.md] [--strict]
+ *
+ * Starts PostgreSQL and Redis on 127.0.0.1 (test/services/services.mjs), runs
+ * the three benches backend by backend against the same servers and the same
+ * temp folder for SQLite files, and writes docs/benchmarks.md. Every server
+ * and child process is stopped by its PID at the end, even on error or Ctrl-C.
+ * --strict: exit 1 when a target is missed or a measurement is missing.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { createClient } from "redis";
+import { startPostgres, startRedis } from "../test/services/services.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PYTHON = "/usr/bin/python3";
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const BACKENDS = ["codec", "sqlite-full", "sqlite-default", "postgresql", "redis", "cached_db"];
+const TARGET_VS_DJANGO = 3;
+
+// ---------------------------------------------------------------- arguments
+
+function parseArgs(argv) {
+  const out = { seconds: process.env.BENCH_SECONDS ?? "1.5", warmup: process.env.BENCH_WARMUP ?? "0.3", only: BACKENDS.join(","), out: join(ROOT, "docs", "benchmarks.md"), strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].replace(/^--/, "").split("=", 2);
+    if (name === "strict") out.strict = true;
+    else if (name in out) out[name] = inline ?? argv[++i];
+    else if (name === "help" || name === "h") {
+      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(2, 12).map((l) => l.replace(/^ \*\s?/, "")).join("\n"));
+      process.exit(0);
+    } else throw new Error(`bench/run.mjs: unknown option ${argv[i]}`);
+  }
+  out.only = out.only.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const b of out.only) if (!BACKENDS.includes(b)) throw new Error(`bench/run.mjs: unknown backend ${b} (one of ${BACKENDS.join(", ")})`);
+  return out;
+}
+
+// ---------------------------------------------------------------- cleanup by PID
+
+const services = [];
+const children = new Set();
+let tempDir = null;
+let cleaned = false;
+
+function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const child of children) {
+    try { process.kill(child.pid, "SIGKILL"); } catch {}
+  }
+  for (const service of services.reverse()) {
+    try { service.stop(); } catch (error) { console.error(`bench: could not stop ${service.name} (pid ${service.pid}): ${error.message}`); }
+  }
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+}
+
+process.on("exit", cleanup);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    console.error(`\nbench: ${signal}, stopping servers`);
+    cleanup();
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------- running the benches
+
+function run(label, command, args, { env = {}, timeoutMs = 180_000 } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    const lines = [];
+    let buffer = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const result = JSON.parse(line);
+          lines.push(result);
+          if (result.skipped) console.log(`  ${label.padEnd(34)} skipped: ${result.reason.split("\n")[0]}`);
+          else console.log(`  ${label.padEnd(34)} ${result.engine.padEnd(9)} ${result.op.padEnd(17)} ${fmtOps(result.ops_per_sec).padStart(9)} ops/s ${result.us_per_op.toFixed(1).padStart(9)} µs`);
+        } catch {
+          console.log(`  ${label}: ${line}`);
+        }
+      }
+    });
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs / 1000} s)`;
+      try { process.kill(child.pid, "SIGKILL"); } catch {}
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const ok = code === 0;
+      if (!ok) console.error(`  ${label}: exited with ${signal ?? code}\n${indent(stderr.trim())}`);
+      else if (stderr.trim()) console.error(indent(stderr.trim()));
+      resolve({ label, ok, lines, stderr: stderr.trim(), seconds: (Date.now() - started) / 1000 });
+    });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ label, ok: false, lines, stderr: error.message, seconds: 0 });
+    });
+  });
+}
+
+const indent = (text) => text.split("\n").map((l) => `    ${l}`).join("\n");
+const fmtOps = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
+
+function withPath(url, path) {
+  const u = new URL(url);
+  u.pathname = `/${path}`;
+  return u.toString();
+}
+
+// ---------------------------------------------------------------- machine facts
+
+function sh(command, args) {
+  const r = spawnSync(command, args, { encoding: "utf8" });
+  return r.status === 0 ? (r.stdout || r.stderr).trim() : null;
+}
+
+async function machine({ pgUrl, redisUrl, dir }) {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const facts = {
+    cpu: model,
+    cores: cpus().length,
+    ram: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    python: sh(PYTHON, ["--version"]) ?? "not found",
+    django: sh(PYTHON, ["-c", "import django; print(django.get_version())"]) ?? "not found",
+    pySqlite: sh(PYTHON, ["-c", "import sqlite3; print(sqlite3.sqlite_version)"]) ?? "?",
+    djangoRedis: sh(PYTHON, ["-c", "import django_redis, redis; print(django_redis.__version__, '/ redis-py', redis.__version__)"]) ?? "?",
+    psycopg2: sh(PYTHON, ["-c", "import psycopg2; print(psycopg2.__version__.split()[0])"]) ?? "?",
+    fs: sh("findmnt", ["-n", "-o", "FSTYPE", "-T", dir]) ?? sh("stat", ["-f", "-c", "%T", dir]) ?? "?",
+    kernel: sh("uname", ["-sr"]) ?? "?",
+  };
+  const pkg = (name) => {
+    try { return JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version; } catch { return "?"; }
+  };
+  facts.npm = Object.fromEntries(
+    ["express-session", "better-sqlite3-session-store", "connect-pg-simple", "connect-redis", "redis", "pg", "better-sqlite3", "ioredis"].map((n) => [n, pkg(n)]),
+  );
+  try {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(":memory:");
+    facts.nodeSqlite = db.prepare("select sqlite_version() v").get().v;
+    db.close();
+  } catch { facts.nodeSqlite = "?"; }
+  if (pgUrl) {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    const get = async (q) => (await client.query(q)).rows[0];
+    facts.postgres = (await get("SHOW server_version")).server_version;
+    facts.pgFsync = (await get("SHOW fsync")).fsync;
+    facts.pgSyncCommit = (await get("SHOW synchronous_commit")).synchronous_commit;
+    await client.end();
+  }
+  if (redisUrl) {
+    const client = createClient({ url: redisUrl });
+    await client.connect();
+    const info = await client.info("server");
+    facts.redis = info.match(/redis_version:(\S+)/)?.[1] ?? "?";
+    const persistence = await client.info("persistence");
+    facts.redisAof = persistence.match(/aof_enabled:(\d)/)?.[1] === "1" ? "on" : "off";
+    await client.quit();
+  }
+  return facts;
+}
+
+// ---------------------------------------------------------------- the report
+
+const OPS = ["create", "load", "load_modify_save"];
+const OP_NAMES = { create: "create", load: "load", load_modify_save: "load-modify-save", touch: "touch (express only)", encode: "encode", decode: "decode" };
+
+const SECTIONS = [
+  { backend: "sqlite-full", title: "SQLite at Django's durability (rollback journal, synchronous=FULL)", express: true,
+    note: "Every commit is flushed to disk before it returns: a saved session survives a power cut. This is Django's default SQLite setup, and `openSqlite(path, { durability: \"full\" })` in SessionScope." },
+  { backend: "sqlite-default", title: "SQLite at SessionScope's defaults (WAL, synchronous=NORMAL)", express: true,
+    note: "Commits survive a crash of the app process; a crash of the operating system or a power cut may lose the last commits (never corrupts the file). Django and better-sqlite3-session-store are run with the same pragmas here, so the comparison is at equal durability; the stock-Django comparison is in the summary." },
+  { backend: "postgresql", title: "PostgreSQL", express: true, note: null },
+  { backend: "redis", title: "Redis (cache engine)", express: true,
+    note: "Django's `cache` engine through django-redis (pickled dict); SessionScope's Redis engine; connect-redis (JSON) through node-redis." },
+  { backend: "cached_db", title: "cached_db (Redis in front of PostgreSQL)", express: false,
+    note: "Django's `cached_db` engine: writes go to the database and the cache, loads hit the cache. express-session has no equivalent store, so only the Django target applies." },
+  { backend: "none", title: "Session encode / decode (1 KB payload, signed and compressed)", express: false, ops: ["encode", "decode"],
+    note: "Django's `SessionStore.encode` / `decode` (signing.dumps / loads with compress=True, JSON serializer) against `lib/session/codec.ts` with the same secret and salt." },
+];
+
+/**
+ * The least a backend must do for one op (see bench/floor.bench.ts): SQLite
+ * writes pay one commit, reads nothing measurable; PostgreSQL and Redis pay one
+ * round trip per statement a session op cannot avoid (load-modify-save reads,
+ * then writes; cached_db writes the database and the cache).
+ */
+function floorUs(results, backend, op) {
+  const f = (b, o) => find(results, "floor", b, o)[0]?.us_per_op ?? null;
+  const sum = (...xs) => (xs.every((x) => x !== null) ? xs.reduce((a, b) => a + b, 0) : null);
+  if (backend.startsWith("sqlite-")) return op === "load" ? null : f(backend, "commit");
+  const pgRt = f("postgresql", "round_trip");
+  const rRt = f("redis", "round_trip");
+  if (backend === "postgresql") return op === "load_modify_save" ? sum(pgRt, pgRt) : pgRt;
+  if (backend === "redis") return op === "load_modify_save" ? sum(rRt, rRt) : rRt;
+  if (backend === "cached_db") return op === "load" ? rRt : op === "create" ? sum(pgRt, rRt) : sum(rRt, pgRt, rRt);
+  return null;
+}
+
+function find(results, impl, backend, op) {
+  return results.filter((r) => !r.skipped && r.impl === impl && r.backend === backend && r.op === op);
+}
+
+function cell(r) {
+  return r ? `${fmtOps(r.ops_per_sec)} ops/s<br>${r.us_per_op.toFixed(1)} µs` : "—";
+}
+const ratio = (a, b) => (a && b ? a.ops_per_sec / b.ops_per_sec : null);
+const fmtRatio = (x) => (x === null ? "—" : `${x.toFixed(x >= 10 ? 1 : 2)}×`);
+
+function evaluate(results) {
+  const rows = [];
+  for (const section of SECTIONS) {
+    for (const op of section.ops ?? OPS) {
+      const ss = find(results, "sessionscope", section.backend, op)[0] ?? null;
+      const dj = find(results, "django", section.backend, op)[0] ?? null;
+      const ex = section.express ? find(results, "express-session", section.backend, op).sort((a, b) => b.ops_per_sec - a.ops_per_sec)[0] ?? null : null;
+      const vsDjango = ratio(ss, dj);
+      const vsExpress = ratio(ss, ex);
+      const checks = [];
+      if (dj) checks.push(vsDjango !== null && vsDjango >= TARGET_VS_DJANGO);
+      if (ex) checks.push(vsExpress !== null && vsExpress > 1);
+      const status = !ss ? "missing" : checks.length && checks.every(Boolean) ? "pass" : "fail";
+      const floor = floorUs(results, section.backend, op);
+      const ceiling = floor && dj ? dj.us_per_op / floor : null;
+      rows.push({ section, op, ss, dj, ex, vsDjango, vsExpress, status, floor, ceiling });
+    }
+  }
+  return rows;
+}
+
+function mark(row) {
+  if (row.status === "missing") return "⚠️ not measured";
+  if (row.status === "pass") return "✅ pass";
+  const why = [];
+  if (row.dj && !(row.vsDjango >= TARGET_VS_DJANGO)) why.push(`< ${TARGET_VS_DJANGO}× Django`);
+  if (row.ex && !(row.vsExpress > 1)) why.push("behind express-session");
+  return `❌ FAIL (${why.join(", ")})`;
+}
+
+function renderReport({ facts, results, rows, runs, opts, started, totalSeconds, skipped }) {
+  const L = [];
+  const date = started.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const passed = rows.filter((r) => r.status === "pass").length;
+  const failed = rows.filter((r) => r.status === "fail");
+  const missing = rows.filter((r) => r.status === "missing");
+  L.push("# Benchmarks: SessionScope vs Django vs express-session", "");
+  L.push(`Generated by \`node bench/run.mjs\` on ${date}; the whole run took ${Math.round(totalSeconds)} s. Do not edit by hand: re-run the bench.`, "");
+  L.push("**Targets** (from the issue): every SessionScope operation at least " + `**${TARGET_VS_DJANGO}× Django's** ` +
+    "on the same backend, and **ahead of the fastest express-session store** on the same backend at equal durability.", "");
+  L.push(`**Result of this run: ${passed} of ${rows.length} operations meet their targets` +
+    (failed.length ? `, ${failed.length} miss` : "") + (missing.length ? `, ${missing.length} not measured` : "") + ".**", "");
+  if (failed.length || missing.length) {
+    for (const r of [...failed, ...missing]) L.push(`- ${r.section.backend === "none" ? "codec" : r.section.backend} / ${OP_NAMES[r.op]}: ${mark(r)}` +
+      (r.status === "fail" ? ` — ${fmtRatio(r.vsDjango)} Django${r.ex ? `, ${fmtRatio(r.vsExpress)} ${r.ex.store}` : ""}` +
+        (r.ceiling !== null && r.ceiling < TARGET_VS_DJANGO ? ` (best possible over Django on this backend: ${fmtRatio(r.ceiling)})` : "") : ""));
+    L.push("");
+  }
+
+  L.push("## Machine", "");
+  L.push("| | |", "|---|---|");
+  L.push(`| CPU | ${facts.cpu} |`, `| Cores | ${facts.cores} |`, `| RAM | ${facts.ram} |`, `| OS | ${facts.kernel} |`);
+  L.push(`| Disk (SQLite files, temp folder) | ${facts.fs} |`);
+  L.push(`| Node.js | ${facts.node} (better-sqlite3 ${facts.npm["better-sqlite3"]}, SQLite ${facts.nodeSqlite}; pg ${facts.npm.pg}; ioredis ${facts.npm.ioredis}; redis ${facts.npm.redis}) |`);
+  L.push(`| Python | ${facts.python} (SQLite ${facts.pySqlite}; psycopg2 ${facts.psycopg2}; django-redis ${facts.djangoRedis}) |`);
+  L.push(`| Django | ${facts.django} |`);
+  L.push(`| express-session | ${facts.npm["express-session"]} (better-sqlite3-session-store ${facts.npm["better-sqlite3-session-store"]}, connect-pg-simple ${facts.npm["connect-pg-simple"]}, connect-redis ${facts.npm["connect-redis"]}) |`);
+  L.push(`| PostgreSQL | ${facts.postgres ?? "not run"}${facts.postgres ? ` (fsync=${facts.pgFsync}, synchronous_commit=${facts.pgSyncCommit})` : ""} |`);
+  L.push(`| Redis | ${facts.redis ?? "not run"}${facts.redis ? ` (no RDB snapshots, AOF ${facts.redisAof})` : ""} |`);
+  L.push("");
+
+  L.push("## Method", "");
+  L.push(
+    "- **One run, one machine, same servers.** `bench/run.mjs` starts one PostgreSQL and one Redis on 127.0.0.1 (`test/services/services.mjs`), then for each backend runs Django, express-session and SessionScope one after the other against them. Each implementation gets its own PostgreSQL database and Redis logical database on the same server, and its own SQLite file in the same temp folder, so none reads another's rows.",
+    "- **Serial, single connection, on both sides.** Every loop issues one operation, waits for it to finish (Python: a plain call; Node: `await`), then issues the next: one SQLite connection, one PostgreSQL connection (Django's connection; a `pg.Pool` used serially reuses one connection), one Redis connection. These are per-operation latencies of a single worker, not the throughput of a loaded server.",
+    `- **Time-boxed loops.** Each operation runs ${opts.warmup} s untimed (warm-up: JIT, statement caches, connection set-up), then as many times as fit in ${opts.seconds} s; ops/s = count / elapsed, µs/op = elapsed / count.`,
+    "- **Operations**, all on existing sessions created by the create loop just before (up to 5,000 keys, cycled):",
+    "  - *create*: Django `s = SessionStore(); s.update(payload); s.save()`; SessionScope `new Session({ store, codec })`, `load()`, `update(payload)`, `save()`; express-session `store.set(newSid, session)`.",
+    "  - *load*: Django `SessionStore(key).load()`; SessionScope `new Session({ key, store, codec }).load()`; express-session `store.get(sid)`.",
+    "  - *load-modify-save*: Django `s = SessionStore(key); s[\"counter\"] = i; s.save()`; SessionScope `load()`, `set(\"counter\", i)`, `save()` (a compare-and-swap update); express-session `store.get(sid)` then `store.set(sid, session)`.",
+    "  - *touch* (express-session only, informational, no target): `store.touch(sid, session)`, which express-session calls at the end of a request that read the session without changing it.",
+    "  - *encode / decode*: the 1 KB payload through Django's `SessionStore.encode/decode` and SessionScope's `lib/session/codec.ts` (same secret key, same salt, zlib compression as Django).",
+    `- **Payload**: \`bench/payload.json\`, identical everywhere: ${payloadBytes()} bytes of compact JSON (auth keys \`_auth_user_id\`, \`_auth_user_backend\`, \`_auth_user_hash\`, a four-item cart, recently viewed products, preferences, two flash messages). express-session adds its \`cookie\` object to it, as it does in a real app.`,
+    "- **SQLite durability.** *sqlite-full*: `journal_mode=DELETE`, `synchronous=FULL`, Django's default: each commit is on disk before it returns, so it survives a power cut. *sqlite-default*: `journal_mode=WAL`, `synchronous=NORMAL`, SessionScope's default: a commit survives a crash of the app, but an OS crash or power cut may lose the last commits (the database stays consistent). Django gets the same pragmas through a `connection_created` signal and better-sqlite3-session-store through `db.pragma`, so each table compares equal durability.",
+    `- **PostgreSQL durability.** The test server runs with \`fsync=${facts.pgFsync ?? "off"}\` (as \`test/services/services.mjs\` starts it), the same for every implementation: the PostgreSQL numbers measure protocol and query cost, not disk flushes.`,
+    "- **Floor.** `bench/floor.bench.ts` measures what the backend costs with no session code: one SQLite commit of a one-row `UPDATE` at each durability, one PostgreSQL `SELECT 1` round trip (a named, prepared statement), one Redis `PING`. The *floor* column is the least an operation needs (SQLite writes: one commit, reads: nothing measurable; PostgreSQL and Redis: one round trip per unavoidable statement, two for load-modify-save; cached_db: the database and the cache), and *best possible / Django* is Django's time divided by it: the ratio no implementation can beat.",
+    "- **Noise.** Each figure is one time-boxed run; on a small shared VM, repeated runs differ by 10–20 %, more for fsync-bound writes. Compare ratios within one run, and re-run on a quiet machine before drawing fine conclusions.",
+    "- **Sanity checks.** Each bench reads back a created session and checks its contents, and checks that load-modify-save persisted, before its numbers count.",
+    "",
+  );
+
+  L.push("## Results", "");
+  for (const section of SECTIONS) {
+    const sectionRows = rows.filter((r) => r.section === section);
+    if (!sectionRows.some((r) => r.ss || r.dj || r.ex) && !skipped.some((s) => s.backend === section.backend)) continue;
+    L.push(`### ${section.title}`, "");
+    if (section.note) L.push(section.note, "");
+    for (const s of skipped.filter((s) => s.backend === section.backend || (section.backend === "none" && s.backend === "codec"))) {
+      L.push(`> ⚠️ ${s.impl} not measured here: ${s.reason.split("\n")[0]}`, "");
+    }
+    const exStores = [...new Set(results.filter((r) => r.impl === "express-session" && r.backend === section.backend && !r.skipped).map((r) => r.store))];
+    const header = ["operation", "SessionScope", "Django"];
+    if (section.express) header.push(`express-session (${exStores.join(", ") || "—"})`);
+    header.push("SessionScope / Django");
+    if (section.express) header.push("SessionScope / express", "express / Django");
+    const hasFloor = sectionRows.some((r) => r.floor);
+    if (hasFloor) header.push("floor → best possible / Django");
+    header.push("target");
+    L.push(`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+    for (const r of sectionRows) {
+      const cells = [OP_NAMES[r.op], cell(r.ss), cell(r.dj)];
+      if (section.express) cells.push(cell(r.ex));
+      cells.push(fmtRatio(r.vsDjango));
+      if (section.express) cells.push(fmtRatio(r.vsExpress), fmtRatio(ratio(r.ex, r.dj)));
+      if (hasFloor) cells.push(r.floor ? `${r.floor.toFixed(1)} µs → ${fmtRatio(r.ceiling)}` : "—");
+      cells.push(mark(r));
+      L.push(`| ${cells.join(" | ")} |`);
+    }
+    if (section.express) {
+      const touch = find(results, "express-session", section.backend, "touch")[0];
+      if (touch) L.push(`| ${OP_NAMES.touch} | | | ${cell(touch)} |${" |".repeat(header.length - 4)}`);
+    }
+    L.push("");
+    const capped = sectionRows.filter((r) => r.ceiling !== null && r.ceiling < TARGET_VS_DJANGO);
+    if (capped.length) {
+      L.push(`Floor: ${capped.map((r) => OP_NAMES[r.op]).join(", ")} cannot reach ${TARGET_VS_DJANGO}× Django here for any implementation: the backend alone (${section.backend.startsWith("sqlite") ? "one commit at this durability" : "the unavoidable round trips"}) already costs more than a third of Django's time.`, "");
+    }
+  }
+
+  // Out of the box: SessionScope's default SQLite vs stock Django (FULL).
+  const box = OPS.map((op) => ({ op, ss: find(results, "sessionscope", "sqlite-default", op)[0], dj: find(results, "django", "sqlite-full", op)[0] }));
+  if (box.some((b) => b.ss && b.dj)) {
+    L.push("### Out of the box on SQLite (informational)", "");
+    L.push("SessionScope at its defaults (WAL + NORMAL) against Django at its defaults (rollback journal + FULL). Not an equal-durability comparison: most of the write gap is the fsync per commit that Django's default pays.", "");
+    L.push("| operation | SessionScope (WAL+NORMAL) | Django (DELETE+FULL) | ratio |", "|---|---:|---:|---:|");
+    for (const b of box) L.push(`| ${OP_NAMES[b.op]} | ${cell(b.ss)} | ${cell(b.dj)} | ${fmtRatio(ratio(b.ss, b.dj))} |`);
+    L.push("");
+  }
+
+  L.push("## Reproduce", "");
+  L.push("```sh", "node bench/run.mjs                 # everything, about 2 minutes", "node bench/run.mjs --only sqlite-default,redis --seconds 3", "```", "");
+  L.push("Needs PostgreSQL 15 and redis-server on the machine (`apt-get install -y postgresql redis-server`), and Django for the comparison (`apt-get install -y python3-django python3-django-redis python3-psycopg2`, run with `/usr/bin/python3`). The benches can also run alone: `bench/django/bench_sessions.py --help`, `npx tsx bench/express-session.bench.ts --sqlite-dir DIR --pg URL --redis URL`, `npx tsx bench/sessionscope.bench.ts` (same flags). Each prints one JSON object per measurement.", "");
+  L.push("<details><summary>Raw results of this run (JSON lines)</summary>", "", "```json");
+  for (const r of results) L.push(JSON.stringify(r));
+  L.push("```", "", "Processes:", "");
+  for (const r of runs) L.push(`- ${r.label}: ${r.ok ? "ok" : "FAILED"}, ${r.seconds.toFixed(1)} s`);
+  L.push("", "</details>", "");
+  return L.join("\n");
+}
+
+function payloadBytes() {
+  return Buffer.byteLength(JSON.stringify(JSON.parse(readFileSync(join(ROOT, "bench", "payload.json"), "utf8"))));
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const t0 = Date.now();
+  const needPg = opts.only.some((b) => b === "postgresql" || b === "cached_db");
+  const needRedis = opts.only.some((b) => b === "redis" || b === "cached_db");
+
+  tempDir = mkdtempSync(join(tmpdir(), "sessionscope-bench-"));
+  let pgUrl = null;
+  let redisUrl = null;
+  if (needPg) {
+    const server = await startPostgres();
+    if (!server) throw new Error("bench: PostgreSQL is not installed (apt-get install -y postgresql)");
+    services.push(server);
+    pgUrl = server.url;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    for (const db of ["bench_django", "bench_express", "bench_sessionscope"]) await admin.query(`CREATE DATABASE ${db}`);
+    await admin.end();
+    console.log(`bench: PostgreSQL on 127.0.0.1:${server.port} (pid ${server.pid})`);
+  }
+  if (needRedis) {
+    const server = await startRedis();
+    if (!server) throw new Error("bench: redis-server is not installed (apt-get install -y redis-server)");
+    services.push(server);
+    redisUrl = server.url;
+    console.log(`bench: Redis on 127.0.0.1:${server.port} (pid ${server.pid})`);
+  }
+  const facts = await machine({ pgUrl, redisUrl, dir: tempDir });
+  console.log(`bench: ${facts.cpu}, ${facts.cores} cores; SQLite files in ${tempDir}; ${opts.seconds} s per op after ${opts.warmup} s warm-up\n`);
+
+  const env = { BENCH_SECONDS: String(opts.seconds), BENCH_WARMUP: String(opts.warmup) };
+  const db = (name) => withPath(pgUrl, name);
+  const rdb = (n) => withPath(redisUrl, String(n));
+  const django = (args) => [PYTHON, [join("bench", "django", "bench_sessions.py"), ...args]];
+  const ts = (file, args) => [TSX, [join("bench", file), ...args]];
+  const express = (only, args) => ts("express-session.bench.ts", ["--only", only, ...args]);
+  const scope = (only, args) => ts("sessionscope.bench.ts", ["--only", only, ...args]);
+  const sqliteDir = ["--sqlite-dir", tempDir];
+
+  /** Per backend: Django, express-session, SessionScope, back to back. */
+  const plan = {
+    codec: [
+      ["django codec", django(["--database", `sqlite:${join(tempDir, "django-codec.db")}`, "--engines", "", "--codec"])],
+      ["sessionscope codec", scope("codec", [])],
+    ],
+    "sqlite-full": [
+      ["django sqlite-full", django(["--database", `sqlite:${join(tempDir, "django-full.db")}`, "--durability", "full", "--engines", "db"])],
+      ["express sqlite-full", express("sqlite-full", sqliteDir)],
+      ["sessionscope sqlite-full", scope("sqlite-full", sqliteDir)],
+    ],
+    "sqlite-default": [
+      ["django sqlite-default", django(["--database", `sqlite:${join(tempDir, "django-normal.db")}`, "--durability", "normal", "--engines", "db"])],
+      ["express sqlite-default", express("sqlite-default", sqliteDir)],
+      ["sessionscope sqlite-default", scope("sqlite-default", sqliteDir)],
+    ],
+    postgresql: () => [
+      ["django postgresql", django(["--database", db("bench_django"), "--engines", "db"])],
+      ["express postgresql", express("postgresql", ["--pg", db("bench_express")])],
+      ["sessionscope postgresql", scope("postgresql", ["--pg", db("bench_sessionscope")])],
+    ],
+    redis: () => [
+      ["django redis", django(["--database", db("bench_django"), "--redis", rdb(1), "--engines", "cache"])],
+      ["express redis", express("redis", ["--redis", rdb(2)])],
+      ["sessionscope redis", scope("redis", ["--redis", rdb(3)])],
+    ],
+    cached_db: () => [
+      ["django cached_db", django(["--database", db("bench_django"), "--redis", rdb(1), "--engines", "cached_db"])],
+      ["sessionscope cached_db", scope("cached_db", ["--pg", db("bench_sessionscope"), "--redis", rdb(3)])],
+    ],
+  };
+
+  const runs = [];
+  const results = [];
+  const floorOnly = opts.only.filter((b) => b !== "codec" && b !== "cached_db");
+  if (opts.only.includes("cached_db")) floorOnly.push("postgresql", "redis");
+  if (floorOnly.length) {
+    console.log("== floor");
+    const floorArgs = ["--only", [...new Set(floorOnly)].join(","), ...sqliteDir];
+    if (pgUrl) floorArgs.push("--pg", db("bench_express"));
+    if (redisUrl) floorArgs.push("--redis", rdb(4));
+    const r = await run("floor", TSX, [join("bench", "floor.bench.ts"), ...floorArgs], { env });
+    runs.push(r);
+    results.push(...r.lines);
+  }
+  for (const backend of opts.only) {
+    console.log(`== ${backend}`);
+    const steps = typeof plan[backend] === "function" ? plan[backend]() : plan[backend];
+    for (const [label, [command, args]] of steps) {
+      const r = await run(label, command, args, { env });
+      runs.push(r);
+      results.push(...r.lines);
+      if (!r.ok && !r.lines.some((l) => l.skipped)) {
+        const [impl] = label.split(" ");
+        results.push({ impl: impl === "express" ? "express-session" : impl, engine: "?", backend, skipped: true, reason: `process failed: ${r.stderr.split("\n").filter(Boolean).at(-1) ?? "no output"}` });
+      }
+    }
+  }
+
+  const measured = results.filter((r) => !r.skipped);
+  const skipped = results.filter((r) => r.skipped);
+  const rows = evaluate(measured).filter((r) => opts.only.includes(r.section.backend === "none" ? "codec" : r.section.backend));
+  const report = renderReport({ facts, results: measured, rows, runs, opts, started, totalSeconds: (Date.now() - t0) / 1000, skipped });
+  writeFileSync(opts.out, report);
+
+  console.log(`\nbench: wrote ${relative(process.cwd(), opts.out)} in ${Math.round((Date.now() - t0) / 1000)} s`);
+  const failed = rows.filter((r) => r.status !== "pass");
+  console.log(`bench: ${rows.length - failed.length} of ${rows.length} operations meet their targets`);
+  for (const r of failed) console.log(`  ${(r.section.backend === "none" ? "codec" : r.section.backend).padEnd(15)} ${OP_NAMES[r.op].padEnd(17)} ${mark(r)}`);
+  const crashed = runs.filter((r) => !r.ok);
+  return (opts.strict && failed.length) || crashed.length ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(error.stack ?? error);
+} finally {
+  cleanup();
+}
+process.exit(code);

@@ -1,0 +1,180 @@
+/**
+ * Django's `backends.cached_db`: a database engine with Redis in front.
+ *
+ * Redis keys:
+ *   :1:django.contrib.sessions.cached_db<key>   the pickled dict, as Django writes it
+ *   sessionscope:cached_db:version:<key>         the DB version (encoded string) that dict came from
+ *   sessionscope:cached_db:lease:<key>           a reader's right to populate after a miss
+ *   sessionscope:cached_db:killed:<key>          tombstone of a deleted session (short TTL)
+ * An entry without its version key (written by Django) counts as a miss.
+ *
+ * The database is the serialization point: every save is the DB engine's
+ * compare-and-swap first, then the cache follows. A miss takes a lease; saves
+ * and kills revoke it, so a reader that loaded old data from the database can
+ * never put it in the cache afterwards, and a killed session is never
+ * resurrected by a racing load. A save that conflicts drops the cache entry,
+ * so a stale entry heals on the next load.
+ *
+ * Redis errors (refused, timeout) never fail a request: the engine falls back
+ * to the database and reports each failure through `onCacheError`.
+ */
+import { randomUUID } from "node:crypto";
+import type { IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import { dumpsPickle, loadsPickle } from "./pickle.ts";
+import { djangoCacheKey, luaScript, type RedisClient } from "./redis-client.ts";
+
+export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore;
+
+export interface CachedDbStoreOptions {
+  /** Decodes a database row's encoded string (the session codec), to fill the cache after a miss; null when invalid. */
+  readonly decode: (encoded: string) => ReadonlyMap<string, unknown> | null;
+  /** Reports a Redis failure; the request continues on the database alone. */
+  readonly onCacheError?: (error: Error, operation: string) => void;
+  /** Gives up on Redis after this long (default 500 ms). */
+  readonly cacheTimeoutMs?: number;
+  /** How long a killed session's tombstone blocks re-population (default 120 s). */
+  readonly tombstoneSeconds?: number;
+  readonly keyPrefix?: string;
+  readonly version?: number;
+  readonly indexPrefix?: string;
+}
+
+/** KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, pttl, leased]. */
+const READ = luaScript(`
+local e = redis.call('GET', KEYS[1])
+local v = redis.call('GET', KEYS[2])
+if e and v then return {e, v, redis.call('PTTL', KEYS[1]), 0} end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {false, false, -2, 0} end
+redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
+return {false, false, -2, 1}
+`);
+/** KEYS: entry, version, lease. ARGV: token, bytes, version, ttl ms. */
+const POPULATE = luaScript(`
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[3])
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+return 1
+`);
+/** KEYS: entry, version, lease. ARGV: expected version ('' = none), bytes, new version, ttl s. */
+const REFRESH = luaScript(`
+redis.call('DEL', KEYS[3])
+local v = redis.call('GET', KEYS[2])
+if (ARGV[1] == '' and not v) or v == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+  return 1
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 0
+`);
+/** KEYS: entry, version, lease, killed. ARGV: tombstone seconds. */
+const KILL = luaScript(`
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[1])
+return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+`);
+
+export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): DatabaseStore {
+  const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
+  const index = options.indexPrefix ?? "sessionscope:cached_db:";
+  const timeoutMs = options.cacheTimeoutMs ?? 500;
+  const keys = (key: string) => ({
+    entry: entryPrefix + key,
+    version: `${index}version:${key}`,
+    lease: `${index}lease:${key}`,
+    killed: `${index}killed:${key}`,
+  });
+
+  /** Runs a Redis step; on failure or timeout reports it and yields `fallback`. */
+  async function cache<T>(operation: string, fallback: T, step: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        step(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      options.onCacheError?.(error as Error, operation);
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const kill = (key: string) => {
+    const k = keys(key);
+    return cache("kill", null, () => KILL.run(redis, [k.entry, k.version, k.lease, k.killed], [options.tombstoneSeconds ?? 120]));
+  };
+
+  const refresh = (key: string, record: SaveRecord, expected: string | null, version: string) => {
+    const k = keys(key);
+    const args = [expected ?? "", dumpsPickle(record.data), version, Math.max(1, record.ttlSeconds)];
+    return cache("save", null, () => REFRESH.run(redis, [k.entry, k.version, k.lease], args));
+  };
+
+  return {
+    ...db,
+    engine: "cached_db",
+    atomicSave: true,
+    async load(key, now): Promise<StoredSession | null> {
+      const k = keys(key);
+      const token = randomUUID();
+      const read = await cache("load", null, async () => {
+        return (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number, number];
+      });
+      if (read?.[0] && read[1]) {
+        const expireDate = new Date(read[2] < 0 ? 8.64e15 : Date.now() + read[2]);
+        if (expireDate > now) {
+          try {
+            return { data: loadsPickle(read[0]), version: read[1].toString("utf8"), expireDate };
+          } catch (error) {
+            options.onCacheError?.(error as Error, "decode");
+          }
+        }
+      }
+      const stored = await db.load(key, now);
+      if (!stored || stored.encoded === undefined || read?.[3] !== 1) return stored;
+      const data = options.decode(stored.encoded);
+      const ttlMs = stored.expireDate.getTime() - Date.now();
+      if (data && ttlMs > 0) {
+        await cache("populate", null, () => POPULATE.run(redis, [k.entry, k.version, k.lease], [token, dumpsPickle(data), stored.version, ttlMs]));
+      }
+      return stored;
+    },
+    async exists(key) {
+      return db.exists(key);
+    },
+    async save(key, record, expectedVersion): Promise<SaveResult> {
+      const result = await db.save(key, record, expectedVersion);
+      if (result.ok) await refresh(key, record, expectedVersion, result.version);
+      else if (result.reason !== "exists") {
+        // Whoever saved in between owns the cache now; drop what we may have read stale.
+        const k = keys(key);
+        await cache("invalidate", null, () => redis.call("DEL", [k.entry, k.version, k.lease]));
+      }
+      return result;
+    },
+    async delete(key) {
+      // Tombstone first: a load racing this kill can neither hit nor re-populate the cache.
+      await kill(key);
+      await db.delete(key);
+      const k = keys(key);
+      await cache("kill", null, () => redis.call("DEL", [k.entry, k.version]));
+    },
+    async deleteByUser(userId, exceptKey) {
+      for (const item of await db.listByUser(userId, new Date(0))) if (item.key !== exceptKey) await kill(item.key);
+      return db.deleteByUser(userId, exceptKey);
+    },
+    async deleteIssuedBefore(date) {
+      let cursor: string | null = null;
+      do {
+        const page = await db.list({ status: "all" }, { cursor, limit: 500 }, new Date());
+        for (const item of page.items) if (item.createdAt && item.createdAt < date) await kill(item.key);
+        cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
+      } while (cursor !== null);
+      return db.deleteIssuedBefore(date);
+    },
+  };
+}

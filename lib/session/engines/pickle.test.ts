@@ -1,0 +1,115 @@
+// Byte-exactness against real CPython: every case is pickled by /usr/bin/python3.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadsPython } from "../python-json.ts";
+import { PyFloat } from "../python-values.ts";
+import { dumpsPickle, loadsPickle } from "./pickle.ts";
+
+const PYTHON = "/usr/bin/python3";
+const hasPython = existsSync(PYTHON);
+if (!hasPython && process.env.CI === "true") throw new Error(`pickle tests: ${PYTHON} is required under CI`);
+if (!hasPython) console.warn(`\n*** pickle byte-exactness tests SKIPPED: ${PYTHON} not found ***\n`);
+
+function python(script: string, input: unknown): unknown {
+  const result = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(input), encoding: "utf8", maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+const big = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])));
+const DOCS = [
+  `{"foo":"bar"}`,
+  `{}`,
+  `{"a":"a","b":"","c":"\\u00e9","d":"ab","e":{"a":1,"d":"d"},"xy":"xy"}`,
+  `{"emoji":"\\ud83d\\ude00","cjk":"\\u6f22\\u5b57","lone":"\\ud800x","nul":"\\u0000"}`,
+  `{"ints":[0,1,255,256,65535,65536,-1,-128,-129,2147483647,2147483648,-2147483648,-2147483649]}`,
+  `{"big":[9007199254740993,-9007199254740993,18446744073709551616,-18446744073709551616,1180591620717411303424,-549755813888]}`,
+  `{"huge":${"9".repeat(700)},"neg":-${"1".repeat(650)}}`,
+  `{"floats":[1.5,-0.1,1e300,1.0,-0.0,0.0,2.5e-7,123456789.125]}`,
+  `{"nested":{"list":[[],[1],[1,2],{"x":null,"y":true,"z":false}],"d":{"10":1,"2":2,"a":3}},"one":[{}]}`,
+  `{"_auth_user_id":"1","_auth_user_backend":"django.contrib.auth.backends.ModelBackend","_auth_user_hash":"abc","_session_expiry":3600}`,
+  big(999),
+  big(1000),
+  big(2000),
+  big(2500),
+  `{"list":[${Array.from({ length: 2001 }, (_, i) => i).join(",")}]}`,
+  `{"long":"${"x".repeat(70000)}","after":"y"}`,
+  `{"only":"${"é".repeat(40000)}"}`,
+  JSON.stringify(Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`k${i}`, `v${i}`.repeat(60)]))),
+  JSON.stringify({ items: Array.from({ length: 300 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ["a", "bb", `t${i}`] })) }),
+];
+
+describe.skipIf(!hasPython)("pickle against CPython", () => {
+  it("writes exactly the bytes of pickle.dumps(json.loads(doc), 4)", () => {
+    const expected = python(
+      "import json,pickle,sys\nprint(json.dumps([pickle.dumps(json.loads(d), 4).hex() for d in json.load(sys.stdin)]))",
+      DOCS,
+    ) as string[];
+    DOCS.forEach((doc, i) => {
+      const ours = dumpsPickle(loadsPython(doc) as Record<string, unknown>).toString("hex");
+      expect(ours.length, `document ${i}`).toBe(expected[i]!.length);
+      expect(ours === expected[i], `document ${i} differs`).toBe(true);
+    });
+  });
+
+  it("writes FORMAT.md's example from a Map", () => {
+    expect(dumpsPickle(new Map([["foo", "bar"]])).toString("hex")).toBe("80049510000000000000007d948c03666f6f948c0362617294732e");
+  });
+
+  it("reads back what CPython writes in protocols 2 to 5, tuples as arrays", () => {
+    const script = `import json,pickle,sys
+out=[]
+for d in json.load(sys.stdin):
+    v=json.loads(d)
+    v["tuple"]=(1,"two",(3.0,None))
+    v["t1"]=(1,)
+    for p in (2,3,4,5): out.append(pickle.dumps(v,p).hex())
+print(json.dumps(out))`;
+    const pickles = python(script, DOCS) as string[];
+    DOCS.forEach((doc, i) => {
+      const expected = new Map(Object.entries(loadsPython(doc) as Record<string, unknown>));
+      expected.set("tuple", [1, "two", [new PyFloat(3), null]]);
+      expected.set("t1", [1]);
+      for (let p = 0; p < 4; p++) {
+        const loaded = loadsPickle(Buffer.from(pickles[i * 4 + p]!, "hex"));
+        expect(loaded, `document ${i} protocol ${p + 2}`).toEqual(expected);
+      }
+    });
+  });
+
+  it("round-trips through Python: what we write, pickle.loads reads as the same dict", () => {
+    const script = `import json,pickle,sys
+print(json.dumps([json.dumps(pickle.loads(bytes.fromhex(h)),separators=(",",":")) for h in json.load(sys.stdin)]))`;
+    const docs = DOCS.filter((d) => d.length < 100_000 && !d.includes("lone"));
+    const back = python(script, docs.map((d) => dumpsPickle(loadsPython(d) as Record<string, unknown>).toString("hex"))) as string[];
+    docs.forEach((doc, i) => expect(loadsPython(back[i]!)).toEqual(loadsPython(doc)));
+  });
+
+  it("refuses pickles that construct objects, without running them", () => {
+    const script = `import json,pickle,datetime,os,sys
+class Evil:
+    def __reduce__(self): return (os.system, ("touch /tmp/sessionscope-pickle-pwned",))
+print(json.dumps([pickle.dumps({"when": datetime.datetime(2024,1,1)}, 4).hex(), pickle.dumps({"x": Evil()}, 2).hex(),
+  pickle.dumps({"s": {1,2}}, 4).hex(), pickle.dumps({"b": b"raw"}, 4).hex()]))`;
+    const [datetime, evil, set, bytes] = (python(script, null) as string[]).map((h) => Buffer.from(h, "hex"));
+    expect(() => loadsPickle(datetime!)).toThrow(/refusing opcode STACK_GLOBAL/);
+    expect(() => loadsPickle(evil!)).toThrow(/refusing opcode GLOBAL/);
+    expect(existsSync("/tmp/sessionscope-pickle-pwned")).toBe(false);
+    expect(() => loadsPickle(set!)).toThrow(/unsupported opcode/);
+    expect(() => loadsPickle(bytes!)).toThrow(/unsupported opcode/);
+  });
+});
+
+describe("pickle edge cases", () => {
+  it("rejects truncated data and non-dict values", () => {
+    const good = dumpsPickle({ a: 1 });
+    expect(() => loadsPickle(good.subarray(0, good.length - 3))).toThrow(/truncated/);
+    expect(() => loadsPickle(Buffer.from("80044b012e", "hex"))).toThrow(/not a dict/);
+  });
+
+  it("refuses values that are not JSON-like", () => {
+    expect(() => dumpsPickle({ d: new Date() })).toThrow(/not a JSON-like value/);
+    expect(() => dumpsPickle({ f: () => 1 })).toThrow(/not a JSON-like value/);
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Lua scripts of the Redis cache engine. Each runs atomically on the server,
+ * so the session entry and SessionScope's indexes change together:
+ *   <metaPrefix><key>   hash {c: created ms, u: user id, p: public id}, same TTL as the entry
+ *   <createdZset>       key → created ms (listing, newest first; deleteIssuedBefore)
+ *   <expiryZset>        key → expiry ms (prunes index entries of sessions Redis expired)
+ *   <userPrefix><id>    set of the user's keys
+ * Index entries of expired sessions are pruned lazily (prune, page, describe).
+ * The scripts touch keys they compute, so they need a single Redis node (no Cluster).
+ */
+import { luaScript } from "./redis-client.ts";
+
+/** KEYS: entry, meta, created, expiry. ARGV: mode, expected, value, ttl, createdMs, userId, publicId, key, userPrefix, expireMs. */
+export const SAVE = luaScript(`
+local ttl = tonumber(ARGV[4])
+if ARGV[1] == 'create' then
+  if not redis.call('SET', KEYS[1], ARGV[3], 'NX', 'EX', ttl) then return 'exists' end
+else
+  local current = redis.call('GET', KEYS[1])
+  if not current then return 'missing' end
+  if current ~= ARGV[2] then return 'conflict' end
+  redis.call('SET', KEYS[1], ARGV[3], 'EX', ttl)
+end
+local oldUser = redis.call('HGET', KEYS[2], 'u')
+if ARGV[1] == 'create' or redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[2], 'c', ARGV[5], 'p', ARGV[7])
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[8])
+end
+if oldUser and oldUser ~= ARGV[6] then redis.call('SREM', ARGV[9] .. oldUser, ARGV[8]) end
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[2], 'u', ARGV[6])
+  redis.call('SADD', ARGV[9] .. ARGV[6], ARGV[8])
+else
+  redis.call('HDEL', KEYS[2], 'u')
+end
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[4], ARGV[10], ARGV[8])
+return 'ok'
+`);
+
+/** KEYS: entry, meta, created, expiry. ARGV: key, userPrefix. Returns 1 when the entry existed. */
+export const DELETE = luaScript(`
+local u = redis.call('HGET', KEYS[2], 'u')
+if u then redis.call('SREM', ARGV[2] .. u, ARGV[1]) end
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+local n = redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[2])
+return n
+`);
+
+/** KEYS: entry. Returns [bytes, pttl]. */
+export const LOAD = luaScript(`return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`);
+
+/** KEYS: created, expiry. ARGV: now ms, entryPrefix, limit. Drops index entries whose entry is gone; returns how many. */
+export const PRUNE = luaScript(`
+local keys = redis.call('ZRANGE', KEYS[2], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[3])
+local n = 0
+for _, k in ipairs(keys) do
+  if redis.call('EXISTS', ARGV[2] .. k) == 0 then
+    redis.call('ZREM', KEYS[1], k)
+    n = n + 1
+  end
+  redis.call('ZREM', KEYS[2], k)
+end
+return {#keys, n}
+`);
+
+/** KEYS: created. ARGV: score, key. The rank (newest first) just after a cursor position, even if its key is gone. */
+export const RANK_AFTER = luaScript(`
+local r = redis.call('ZREVRANK', KEYS[1], ARGV[2])
+if r and tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2])) == tonumber(ARGV[1]) then return r + 1 end
+local n = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1], 'BYSCORE')) do
+  if m > ARGV[2] then n = n + 1 end
+end
+return n
+`);
+
+const DESCRIBE_BODY = `
+local out = {}
+for _, k in ipairs(members) do
+  local pttl = redis.call('PTTL', ARGV[1] .. k)
+  if pttl == -2 then
+    prune(k)
+  else
+    local m = redis.call('HMGET', ARGV[2] .. k, 'c', 'u', 'p')
+    table.insert(out, {k, m[1] or '', m[2] or '', m[3] or '', pttl})
+  end
+end
+return out
+`;
+
+/** KEYS: created, expiry. ARGV: entryPrefix, metaPrefix, start, stop. A page newest first, as [key, created, user, publicId, pttl]. */
+export const PAGE = luaScript(`
+local members = redis.call('ZRANGE', KEYS[1], ARGV[3], ARGV[4], 'REV')
+local function prune(k) redis.call('ZREM', KEYS[1], k); redis.call('ZREM', KEYS[2], k) end
+${DESCRIBE_BODY}`);
+
+/** KEYS: user set. ARGV: entryPrefix, metaPrefix. The user's live sessions; dead members leave the set. */
+export const USER_SESSIONS = luaScript(`
+local members = redis.call('SMEMBERS', KEYS[1])
+local function prune(k) redis.call('SREM', KEYS[1], k) end
+${DESCRIBE_BODY}`);

@@ -1,0 +1,93 @@
+// Every storage engine against the store contract, on real services.
+import { describe, expect, it } from "vitest";
+import { openSqlite } from "../../lib/server/db/connection.ts";
+import { createMemoryStore } from "../../lib/session/engines/memory.ts";
+import { createPostgresStore } from "../../lib/session/engines/postgres.ts";
+import { createSqliteStore } from "../../lib/session/engines/sqlite.ts";
+import { formatSqliteDate } from "../../lib/session/engines/sqlite-dates.ts";
+import { describeStoreContract, makeRecord, newKey } from "../contract/store-contract.ts";
+import { createPostgresDatabase, createSqliteDatabase } from "../helpers/databases.ts";
+import { serviceUrl } from "../helpers/services.ts";
+import { redisHarnesses } from "./engines-redis.ts";
+
+const pgUrl = serviceUrl("postgresql");
+
+/** A suite whose service is missing is skipped, and says so. */
+export function describeOrSkip(name: string, available: boolean, reason: string, body: () => void) {
+  if (available) return body();
+  describe.skip(`${name} — SKIPPED: ${reason}`, () => it("needs the service", () => {}));
+  console.warn(`\n*** ${name}: SKIPPED, ${reason} ***\n`);
+}
+
+describeStoreContract("sqlite", async () => {
+  const t = await createSqliteDatabase();
+  if (t.db.provider !== "sqlite") throw new Error("expected SQLite");
+  const { sqlite, path } = t.db;
+  const peers: ReturnType<typeof openSqlite>[] = [];
+  return {
+    store: createSqliteStore(sqlite),
+    // Separate connections on the same file: each takes SQLite's write lock on its own.
+    async peer() {
+      const connection = openSqlite(path);
+      peers.push(connection);
+      return createSqliteStore(connection);
+    },
+    async writeForeign(key, encoded, expireDate) {
+      sqlite.prepare(`INSERT INTO django_session VALUES (?, ?, ?)`).run(key, encoded, formatSqliteDate(expireDate));
+    },
+    async dispose() {
+      for (const p of peers) p.close();
+      await t.dispose();
+    },
+  };
+});
+
+describeOrSkip("store contract: postgresql", pgUrl !== null, "no PostgreSQL server for this run (CI fails instead)", () => {
+  describeStoreContract("postgresql", async () => {
+    const t = await createPostgresDatabase(pgUrl!);
+    if (t.db.provider !== "postgresql") throw new Error("expected PostgreSQL");
+    const { pool } = t.db;
+    return {
+      // One pool of ten connections: concurrent writers really run in parallel server-side.
+      store: createPostgresStore(pool),
+      async writeForeign(key, encoded, expireDate) {
+        await pool.query(`INSERT INTO django_session VALUES ($1, $2, $3)`, [key, encoded, expireDate]);
+      },
+      dispose: () => t.dispose(),
+    };
+  });
+});
+
+// memory.ts lists by key with the key as cursor and clears in one sweep: a development engine, not a dashboard backend.
+describeStoreContract("memory", async () => ({ store: createMemoryStore(), async dispose() {} }), {
+  listsNewestFirst: false,
+  opaqueCursor: false,
+  batchesClear: false,
+});
+
+redisHarnesses(describeOrSkip);
+
+describe("activity on the SQL engines", () => {
+  const cases = [
+    { name: "sqlite", available: true },
+    { name: "postgresql", available: pgUrl !== null },
+  ];
+  for (const c of cases) {
+    it.skipIf(!c.available)(`${c.name}: records last activity in the meta row and keeps it across saves`, async () => {
+      const t = c.name === "sqlite" ? await createSqliteDatabase() : await createPostgresDatabase(pgUrl!);
+      try {
+        const store = t.db.provider === "sqlite" ? createSqliteStore(t.db.sqlite) : createPostgresStore(t.db.pool);
+        const key = newKey();
+        const v1 = await store.save(key, makeRecord({ a: 1 }), null);
+        const at = new Date("2026-01-02T03:04:05.678Z");
+        await store.recordActivity(key, { at, ip: "203.0.113.9", userAgent: "Firefox" });
+        if (v1.ok) await store.save(key, makeRecord({ a: 2 }, { userId: "5" }), v1.version);
+        const row = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: key } });
+        expect(row).toMatchObject({ lastActivity: at, ip: "203.0.113.9", userAgent: "Firefox", userId: 5, engine: "db" });
+        expect(row.publicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      } finally {
+        await t.dispose();
+      }
+    });
+  }
+});
