@@ -25,9 +25,13 @@ export function applyChange(data: Map<string, unknown>, change: Change): void {
     case "clear":
       data.clear();
       return;
-    case "modify":
-      data.set(change.key, change.updater(data.get(change.key)));
+    case "modify": {
+      // An updater that returns undefined removes the key.
+      const next = change.updater(data.get(change.key));
+      if (next === undefined) data.delete(change.key);
+      else data.set(change.key, next);
       return;
+    }
   }
 }
 

@@ -159,7 +159,10 @@ export class Session {
     this.#change({ kind: "setDefault", key, value });
     return value;
   }
-  /** An atomic read-modify-write of one value: re-run on fresh data if another request saved first. */
+  /**
+   * An atomic read-modify-write of one value: re-run on fresh data if another
+   * request saved first. Returning undefined removes the key.
+   */
   modify<T>(key: string, updater: (current: T | undefined) => T): T {
     this.#change({ kind: "modify", key, updater: updater as (current: unknown) => unknown });
     return this.#data!.get(key) as T;

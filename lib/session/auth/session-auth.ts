@@ -86,7 +86,12 @@ export async function getSessionUser<U extends AuthUser>(
   session: Session,
   lookup: UserLookup<U>,
   keys: AuthKeys,
-  options: { backends?: readonly string[]; acceptLegacySha1?: boolean } = {},
+  options: {
+    backends?: readonly string[];
+    acceptLegacySha1?: boolean;
+    /** Where nothing can be saved (Next server components): accept a fallback-key hash without rewriting it. */
+    readOnly?: boolean;
+  } = {},
 ): Promise<U | null> {
   await session.load();
   const id = session.get(SESSION_KEY);
@@ -102,6 +107,7 @@ export async function getSessionUser<U extends AuthUser>(
     for (const fallback of keys.fallbackKeys ?? []) {
       if (hashesEqual(stored, sessionAuthHash(user.password, fallback))) {
         // Django 4.1+: accept the old key's hash once, then move to the new key.
+        if (options.readOnly) return user;
         await session.cycleKey();
         session.set(HASH_SESSION_KEY, sessionAuthHash(user.password, keys.secretKey));
         return user;
