@@ -3,5 +3,6 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../cli/index.ts");
-process.exitCode = await main(process.argv.slice(2));
+const { runCli } = await import("../cli/index.ts");
+const { processIo } = await import("../cli/io.ts");
+process.exitCode = await runCli(process.argv.slice(2), process.env, processIo);

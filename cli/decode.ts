@@ -5,7 +5,7 @@ import { decodeLegacySession } from "../lib/session/legacy.ts";
 import { dumpsPython } from "../lib/session/python-json.ts";
 import { createSignedSerializer } from "../lib/session/signing.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
-import { oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 
 export const DECODE_HELP = `Usage: sessionscope decode [options] VALUE
 
@@ -23,7 +23,7 @@ Exit status: 0 decoded, 1 rejected (one line on stderr), 2 usage error.`;
 export function runDecode(argv: readonly string[], env: CliEnv, io: CliIo): number {
   try {
     const args = parseArgs(argv, { values: ["secret-key", "salt", "max-age"], repeatable: ["fallback-key"], booleans: ["verbose"] });
-    if (args.flags.has("help")) return (io.stdout(DECODE_HELP), 0);
+    if (args.flags.has("help")) return exitWith(io.stdout, DECODE_HELP, 0);
     const secretKey = valueOf(args, "secret-key") ?? env.SESSION_SECRET_KEY;
     if (!secretKey) throw new UsageError("no secret key: pass --secret-key or set SESSION_SECRET_KEY");
     if (args.positionals.length !== 1) throw new UsageError("expected exactly one VALUE");
@@ -38,8 +38,8 @@ export function runDecode(argv: readonly string[], env: CliEnv, io: CliIo): numb
     io.stdout(dumpsPython(result.data));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) return (io.stderr(`decode: ${oneLine(error.message)} (see --help)`), 2);
-    if (error instanceof BadSignature || error instanceof MalformedPayload) return (io.stderr(`decode: ${oneLine(error.message)}`), 1);
+    if (error instanceof UsageError) return exitWith(io.stderr, `decode: ${oneLine(error.message)} (see --help)`, 2);
+    if (error instanceof BadSignature || error instanceof MalformedPayload) return exitWith(io.stderr, `decode: ${oneLine(error.message)}`, 1);
     throw error;
   }
 }

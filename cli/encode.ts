@@ -3,7 +3,7 @@ import { SESSION_SALT } from "../lib/session/codec.ts";
 import { loadsPython } from "../lib/session/python-json.ts";
 import { createSignedSerializer } from "../lib/session/signing.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
-import { oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 
 export const ENCODE_HELP = `Usage: sessionscope encode [options] JSON
 
@@ -20,7 +20,7 @@ Exit status: 0 printed, 2 usage error or invalid JSON.`;
 export function runEncode(argv: readonly string[], env: CliEnv, io: CliIo): number {
   try {
     const args = parseArgs(argv, { values: ["secret-key", "salt", "timestamp"], booleans: ["no-compress"] });
-    if (args.flags.has("help")) return (io.stdout(ENCODE_HELP), 0);
+    if (args.flags.has("help")) return exitWith(io.stdout, ENCODE_HELP, 0);
     const secretKey = valueOf(args, "secret-key") ?? env.SESSION_SECRET_KEY;
     if (!secretKey) throw new UsageError("no secret key: pass --secret-key or set SESSION_SECRET_KEY");
     if (args.positionals.length !== 1) throw new UsageError("expected exactly one JSON argument");
@@ -37,7 +37,7 @@ export function runEncode(argv: readonly string[], env: CliEnv, io: CliIo): numb
     io.stdout(createSignedSerializer({ secretKey, salt, compress: !args.flags.has("no-compress"), zlib: "cpython" }).dumps(data, now));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) return (io.stderr(`encode: ${oneLine(error.message)} (see --help)`), 2);
+    if (error instanceof UsageError) return exitWith(io.stderr, `encode: ${oneLine(error.message)} (see --help)`, 2);
     throw error;
   }
 }

@@ -1,20 +1,18 @@
 /** The `sessionscope` command line: dispatches to thin commands over lib/session. */
 import { pathToFileURL } from "node:url";
+import { runClearSessions } from "./clearsessions.ts";
 import { runDecode } from "./decode.ts";
 import { runEncode } from "./encode.ts";
+import { runSeed } from "./seed.ts";
 import { processIo, type CliEnv, type CliIo } from "./io.ts";
 
 type Command = (argv: readonly string[], env: CliEnv, io: CliIo) => number | Promise<number>;
 
-const notYet = (name: string): Command => (_argv, _env, io) => (io.stderr(`${name}: not available yet`), 1);
-
 const COMMANDS: Readonly<Record<string, Command>> = {
   decode: runDecode,
   encode: runEncode,
-  // TODO(lead): wire to the configured engine's clearExpired().
-  clearsessions: notYet("clearsessions"),
-  // TODO(lead): wire to prisma/seed.
-  seed: notYet("seed"),
+  clearsessions: (argv, env, io) => runClearSessions(argv, env, io, process.stderr),
+  seed: (argv, env, io) => runSeed(argv, env, io, process.stderr),
 };
 
 export const HELP = `Usage: sessionscope <command> [options]
@@ -23,15 +21,21 @@ Commands:
   decode         verify and print a Django signed session value
   encode         sign session data the way Django would
   clearsessions  delete expired sessions
-  seed           load demo data
+  seed           fill the database with realistic sessions
 
 Run "sessionscope <command> --help" for a command's options.`;
 
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") return (io.stdout(HELP), name === undefined ? 2 : 0);
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(HELP);
+    return name === undefined ? 2 : 0;
+  }
   const command = COMMANDS[name];
-  if (!command) return (io.stderr(`sessionscope: unknown command "${name}" (see --help)`), 2);
+  if (!command) {
+    io.stderr(`sessionscope: unknown command "${name}" (see --help)`);
+    return 2;
+  }
   return command(rest, env, io);
 }
 

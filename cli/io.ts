@@ -17,3 +17,9 @@ export const processIo: CliIo = {
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/** Writes one line and returns the exit status, for early exits. */
+export function exitWith(write: (line: string) => void, line: string, code: number): number {
+  write(line);
+  return code;
+}

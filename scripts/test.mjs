@@ -75,14 +75,12 @@ if (!only) {
 const missing = [];
 if (!hasDjango()) missing.push("django");
 let services = null;
-if (!only || only === "integration" || only === "unit") {
-  if (only !== "unit") {
-    try {
-      services = await startServices({ ci });
-    } catch (error) {
-      console.error(error.message);
-      failures.push("services");
-    }
+if (only !== "unit") {
+  try {
+    services = await startServices({ ci });
+  } catch (error) {
+    console.error(error.message);
+    failures.push("services");
   }
 }
 if (services?.env.SESSIONSCOPE_TEST_MISSING) missing.push(...services.env.SESSIONSCOPE_TEST_MISSING.split(","));
@@ -92,8 +90,15 @@ if (missing.includes("django")) {
   loud(ci ? `${message.replace("are SKIPPED", "cannot run")}\nCI=true: this fails the run.` : message);
 }
 
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    services?.stop();
+    process.exit(130);
+  });
+}
+
+const testEnv = { ...baseEnv, ...(services?.env ?? {}), SESSIONSCOPE_TEST_MISSING: missing.join(",") };
 try {
-  const testEnv = { ...baseEnv, ...(services?.env ?? {}), SESSIONSCOPE_TEST_MISSING: missing.join(",") };
   if (!only || only === "unit") {
     step("unit tests (vitest)", bin("vitest"), ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "unit.json")}`], testEnv);
     countVitest(join(reports, "unit.json"));
@@ -107,22 +112,22 @@ try {
     );
     countVitest(join(reports, "integration.json"));
   }
+
+  if (!only || only === "e2e") {
+    if (!hasChromium()) {
+      const message = `SessionScope tests: Chromium is not installed (${SERVICE_HINTS.chromium}); end-to-end tests are SKIPPED.`;
+      if (ci) failures.push("chromium missing");
+      loud(ci ? `${message.replace("are SKIPPED", "cannot run")}\nCI=true: this fails the run.` : message);
+    } else if (step("build (next build)", bin("next"), ["build"], { ...baseEnv, NODE_ENV: "production" })) {
+      step("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+        ...testEnv,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, "e2e.json"),
+      });
+      countPlaywright(join(reports, "e2e.json"));
+    }
+  }
 } finally {
   services?.stop();
-}
-
-if (!only || only === "e2e") {
-  if (!hasChromium()) {
-    const message = `SessionScope tests: Chromium is not installed (${SERVICE_HINTS.chromium}); end-to-end tests are SKIPPED.`;
-    if (ci) failures.push("chromium missing");
-    loud(ci ? `${message.replace("are SKIPPED", "cannot run")}\nCI=true: this fails the run.` : message);
-  } else if (step("build (next build)", bin("next"), ["build"], { ...baseEnv, NODE_ENV: "production" })) {
-    step("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
-      ...baseEnv,
-      PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, "e2e.json"),
-    });
-    countPlaywright(join(reports, "e2e.json"));
-  }
 }
 
 console.log("");

@@ -11,7 +11,7 @@
  */
 import type { ActivityStore, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
 import {
-  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, fromDbUserId, listPage, metaItem, newPublicId, toDbUserId,
+  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, listPage, metaItem, newPublicId, toDbUserId,
   type MetaRow, type SqlDialect, type UnindexedRow,
 } from "./sql-common.ts";
 

@@ -1,0 +1,55 @@
+/** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
+import { supportsListing } from "../lib/session/store.ts";
+import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { openDataContext } from "./context.ts";
+import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { createProgress } from "./progress.ts";
+
+export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-size N]
+
+Deletes the expired sessions of the configured engine (SESSION_ENGINE,
+DATABASE_URL, REDIS_URL, SESSION_FILE_PATH). Deletes run in batches of N rows
+(default 1000), each in its own short transaction, so logins keep working
+while millions of rows go. Redis and signed-cookie sessions expire by
+themselves: there is nothing to clear.
+
+Options:
+  --batch-size N   rows per delete statement (1 to 100000, default 1000)
+Exit status: 0 done, 1 failed, 2 usage error.`;
+
+export async function runClearSessions(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
+  let batchSize: number;
+  try {
+    const args = parseArgs(argv, { values: ["batch-size"] });
+    if (args.flags.has("help")) return exitWith(io.stdout, CLEARSESSIONS_HELP, 0);
+    if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+    batchSize = Number(valueOf(args, "batch-size") ?? 1000);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError("--batch-size must be a whole number from 1 to 100000");
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`clearsessions: ${error.message}`);
+    return 2;
+  }
+  let context;
+  try {
+    context = await openDataContext(env);
+  } catch (error) {
+    io.stderr(oneLine(`clearsessions: ${(error as Error).message}`));
+    return 1;
+  }
+  try {
+    const now = io.now();
+    const { store } = context;
+    const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
+    const progress = createProgress("Deleting expired sessions", total, tty);
+    const deleted = await store.clearExpired(now, { batchSize, onProgress: (done) => progress.update(done) });
+    progress.finish();
+    io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);
+    return 0;
+  } catch (error) {
+    io.stderr(oneLine(`clearsessions: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,58 @@
+/** Opens what a data command needs: configuration, database, Redis and the configured engine. */
+import type { Redis } from "ioredis";
+import { openDatabase, type Database } from "../lib/server/db/connection.ts";
+import { parseEnv, type Env } from "../lib/server/env.ts";
+import { createRedisClient, redactUrl } from "../lib/server/redis.ts";
+import { createStoreFromEnv } from "../lib/server/session/engines.ts";
+import { sessionConfigFromEnv } from "../lib/server/session/runtime.ts";
+import type { SessionConfig } from "../lib/session/config.ts";
+import type { SessionStore } from "../lib/session/store.ts";
+import type { CliEnv } from "./io.ts";
+
+export interface DataContext {
+  readonly env: Env;
+  readonly config: SessionConfig;
+  readonly db: Database;
+  readonly redis: Redis | null;
+  readonly store: SessionStore;
+  close(): Promise<void>;
+}
+
+export async function openDataContext(source: CliEnv): Promise<DataContext> {
+  const env = parseEnv(source);
+  const config = sessionConfigFromEnv(env);
+  const db = openDatabase(env.DATABASE_URL);
+  const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
+  try {
+    await checkSchema(db, env);
+    if (redis) await redis.ping().catch((error: Error) => {
+      throw new Error(`SessionScope: cannot reach Redis at ${redactUrl(env.REDIS_URL!)} (${error.message})`);
+    });
+  } catch (error) {
+    redis?.disconnect();
+    await db.close();
+    throw error;
+  }
+  return {
+    env,
+    config,
+    db,
+    redis,
+    store: createStoreFromEnv(env, config, db, redis),
+    async close() {
+      redis?.disconnect();
+      await db.close();
+    },
+  };
+}
+
+async function checkSchema(db: Database, env: Env): Promise<void> {
+  const missing = () =>
+    new Error(`SessionScope: the database at ${env.databaseProvider === "sqlite" ? env.DATABASE_URL : "DATABASE_URL"} has no django_session table; run \`npm start\` once (it migrates) or apply prisma/migrations`);
+  if (db.provider === "sqlite") {
+    if (!db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_session'`).get()) throw missing();
+    return;
+  }
+  const { rows } = await db.pool.query(`SELECT to_regclass('django_session') AS t`);
+  if (!rows[0]?.t) throw missing();
+}

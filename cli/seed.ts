@@ -1,0 +1,158 @@
+/**
+ * `sessionscope seed`: fills the configured engine with realistic sessions,
+ * for demos and benchmarks. Logged-in sessions belong to synthetic users
+ * (`seed-user-0001`, ... with unusable passwords) created as needed.
+ */
+import { randomInt } from "node:crypto";
+import { sessionAuthHash, MODEL_BACKEND } from "../lib/session/auth/session-auth.ts";
+import { createSessionCodec } from "../lib/session/codec.ts";
+import { CREATED_KEY, toUnixSeconds } from "../lib/session/expiry.ts";
+import { generateSessionKey } from "../lib/session/keys.ts";
+import type { SaveRecord } from "../lib/session/store.ts";
+import { CATALOGUE } from "../lib/server/db/catalogue.ts";
+import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { openDataContext, type DataContext } from "./context.ts";
+import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { createProgress } from "./progress.ts";
+
+export const SEED_HELP = `Usage: sessionscope seed --sessions N [--users M] [--expired PERCENT]
+
+Writes N realistic sessions to the configured engine: carts, flash messages,
+and (for about 60%) a logged-in user among M synthetic users, created over the
+last two weeks. PERCENT of them are already expired (for clearsessions).
+Refused in production (NODE_ENV=production outside demo mode).
+
+Options:
+  --sessions N       sessions to write (1 to 10000000)
+  --users M          synthetic users to spread them over (default 100; 0 = all anonymous)
+  --expired PERCENT  share already expired, 0 to 100 (default 10)
+Exit status: 0 done, 1 failed, 2 usage error.`;
+
+interface SeedOptions {
+  readonly sessions: number;
+  readonly users: number;
+  readonly expired: number;
+}
+
+function parseSeedArgs(argv: readonly string[]): SeedOptions | "help" {
+  const args = parseArgs(argv, { values: ["sessions", "users", "expired"] });
+  if (args.flags.has("help")) return "help";
+  if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+  const whole = (name: string, fallback: number | undefined, max: number) => {
+    const text = valueOf(args, name);
+    if (text === undefined && fallback === undefined) throw new UsageError(`--${name} is required`);
+    const value = text === undefined ? fallback! : Number(text);
+    if (!Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}`);
+    return value;
+  };
+  const sessions = whole("sessions", undefined, 10_000_000);
+  if (sessions === 0) throw new UsageError("--sessions must be at least 1");
+  return { sessions, users: whole("users", 100, 100_000), expired: whole("expired", 10, 100) };
+}
+
+export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
+  let options: SeedOptions;
+  try {
+    const parsed = parseSeedArgs(argv);
+    if (parsed === "help") return exitWith(io.stdout, SEED_HELP, 0);
+    options = parsed;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`seed: ${error.message}`);
+    return 2;
+  }
+  let context: DataContext;
+  try {
+    context = await openDataContext(env);
+  } catch (error) {
+    io.stderr(oneLine(`seed: ${(error as Error).message}`));
+    return 1;
+  }
+  try {
+    if (context.env.production) throw new Error("refusing to seed sessions in production (NODE_ENV=production outside demo mode)");
+    const started = Date.now();
+    const written = await seedSessions(context, options, io.now(), createProgress("Seeding sessions", options.sessions, tty));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    io.stdout(`Wrote ${written.toLocaleString("en-US")} sessions to the ${context.store.engine} engine in ${seconds} s (${options.users} users, ${options.expired}% expired).`);
+    return 0;
+  } catch (error) {
+    io.stderr(oneLine(`seed: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    await context.close();
+  }
+}
+
+async function ensureUsers(context: DataContext, count: number, now: Date): Promise<Array<{ id: number; password: string }>> {
+  const prisma = context.db.prisma;
+  const names = Array.from({ length: count }, (_, i) => `seed-user-${String(i + 1).padStart(4, "0")}`);
+  const existing = await prisma.authUser.findMany({ where: { username: { in: names } }, select: { username: true } });
+  const have = new Set(existing.map((u) => u.username));
+  const missing = names.filter((name) => !have.has(name));
+  for (let i = 0; i < missing.length; i += 500) {
+    await prisma.authUser.createMany({
+      data: missing.slice(i, i + 500).map((username) => ({
+        username,
+        // Django's unusable password: nobody can log in as a synthetic user.
+        password: `!${generateSessionKey()}`,
+        firstName: "Seed",
+        lastName: username.slice(-4),
+        email: `${username}@example.com`,
+        isStaff: false,
+        isSuperuser: false,
+        isActive: true,
+        dateJoined: now,
+      })),
+    });
+  }
+  return prisma.authUser.findMany({ where: { username: { in: names } }, select: { id: true, password: true } });
+}
+
+const FLASH = ["Welcome back!", "Your cart was saved.", "Password changed.", "Order placed: thank you!"];
+const DAY = 86_400;
+
+async function seedSessions(context: DataContext, options: SeedOptions, now: Date, progress: ReturnType<typeof createProgress>): Promise<number> {
+  const users = options.users > 0 ? await ensureUsers(context, options.users, now) : [];
+  const { config, store } = context;
+  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  const nowSeconds = toUnixSeconds(now);
+  let written = 0;
+  const writeOne = async (index: number) => {
+    const expired = index % 100 < options.expired;
+    // Created some time in the last two weeks; an expired one also expired already.
+    const age = expired ? config.cookieAge + randomInt(1, 7 * DAY) : randomInt(0, Math.min(config.cookieAge, 14 * DAY) - 60);
+    const created = new Date((nowSeconds - age) * 1000);
+    const data = new Map<string, unknown>([[CREATED_KEY, nowSeconds - age]]);
+    const user = users.length && randomInt(10) < 6 ? users[randomInt(users.length)]! : null;
+    const items = Array.from({ length: randomInt(0, 4) }, () => ({ productId: randomInt(1, CATALOGUE.length + 1), quantity: randomInt(1, 4) }));
+    if (items.length) data.set("cart", { items });
+    if (randomInt(5) === 0) data.set("_flash", [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
+    if (user) {
+      data.set("_auth_user_id", String(user.id));
+      data.set("_auth_user_backend", MODEL_BACKEND);
+      data.set("_auth_user_hash", sessionAuthHash(user.password, config.secretKey));
+    }
+    const expireDate = new Date(created.getTime() + config.cookieAge * 1000);
+    const record: SaveRecord = {
+      encoded: codec.encode(data, created),
+      expireDate,
+      ttlSeconds: Math.max(1, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
+      data,
+      createdAt: created,
+      userId: user ? String(user.id) : null,
+      now: created,
+    };
+    const result = await store.save(generateSessionKey(), record, null);
+    if (result.ok) written++;
+    progress.update(written);
+  };
+  // A few writes in flight hide network latency (PostgreSQL, Redis) without flooding the server.
+  const parallel = context.db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
+  for (let next = 0; next < options.sessions; ) {
+    const batch = [];
+    for (let j = 0; j < parallel && next < options.sessions; j++) batch.push(writeOne(next++));
+    await Promise.all(batch);
+  }
+  progress.finish();
+  return written;
+}

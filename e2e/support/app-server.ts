@@ -1,0 +1,89 @@
+// Starts extra copies of the built app (`next start`) with their own engine
+// settings, for specs that compare engines. Each is stopped by its PID.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+const root = join(__dirname, "..", "..");
+
+export interface AppServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** A fresh PostgreSQL database on the test run's server. */
+export async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `e2e_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return {
+    url: serverUrl.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-e2e-app-"));
+  const port = await freePort();
+  const fullEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    CHECKPOINT_DISABLE: "1",
+    NODE_ENV: "production" as const,
+    SESSIONSCOPE_DEMO: "1",
+    DATABASE_URL: `file:${join(dir, "app.db")}`,
+    ...env,
+  };
+  const setup = spawnSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "scripts", "setup.ts")], { cwd: root, env: fullEnv, encoding: "utf8" });
+  if (setup.status !== 0) throw new Error(`setup failed: ${setup.stderr}`);
+  const child: ChildProcess = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: fullEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/products`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 150 || child.exitCode !== null) throw new Error(`app server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

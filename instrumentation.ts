@@ -1,0 +1,12 @@
+/**
+ * Runs once when the server starts. Unless a proxy in front is trusted
+ * (TRUST_PROXY=true), client-sent X-Forwarded-* headers are dropped before
+ * Next sees them, so Next fills X-Forwarded-For with the real socket address
+ * and X-Forwarded-Proto with the real scheme. Session metadata then records
+ * an IP the client cannot forge.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { stripUntrustedForwardedHeaders } = await import("./lib/server/forwarded-headers");
+  stripUntrustedForwardedHeaders();
+}

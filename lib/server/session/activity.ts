@@ -1,0 +1,27 @@
+import "server-only";
+import { supportsActivity, type SessionStore } from "../../session/store.ts";
+import type { RequestInfo } from "./request-info.ts";
+
+/** Last activity is written at most this often per session (per server process). */
+export const ACTIVITY_INTERVAL_MS = 60_000;
+const MAX_TRACKED = 50_000;
+const lastWritten = new Map<string, number>();
+
+/**
+ * Records who used a session and when, for the dashboard: at most about once
+ * a minute, never on the request's critical path (errors are only logged).
+ */
+export function recordActivity(store: SessionStore, key: string, info: RequestInfo, now: Date, force = false): void {
+  if (!supportsActivity(store)) return;
+  const previous = lastWritten.get(key);
+  if (!force && previous !== undefined && now.getTime() - previous < ACTIVITY_INTERVAL_MS) return;
+  if (lastWritten.size >= MAX_TRACKED) lastWritten.delete(lastWritten.keys().next().value!);
+  lastWritten.set(key, now.getTime());
+  store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent }).catch((error: unknown) => {
+    console.warn(`SessionScope: could not record session activity (${(error as Error).message})`);
+  });
+}
+
+export function forgetActivity(key: string): void {
+  lastWritten.delete(key);
+}

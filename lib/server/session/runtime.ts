@@ -1,0 +1,59 @@
+/**
+ * Everything a request needs to open a session, built once per process from
+ * the validated environment: the config, the codec, the engine's store and
+ * the live policy. Shared by the Next binding and the CLI (so no
+ * "server-only" here).
+ */
+import type { Redis } from "ioredis";
+import { createSessionCodec, type SessionCodec } from "../../session/codec.ts";
+import { defineSessionConfig, type SessionConfig } from "../../session/config.ts";
+import type { SessionPolicy } from "../../session/expiry.ts";
+import { Session } from "../../session/session.ts";
+import type { SessionStore } from "../../session/store.ts";
+import type { Database } from "../db/connection.ts";
+import type { Env } from "../env.ts";
+import { createStoreFromEnv } from "./engines.ts";
+import { createLivePolicy, type LivePolicy } from "./policy.ts";
+
+export interface SessionRuntime {
+  readonly config: SessionConfig;
+  readonly codec: SessionCodec;
+  readonly store: SessionStore;
+  readonly policy: LivePolicy;
+  readonly engine: Env["SESSION_ENGINE"];
+  /** A lazy session for a cookie value (nothing is read until it is loaded). */
+  openSession(key: string | null, policy: SessionPolicy, onInvalid?: (reason: string) => void): Session;
+}
+
+export function sessionConfigFromEnv(env: Env): SessionConfig {
+  return defineSessionConfig({
+    secretKey: env.SESSION_SECRET_KEY,
+    secretKeyFallbacks: env.SESSION_SECRET_KEY_FALLBACKS,
+    cookieName: env.SESSION_COOKIE_NAME,
+    cookieAge: env.SESSION_COOKIE_AGE,
+    cookieDomain: env.SESSION_COOKIE_DOMAIN ?? null,
+    cookiePath: env.SESSION_COOKIE_PATH,
+    cookieSecure: env.SESSION_COOKIE_SECURE,
+    cookieHttpOnly: env.SESSION_COOKIE_HTTPONLY,
+    cookieSameSite: env.SESSION_COOKIE_SAMESITE === "false" ? false : env.SESSION_COOKIE_SAMESITE,
+    saveEveryRequest: env.SESSION_SAVE_EVERY_REQUEST,
+    expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
+    absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
+  });
+}
+
+export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
+  const config = sessionConfigFromEnv(env);
+  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  const store = createStoreFromEnv(env, config, db, redis);
+  const policy = createLivePolicy(db.prisma, config);
+  return {
+    config,
+    codec,
+    store,
+    policy,
+    engine: env.SESSION_ENGINE,
+    openSession: (key, livePolicy, onInvalid) => new Session({ key, store, codec, policy: livePolicy, onInvalid }),
+  };
+}

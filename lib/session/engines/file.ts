@@ -1,0 +1,249 @@
+/**
+ * The file engine (Django's `backends.file`): one file per session in a
+ * folder, named cookie name + key, holding exactly Django's encoded string
+ * (ASCII, no newline). A Django site pointed at the same folder
+ * (SESSION_FILE_PATH) reads and writes the same files.
+ *
+ * Expiry is Django's rule for files: file mtime + cookie age. A save sets the
+ * mtime to `expireDate - cookieAge`, so both sides compute the same expiry.
+ *
+ * Compare-and-swap: the version is the file's content. A save takes a
+ * per-session lock file (`<file>.lock`, exclusive create; an in-process queue
+ * in front of it), compares, then replaces the file atomically (temp file in
+ * the same folder + rename). Must-create links a complete temp file to the
+ * target name, which fails if the name is taken. Readers never lock: rename
+ * makes every read see a whole old or a whole new file.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, statSync } from "node:fs";
+import { link, lstat, open, opendir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { ClearExpiredOptions, SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
+
+export interface FileStoreOptions {
+  /** SESSION_FILE_PATH: created (0o700) if missing. */
+  readonly directory: string;
+  /** SESSION_COOKIE_NAME: the file name prefix. */
+  readonly cookieName: string;
+  /** SESSION_COOKIE_AGE in seconds: expiry = mtime + cookieAge. */
+  readonly cookieAge: number;
+  /** fsync each new file before it replaces the old one (default false, like Django). */
+  readonly fsync?: boolean;
+  /** A lock file older than this is left over by a crashed process and is broken (default 5000 ms). */
+  readonly lockStaleMs?: number;
+  /** How long a save waits for a lock before throwing (default 10000 ms). */
+  readonly lockTimeoutMs?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 1000;
+const MAX_NAME_LENGTH = 255;
+// Room for the "_out_<random>" and ".lock" suffixes on top of prefix + key.
+const SUFFIX_ROOM = 24;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
+const ignoreMissing = (error: unknown) => {
+  if (errorCode(error) !== "ENOENT") throw error;
+};
+
+export function createFileStore(options: FileStoreOptions): SessionStore {
+  const { cookieName, cookieAge } = options;
+  const ageMs = cookieAge * 1000;
+  const staleMs = options.lockStaleMs ?? 5000;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+  // The prefix becomes part of a path: it must be one plain file-name component.
+  if (!cookieName || /[/\\\0]/.test(cookieName) || cookieName === "." || cookieName === "..") {
+    throw new Error(`SessionScope: the cookie name ${JSON.stringify(cookieName)} cannot prefix session file names`);
+  }
+  const directory = prepareDirectory(options.directory);
+  const queues = new Map<string, Promise<void>>();
+
+  /** The file of a key, or null for a key Django would reject (InvalidSessionKey): such a key never reaches a path. */
+  function fileOf(key: string): string | null {
+    if (key.length < 8 || cookieName.length + key.length + SUFFIX_ROOM > MAX_NAME_LENGTH || !/^[a-z0-9]+$/.test(key)) return null;
+    const file = resolve(directory, cookieName + key);
+    return dirname(file) === directory ? file : null;
+  }
+  function requireFile(key: string): string {
+    const file = fileOf(key);
+    if (!file) throw new Error("SessionScope: the file engine cannot store an invalid session key");
+    return file;
+  }
+  const expiryOf = (mtimeMs: number) => new Date(Math.round(mtimeMs) + ageMs);
+
+  /** Writes a complete temp file beside `file` (0o600, mtime = expireDate - cookieAge) and returns its path. */
+  async function writeTemp(file: string, record: SaveRecord): Promise<string> {
+    // The encoded string is ASCII by construction; anything else would not round-trip through Django.
+    if (!/^[\x20-\x7e]*$/.test(record.encoded)) throw new Error("SessionScope: encoded session data must be ASCII");
+    const temp = `${file}_out_${randomBytes(6).toString("hex")}`;
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(record.encoded, "latin1");
+      const mtime = new Date(record.expireDate.getTime() - ageMs);
+      await handle.utimes(mtime, mtime);
+      if (options.fsync) await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await unlink(temp).catch(ignoreMissing);
+      throw error;
+    }
+    await handle.close();
+    return temp;
+  }
+
+  /** Runs `fn` holding the session's lock: an in-process queue, then the lock file for other processes. */
+  function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+    const previous = queues.get(file) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      await acquireLockFile(`${file}.lock`);
+      try {
+        return await fn();
+      } finally {
+        await unlink(`${file}.lock`).catch(ignoreMissing);
+      }
+    });
+    const tail = run.then(() => undefined, () => undefined);
+    queues.set(file, tail);
+    void tail.then(() => {
+      if (queues.get(file) === tail) queues.delete(file);
+    });
+    return run;
+  }
+
+  async function acquireLockFile(lock: string): Promise<void> {
+    const deadline = Date.now() + lockTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (await open(lock, "wx", 0o600)).close();
+        return;
+      } catch (error) {
+        if (errorCode(error) !== "EEXIST") throw error;
+      }
+      // A crashed process must not block the session forever: an old lock is broken.
+      const held = await stat(lock).catch((error: unknown) => (ignoreMissing(error), null));
+      if (held && Date.now() - held.mtimeMs > staleMs) await unlink(lock).catch(ignoreMissing);
+      if (!held || Date.now() - held.mtimeMs > staleMs) continue;
+      if (Date.now() > deadline) throw new Error(`SessionScope: timed out waiting for the session lock ${lock}`);
+      // Randomised backoff (1 ms doubling to 32 ms) so contending processes do not retry in step.
+      await sleep(Math.random() * Math.min(32, 2 ** attempt));
+    }
+  }
+
+  /** Deletes the file if, under its lock, it has still expired at `now` (a concurrent save may have extended it). */
+  function deleteIfExpired(file: string, now: number): Promise<boolean> {
+    return withLock(file, async () => {
+      const current = await lstat(file).catch((error: unknown) => (ignoreMissing(error), null));
+      if (!current?.isFile() || expiryOf(current.mtimeMs).getTime() > now) return false;
+      await unlink(file).catch(ignoreMissing);
+      return true;
+    });
+  }
+
+  async function clearExpired(now: Date, clearOptions?: ClearExpiredOptions): Promise<number> {
+    const batchSize = Math.max(1, clearOptions?.batchSize ?? DEFAULT_BATCH_SIZE);
+    const cutoff = now.getTime();
+    let total = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      let removed = 0;
+      for (const file of batch) if (await deleteIfExpired(file, cutoff)) removed++;
+      batch = [];
+      total += removed;
+      if (removed > 0) clearOptions?.onProgress?.(total);
+    };
+    // Streamed: a folder of a million sessions is never listed into memory at once.
+    const dir = await opendir(directory, { bufferSize: 256 });
+    for await (const entry of dir) {
+      if (!entry.isFile() || !entry.name.startsWith(cookieName)) continue;
+      // Temp (`_out_`) and lock (`.lock`) files fail the key check.
+      const file = fileOf(entry.name.slice(cookieName.length));
+      if (!file) continue;
+      const info = await lstat(file).catch((error: unknown) => (ignoreMissing(error), null));
+      if (!info?.isFile() || expiryOf(info.mtimeMs).getTime() > cutoff) continue;
+      batch.push(file);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    return total;
+  }
+
+  return {
+    engine: "file",
+    atomicSave: true,
+    async load(key, now): Promise<StoredSession | null> {
+      const file = fileOf(key);
+      if (!file) return null;
+      // One handle for stat and read: both see the same file even if a rename replaces it meanwhile.
+      const handle = await open(file, "r").catch((error: unknown) => (ignoreMissing(error), null));
+      if (!handle) return null;
+      let encoded: string;
+      let expireDate: Date;
+      try {
+        expireDate = expiryOf((await handle.stat()).mtimeMs);
+        encoded = await handle.readFile("latin1");
+      } finally {
+        await handle.close();
+      }
+      if (expireDate.getTime() <= now.getTime()) {
+        // Removed only once the wall clock agrees too, so a skewed or test clock never destroys live data.
+        if (expireDate.getTime() <= Date.now()) await deleteIfExpired(file, Date.now());
+        return null;
+      }
+      // Django's creation placeholder (empty = `{}`): nothing to resume, and the codec rejects "".
+      if (encoded === "") return null;
+      return { encoded, version: encoded, expireDate };
+    },
+    async exists(key) {
+      const file = fileOf(key);
+      if (!file) return false;
+      return (await lstat(file).catch((error: unknown) => (ignoreMissing(error), null))) !== null;
+    },
+    async save(key, record, expectedVersion): Promise<SaveResult> {
+      const file = requireFile(key);
+      if (expectedVersion === null) {
+        const temp = await writeTemp(file, record);
+        try {
+          // link() never replaces: an exclusive create that appears with its whole content at once.
+          await link(temp, file);
+        } catch (error) {
+          if (errorCode(error) === "EEXIST") return { ok: false, reason: "exists" };
+          throw error;
+        } finally {
+          await unlink(temp).catch(ignoreMissing);
+        }
+        return { ok: true, version: record.encoded };
+      }
+      return withLock(file, async (): Promise<SaveResult> => {
+        const current = await readFile(file, "latin1").catch((error: unknown) => (ignoreMissing(error), null));
+        if (current === null) return { ok: false, reason: "missing" };
+        if (current !== expectedVersion) return { ok: false, reason: "conflict" };
+        const temp = await writeTemp(file, record);
+        try {
+          await rename(temp, file);
+        } catch (error) {
+          await unlink(temp).catch(ignoreMissing);
+          throw error;
+        }
+        return { ok: true, version: record.encoded };
+      });
+    },
+    async delete(key) {
+      const file = fileOf(key);
+      // Under the lock, so a save in flight cannot resurrect the session after it.
+      if (file) await withLock(file, () => unlink(file).catch(ignoreMissing));
+    },
+    clearExpired,
+  };
+}
+
+function prepareDirectory(path: string): string {
+  const directory = resolve(path);
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if (errorCode(error) === "EEXIST" || errorCode(error) === "ENOTDIR") throw new Error(`SessionScope: SESSION_FILE_PATH ${directory} is not a directory`);
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${directory} cannot be created (${errorCode(error) ?? String(error)})`, { cause: error });
+  }
+  if (!statSync(directory).isDirectory()) throw new Error(`SessionScope: SESSION_FILE_PATH ${directory} is not a directory`);
+  return directory;
+}
