@@ -47,6 +47,8 @@ const schema = z.object({
   SESSION_IDLE_TIMEOUT: seconds.optional(),
   SESSION_ABSOLUTE_LIFETIME: seconds.optional(),
   TRUST_PROXY: bool.default(false),
+  /** Enables /api/bench/* (request-cost benchmark routes); never in production. */
+  SESSIONSCOPE_BENCH_ROUTES: bool.default(false),
   /** Set by `npm start`: demo accounts and a generated secret key are allowed. */
   SESSIONSCOPE_DEMO: bool.default(false),
 });

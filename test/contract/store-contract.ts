@@ -35,7 +35,18 @@ export interface ContractOptions {
   readonly opaqueCursor?: boolean;
   /** Concurrent writers in the concurrency test. */
   readonly writers?: number;
+  /**
+   * The optional capabilities the engine offers (default: all). Tests of a
+   * capability run only where it is offered; elsewhere one test checks that
+   * the engine really does not advertise it, so the dashboard can tell.
+   */
+  readonly capabilities?: { readonly listing?: boolean; readonly userIndex?: boolean; readonly issuedBefore?: boolean };
+  /** The harness can write sessions the way a Django site would (`writeForeign`); default true. */
+  readonly foreignRows?: boolean;
 }
+
+/** Registers a test only where it applies: an engine without a capability has nothing to skip. */
+const itIf = (condition: boolean): typeof it => (condition ? it : ((() => {}) as unknown as typeof it));
 
 export const AGE_SECONDS = 3600;
 
@@ -92,6 +103,7 @@ const listable = (store: SessionStore) => (supportsListing(store) ? store : null
 export function describeStoreContract(name: string, factory: () => Promise<StoreHarness>, options: ContractOptions = {}): void {
   const keepsExpired = options.keepsExpired ?? true;
   const tolerance = options.expiryToleranceMs ?? 0;
+  const can = { listing: true, userIndex: true, issuedBefore: true, ...options.capabilities };
 
   describe(`store contract: ${name}`, () => {
     let h: StoreHarness;
@@ -157,7 +169,21 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       await expect(store.delete(newKey())).resolves.toBeUndefined();
     });
 
-    it.skipIf(!keepsExpired)("clears expired sessions in batches, reporting progress, and keeps live ones", async () => {
+    it("advertises exactly the optional capabilities it offers", () => {
+      expect({ listing: supportsListing(store), userIndex: supportsUserIndex(store), issuedBefore: supportsIssuedBefore(store) }).toEqual(can);
+    });
+
+    if (!keepsExpired) {
+      it("expires sessions by itself, so clearExpired has nothing to delete", async () => {
+        const key = newKey();
+        await saveOk(store, key, makeRecord({ a: 1 }, { expireDate: new Date(Date.now() + 900) }), null);
+        expect(await store.clearExpired(new Date(Date.now() + 10_000))).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 1300));
+        expect(await store.load(key, new Date())).toBeNull();
+      });
+    }
+
+    itIf(keepsExpired)("clears expired sessions in batches, reporting progress, and keeps live ones", async () => {
       const now = new Date();
       const expired = Array.from({ length: 5 }, newKey);
       const live = Array.from({ length: 3 }, newKey);
@@ -178,9 +204,8 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
     });
 
     describe("listing", () => {
-      it.runIf(true)("pages through every session exactly once, newest first, with an opaque cursor", async (ctx) => {
-        const s = listable(store);
-        if (!s) return ctx.skip();
+      itIf(can.listing)("pages through every session exactly once, newest first, with an opaque cursor", async () => {
+        const s = listable(store)!;
         const now = new Date();
         const base = now.getTime() - 100_000;
         const saved: { key: string; createdAt: number }[] = [];
@@ -209,9 +234,8 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         if (options.opaqueCursor ?? true) await expect(s.list({}, { cursor: "not-a-cursor", limit: 5 }, now)).rejects.toThrow(/cursor/);
       });
 
-      it("filters by status, user and query, and counts the same sets", async (ctx) => {
-        const s = listable(store);
-        if (!s) return ctx.skip();
+      itIf(can.listing)("filters by status, user and query, and counts the same sets", async () => {
+        const s = listable(store)!;
         const now = new Date();
         const mk = async (userId: string | null, expired: boolean) => {
           const key = newKey();
@@ -249,14 +273,13 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         }
       });
 
-      it("lists sessions a Django site wrote (no meta) after the indexed ones", async (ctx) => {
-        const s = listable(store);
-        if (!s || !h.writeForeign) return ctx.skip();
+      itIf(can.listing && (options.foreignRows ?? true))("lists sessions a Django site wrote (no meta) after the indexed ones", async () => {
+        const s = listable(store)!;
         const now = new Date();
         const ours = [newKey(), newKey(), newKey()];
         for (const key of ours) await saveOk(store, key, makeRecord({ a: 1 }, { userId: "9" }), null);
         const foreign = Array.from({ length: 4 }, newKey);
-        for (const key of foreign) await h.writeForeign(key, makeRecord({ django: true }).encoded, new Date(now.getTime() + 3600_000));
+        for (const key of foreign) await h.writeForeign!(key, makeRecord({ django: true }).encoded, new Date(now.getTime() + 3600_000));
         const { items } = await allPages(store, {}, 2, now);
         expect(items.slice(0, 3).map((i) => i.key).sort()).toEqual([...ours].sort());
         expect(items.slice(3).map((i) => i.key)).toEqual([...foreign].sort());
@@ -270,8 +293,8 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
-    it("deletes a user's sessions except the current one, and lists them", async (ctx) => {
-      if (!supportsUserIndex(store)) return ctx.skip();
+    itIf(can.userIndex)("deletes a user's sessions except the current one, and lists them", async () => {
+      if (!supportsUserIndex(store)) throw new Error("no user index");
       const now = new Date();
       const mine = [newKey(), newKey(), newKey()];
       const other = newKey();
@@ -288,16 +311,16 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       expect(await store.listByUser("31", now)).toEqual([]);
     });
 
-    it("follows a login that changes the owner of an existing session", async (ctx) => {
-      if (!supportsUserIndex(store)) return ctx.skip();
+    itIf(can.userIndex)("follows a login that changes the owner of an existing session", async () => {
+      if (!supportsUserIndex(store)) throw new Error("no user index");
       const key = newKey();
       const v1 = await saveOk(store, key, makeRecord({ a: 1 }), null);
       await saveOk(store, key, makeRecord({ a: 1, _auth_user_id: "55" }, { userId: "55" }), v1);
       expect((await store.listByUser("55", new Date())).map((i) => i.key)).toEqual([key]);
     });
 
-    it("deletes every session issued before an instant", async (ctx) => {
-      if (!supportsIssuedBefore(store)) return ctx.skip();
+    itIf(can.issuedBefore)("deletes every session issued before an instant", async () => {
+      if (!supportsIssuedBefore(store)) throw new Error("no issued-before capability");
       const cutoff = new Date(Date.now() - 10_000);
       const old = [newKey(), newKey()];
       const fresh = [newKey(), newKey()];

@@ -76,7 +76,7 @@ export function redisHarnesses(describeOrSkip: DescribeOrSkip): void {
           for (const p of [client, ...peers]) p.disconnect();
         },
       };
-    }, { keepsExpired: false, returnsData: true, expiryToleranceMs: 1500, tiesByKeyAscending: false });
+    }, { keepsExpired: false, returnsData: true, expiryToleranceMs: 1500, tiesByKeyAscending: false, foreignRows: false });
 
     it("stores Django's key and pickle, readable as Django writes it", async () => {
       const client = await freshRedis(redisUrl!);

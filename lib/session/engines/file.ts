@@ -174,7 +174,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
       const file = fileOf(key);
       if (!file) return null;
       // One handle for stat and read: both see the same file even if a rename replaces it meanwhile.
-      const handle = await open(file, "r").catch((error: unknown) => (ignoreMissing(error), null));
+      const handle = await open(/*turbopackIgnore: true*/ file, "r").catch((error: unknown) => (ignoreMissing(error), null));
       if (!handle) return null;
       let encoded: string;
       let expireDate: Date;
@@ -214,7 +214,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
         return { ok: true, version: record.encoded };
       }
       return withLock(file, async (): Promise<SaveResult> => {
-        const current = await readFile(file, "latin1").catch((error: unknown) => (ignoreMissing(error), null));
+        const current = await readFile(/*turbopackIgnore: true*/ file, "latin1").catch((error: unknown) => (ignoreMissing(error), null));
         if (current === null) return { ok: false, reason: "missing" };
         if (current !== expectedVersion) return { ok: false, reason: "conflict" };
         const temp = await writeTemp(file, record);

@@ -1,0 +1,133 @@
+// What a session costs a request: the same route handler served without a
+// session (/api/bench/plain) and with one (/api/bench/session: load, modify,
+// save on the default SQLite db engine), measured side by side with
+// autocannon against `next start`. Writes its section of docs/benchmarks.md.
+//   node bench/request-cost.mjs [--seconds 10] [--connections 8] [--rounds 3]
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { freePort } from "../test/services/services.mjs";
+
+const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const seconds = arg("seconds", 10);
+const connections = arg("connections", 8);
+const rounds = arg("rounds", 3);
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" };
+
+if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+  const build = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+  if (build.status !== 0) process.exit(1);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "sessionscope-request-cost-"));
+const port = await freePort();
+const serverEnv = {
+  ...env,
+  NODE_ENV: "production",
+  SESSIONSCOPE_DEMO: "1",
+  SESSIONSCOPE_BENCH_ROUTES: "1",
+  DATABASE_URL: `file:${join(dir, "bench.db")}`,
+};
+const setup = spawnSync(bin("tsx"), [join(root, "scripts", "setup.ts")], { cwd: root, env: serverEnv, stdio: "inherit" });
+if (setup.status !== 0) process.exit(1);
+const server = spawn(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], { cwd: root, env: serverEnv, stdio: "ignore" });
+const stop = () => {
+  if (server.exitCode === null) server.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on("SIGINT", () => (stop(), process.exit(130)));
+
+const base = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/bench/plain`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // One session per connection: the benchmark measures cost, not contention on one session.
+  const cookies = [];
+  for (let i = 0; i < connections; i++) {
+    const response = await fetch(`${base}/api/bench/session`);
+    const cookie = /sessionid=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+    if (!cookie) throw new Error("no session cookie from /api/bench/session");
+    cookies.push(`sessionid=${cookie}`);
+  }
+
+  const run = (path, withCookies, duration) =>
+    new Promise((resolve, reject) => {
+      let next = 0;
+      autocannon(
+        {
+          url: `${base}${path}`,
+          connections,
+          duration,
+          setupClient: withCookies ? (client) => client.setHeaders({ cookie: cookies[next++ % cookies.length] }) : undefined,
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+
+  console.log("warming up ...");
+  await run("/api/bench/plain", false, 3);
+  await run("/api/bench/session", true, 3);
+
+  const results = { plain: [], session: [] };
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, path, withCookies] of [["plain", "/api/bench/plain", false], ["session", "/api/bench/session", true]]) {
+      const result = await run(path, withCookies, seconds);
+      if (result.non2xx || result.errors) throw new Error(`${name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+      results[name].push(result);
+      console.log(`round ${round} ${name.padEnd(7)} p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${Math.round(result.requests.average)} req/s`);
+    }
+  }
+  const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, list]) => [
+      name,
+      {
+        p50: median(list.map((r) => r.latency.p50)),
+        p90: median(list.map((r) => r.latency.p90)),
+        p99: median(list.map((r) => r.latency.p99)),
+        mean: median(list.map((r) => r.latency.mean)),
+        rps: median(list.map((r) => r.requests.average)),
+      },
+    ]),
+  );
+  const added = summary.session.p50 - summary.plain.p50;
+  const addedMean = summary.session.mean - summary.plain.mean;
+  const pass = added < 1;
+  const rows = ["p50", "p90", "p99", "mean"].map((k) => `| ${k} latency (ms) | ${summary.plain[k].toFixed(2)} | ${summary.session[k].toFixed(2)} | ${(summary.session[k] - summary.plain[k]).toFixed(2)} |`);
+  const block = [
+    "<!-- request-cost:start -->",
+    "## What a session costs a request",
+    "",
+    `Generated by \`node bench/request-cost.mjs\` on ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC (${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}).`,
+    "",
+    `The same route handler (\`lib/server/bench-routes.ts\`) served by \`next start\` twice: \`/api/bench/plain\` without a session, and \`/api/bench/session\` with one (load, \`modify\` a counter, compare-and-swap save, Set-Cookie) on the default engine (db on SQLite, WAL). autocannon, ${connections} connections each holding its own session, ${seconds} s per run, ${rounds} alternating rounds after a warm-up; medians of the rounds.`,
+    "",
+    "| | without session | with session | added |",
+    "|---|---:|---:|---:|",
+    ...rows,
+    `| requests/s | ${Math.round(summary.plain.rps)} | ${Math.round(summary.session.rps)} | |`,
+    "",
+    `**Target: the session adds under 1 ms to the median latency. ${pass ? "✅ met" : "❌ missed"}: +${added.toFixed(2)} ms at p50 (+${addedMean.toFixed(2)} ms mean).** autocannon reports whole milliseconds for percentiles, so the mean row is the finer measure.`,
+    "<!-- request-cost:end -->",
+  ].join("\n");
+  const doc = join(root, "docs", "benchmarks.md");
+  const current = existsSync(doc) ? readFileSync(doc, "utf8") : "# Benchmarks\n";
+  const marked = /<!-- request-cost:start -->[\s\S]*<!-- request-cost:end -->/;
+  writeFileSync(doc, marked.test(current) ? current.replace(marked, block) : `${current.trimEnd()}\n\n${block}\n`);
+  console.log(`\n${pass ? "met" : "MISSED"}: the session adds ${added.toFixed(2)} ms at p50 (${addedMean.toFixed(2)} ms mean); written to docs/benchmarks.md`);
+} finally {
+  stop();
+}
