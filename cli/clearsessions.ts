@@ -9,12 +9,12 @@ export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-si
 
 Deletes the expired sessions of the configured engine (SESSION_ENGINE,
 DATABASE_URL, REDIS_URL, SESSION_FILE_PATH). Deletes run in batches of N rows
-(default 1000), each in its own short transaction, so logins keep working
+(default 500), each in its own short transaction, so logins keep working
 while millions of rows go. Redis and signed-cookie sessions expire by
 themselves: there is nothing to clear.
 
 Options:
-  --batch-size N   rows per delete statement (1 to 100000, default 1000)
+  --batch-size N   rows per delete statement (1 to 100000, default 500)
 Exit status: 0 done, 1 failed, 2 usage error.`;
 
 export async function runClearSessions(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
@@ -23,7 +23,7 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
     const args = parseArgs(argv, { values: ["batch-size"] });
     if (args.flags.has("help")) return exitWith(io.stdout, CLEARSESSIONS_HELP, 0);
     if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-    batchSize = Number(valueOf(args, "batch-size") ?? 1000);
+    batchSize = Number(valueOf(args, "batch-size") ?? 500);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError("--batch-size must be a whole number from 1 to 100000");
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
