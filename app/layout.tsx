@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { FlashArea } from "@/components/shop/flash-area";
 import { SiteHeader } from "@/components/shop/site-header";
 import "./globals.css";
+
+// Every page reads the session (header, flash messages), so none can be prerendered at build time.
+export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = {
   title: { default: "SessionScope Shop", template: "%s · SessionScope" },
@@ -15,7 +19,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">
         <Providers>
           <SiteHeader />
-          <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+          <main className="mx-auto max-w-5xl px-4 py-8">
+            <FlashArea />
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

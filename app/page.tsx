@@ -22,8 +22,13 @@ export default async function HomePage() {
       )}
       <HowItWorks>
         <p>
-          Browsing the catalogue does not touch your session: no session is read, none is created, and no cookie is
-          set. Django behaves the same way: a session exists only once something is stored in it.
+          Browsing the catalogue stores nothing: the header only reads your session (if you have a cookie) to show your
+          name and the cart count, and a visitor without a cookie gets none. Django behaves the same way: a session
+          row and its <code>sessionid</code> cookie appear only once something is stored in it.
+        </p>
+        <p>
+          Your first <strong>Add to cart</strong> is that moment: the API creates the session, writes{" "}
+          <code>{"{\"cart\": {\"items\": [...]}}"}</code> into it and answers with <code>Set-Cookie: sessionid=…</code>.
         </p>
       </HowItWorks>
     </>

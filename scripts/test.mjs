@@ -20,6 +20,9 @@ const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISAB
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
+/** Stages that failed without a failing test to show for it (types, lint, build, a crashed runner). */
+let stageFailures = 0;
+
 function step(name, command, args, env = baseEnv) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
@@ -47,17 +50,25 @@ function hasDjango() {
   return spawnSync("/usr/bin/python3", ["-c", "import django"], { stdio: "ignore" }).status === 0;
 }
 
-function countVitest(file) {
-  if (!existsSync(file)) return;
+function countVitest(file, ok) {
+  if (!existsSync(file)) {
+    if (!ok) stageFailures++;
+    return;
+  }
   const report = JSON.parse(readFileSync(file, "utf8"));
+  if (!ok && !report.numFailedTests) stageFailures++;
   totals.passed += report.numPassedTests ?? 0;
   totals.failed += report.numFailedTests ?? 0;
   totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 
-function countPlaywright(file) {
-  if (!existsSync(file)) return;
+function countPlaywright(file, ok) {
+  if (!existsSync(file)) {
+    if (!ok) stageFailures++;
+    return;
+  }
   const { stats } = JSON.parse(readFileSync(file, "utf8"));
+  if (!ok && !stats?.unexpected) stageFailures++;
   totals.passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
   totals.failed += stats?.unexpected ?? 0;
   totals.skipped += stats?.skipped ?? 0;
@@ -100,17 +111,17 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 const testEnv = { ...baseEnv, ...(services?.env ?? {}), SESSIONSCOPE_TEST_MISSING: missing.join(",") };
 try {
   if (!only || only === "unit") {
-    step("unit tests (vitest)", bin("vitest"), ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "unit.json")}`], testEnv);
-    countVitest(join(reports, "unit.json"));
+    const ok = step("unit tests (vitest)", bin("vitest"), ["run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "unit.json")}`], testEnv);
+    countVitest(join(reports, "unit.json"), ok);
   }
   if ((!only || only === "integration") && services) {
-    step(
+    const ok = step(
       "integration tests (vitest: SQLite, PostgreSQL, Redis)",
       bin("vitest"),
       ["run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "integration.json")}`],
       testEnv,
     );
-    countVitest(join(reports, "integration.json"));
+    countVitest(join(reports, "integration.json"), ok);
   }
 
   if (!only || only === "e2e") {
@@ -119,18 +130,20 @@ try {
       if (ci) failures.push("chromium missing");
       loud(ci ? `${message.replace("are SKIPPED", "cannot run")}\nCI=true: this fails the run.` : message);
     } else if (step("build (next build)", bin("next"), ["build"], { ...baseEnv, NODE_ENV: "production" })) {
-      step("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+      const ok = step("end-to-end tests (Playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
         ...testEnv,
         PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, "e2e.json"),
       });
-      countPlaywright(join(reports, "e2e.json"));
+      countPlaywright(join(reports, "e2e.json"), ok);
     }
   }
 } finally {
   services?.stop();
 }
 
+// Types, lint, build and service checks are not tests, but a failure there fails the run: count it.
+const nonTestFailures = failures.filter((name) => !/tests/.test(name)).length;
 console.log("");
 if (failures.length) console.log(`Failed stages: ${failures.join(", ")}`);
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(`${totals.passed} passed, ${totals.failed + stageFailures + nonTestFailures} failed, ${totals.skipped} skipped`);
 process.exit(failures.length ? 1 : 0);

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
-const root = join(__dirname, "..", "..");
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface AppServer {
   readonly url: string;

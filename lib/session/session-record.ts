@@ -20,7 +20,8 @@ export function buildSaveRecord(data: Map<string, unknown>, codec: SessionCodec,
       return (encoded ??= codec.encode(data, now));
     },
     expireDate,
-    ttlSeconds: Math.max(0, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
+    // Rounded up: a TTL only collects garbage (every load checks the exact expiry), and must never end a session early.
+    ttlSeconds: Math.max(0, Math.ceil((expireDate.getTime() - now.getTime()) / 1000)),
     data,
     createdAt: getCreatedAt(data) ?? now,
     now,

@@ -94,8 +94,10 @@ export interface ReadonlySession {
 
 /** The request's session, loaded once per render and never saved (server components cannot set cookies). */
 export const readSession = cache(async (): Promise<ReadonlySession> => {
+  // cookies() first: during a build it marks the page dynamic before any configuration is read.
+  const jar = await cookies();
   const runtime = getSessionRuntime();
-  const cookieValue = (await cookies()).get(runtime.config.cookieName)?.value ?? null;
+  const cookieValue = jar.get(runtime.config.cookieName)?.value ?? null;
   const session = await (await openRequestSession(cookieValue)).load();
   return {
     get key() {

@@ -115,6 +115,16 @@ describe("getSessionUser", () => {
     expect(await store.exists(key)).toBe(false);
   });
 
+  it("read-only callers (server components) get no user but leave the session for a writer to flush", async () => {
+    const { open, store } = setup();
+    const v = vector("get_user_hash_mismatch");
+    const session = await open().load();
+    session.update(v.decoded as Record<string, unknown>);
+    const key = await saved(session);
+    expect(await getSessionUser(await open(key).load(), lookup, keys, { readOnly: true })).toBeNull();
+    expect(await store.exists(key)).toBe(true);
+  });
+
   it("accepts a hash made with a fallback key once, then rewrites it with the current key", async () => {
     const { open } = setup();
     const session = await open().load();

@@ -115,7 +115,8 @@ export async function getSessionUser<U extends AuthUser>(
     }
     if (options.acceptLegacySha1 && hashesEqual(stored, legacySessionAuthHash(user.password, keys.secretKey))) return user;
   }
-  await session.flush();
+  // Read-only callers get "no user"; the next request that can write flushes the session.
+  if (!options.readOnly) await session.flush();
   return null;
 }
 

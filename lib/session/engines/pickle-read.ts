@@ -42,6 +42,19 @@ function decodeUtf8(bytes: Buffer): string {
   return out;
 }
 
+declare module "node:buffer" {
+  interface Buffer {
+    /** Node's own latin-1 slice (what `toString("latin1", start, end)` calls), without the encoding dispatch. */
+    latin1Slice(start: number, end: number): string;
+  }
+}
+
+function asciiShort(buf: Buffer, at: number, end: number): string {
+  let out = "";
+  for (let i = at; i < end; i++) out += String.fromCharCode(buf[i]!);
+  return out;
+}
+
 function fromLong(bytes: Buffer): number | bigint {
   if (bytes.length === 0) return 0;
   let x = 0n;
@@ -56,26 +69,44 @@ function dictKey(k: unknown): string {
   throw new PickleError("pickle: dict keys must be str or int");
 }
 
-/** Nested dicts become plain objects; the top level stays a Map. */
-function toPlain(v: unknown, seen: Set<unknown>): unknown {
+/** Whether a key would be moved to the front by JS (an array index): checked cheaply before the regex. */
+function isIndexLike(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(k);
+}
+
+/**
+ * Nested dicts become plain objects; the top level stays a Map. `seen` guards
+ * against cycles; it is null when no container was ever fetched from the memo
+ * or duplicated (then the pickle is a tree and cannot be cyclic).
+ */
+function toPlain(v: unknown, seen: Set<unknown> | null): unknown {
   if (typeof v !== "object" || v === null || v instanceof PyFloat) return v;
-  if (seen.has(v)) throw new PickleError("pickle: recursive structure");
-  seen.add(v);
+  if (seen !== null) {
+    if (seen.has(v)) throw new PickleError("pickle: recursive structure");
+    seen.add(v);
+  }
   let out: unknown;
-  if (Array.isArray(v)) out = v.map((x) => toPlain(x, seen));
-  else {
+  if (Array.isArray(v)) {
+    const list = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) list[i] = toPlain(v[i], seen);
+    out = list;
+  } else {
     const obj: Record<string, unknown> = {};
-    const order: string[] = [];
+    let indexLike = false;
     for (const [k, x] of v as Map<string, unknown>) {
-      if (!Object.hasOwn(obj, k)) order.push(k);
-      Object.defineProperty(obj, k, { value: toPlain(x, seen), writable: true, enumerable: true, configurable: true });
+      if (!indexLike && isIndexLike(k)) indexLike = true;
+      // A "__proto__" key must stay an own data property, never the prototype setter.
+      if (k === "__proto__") Object.defineProperty(obj, k, { value: toPlain(x, seen), writable: true, enumerable: true, configurable: true });
+      else obj[k] = toPlain(x, seen);
     }
-    if (order.some((k) => ARRAY_INDEX.test(k)) && Object.keys(obj).some((k, i) => k !== order[i])) {
-      Object.defineProperty(obj, PYTHON_KEY_ORDER, { value: order, enumerable: false });
+    if (indexLike) {
+      const order = [...(v as Map<string, unknown>).keys()];
+      if (Object.keys(obj).some((k, i) => k !== order[i])) Object.defineProperty(obj, PYTHON_KEY_ORDER, { value: order, enumerable: false });
     }
     out = obj;
   }
-  seen.delete(v);
+  if (seen !== null) seen.delete(v);
   return out;
 }
 
@@ -107,11 +138,21 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
     if (v === undefined || v === MARK) throw new PickleError("pickle: stack underflow");
     return v;
   };
+  // Set once a container is referenced twice (memo fetch or DUP): only then can the result be cyclic.
+  let shared = false;
   const memoGet = (i: number) => {
     if (!(i in memo)) throw new PickleError(`pickle: memo ${i} undefined`);
-    return memo[i];
+    const v = memo[i];
+    if (typeof v === "object" && v !== null) shared = true;
+    return v;
   };
-  const str = (n: number) => decodeUtf8(buf.subarray(need(n), pos));
+  const str = (n: number) => {
+    const at = need(n);
+    const end = at + n;
+    // Session strings are mostly ASCII: read those without the UTF-8 decoder and its subarray.
+    for (let i = at; i < end; i++) if (buf[i]! >= 0x80) return decodeUtf8(buf.subarray(at, end));
+    return n <= 16 ? asciiShort(buf, at, end) : buf.latin1Slice(at, end);
+  };
   const setItems = (target: unknown, items: unknown[]) => {
     if (!(target instanceof Map) || items.length % 2) throw new PickleError("pickle: SETITEMS on a non-dict");
     for (let i = 0; i < items.length; i += 2) target.set(dictKey(items[i]), items[i + 1]);
@@ -130,7 +171,8 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
         const result = pop();
         if (!(result instanceof Map)) throw new PickleError("pickle: the stored value is not a dict");
         const out = new Map<string, unknown>();
-        for (const [k, v] of result) out.set(k, toPlain(v, new Set([result])));
+        const seen = shared ? new Set<unknown>([result]) : null;
+        for (const [k, v] of result) out.set(k, toPlain(v, seen));
         return out;
       }
       case 0x28: stack.push(MARK); break;
@@ -166,7 +208,7 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
       case 0x8d: stack.push(str(Number(buf.readBigUInt64LE(need(8))))); break; // BINUNICODE8
       case 0x30: pop(); break; // POP
       case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
+      case 0x32: { const v = top(); if (typeof v === "object" && v !== null) shared = true; stack.push(v); break; } // DUP
       default: {
         const name = REFUSED[code];
         throw new PickleError(

@@ -30,8 +30,11 @@ const FRAME_SIZE_MIN = 4;
 const BATCH = 1000;
 const LONE_SURROGATE = /\p{Cs}/u;
 
+// One scratch buffer for every call (dumps is synchronous, never re-entered); the result is a copy.
+let scratch = Buffer.allocUnsafe(4096);
+
 class PickleWriter {
-  buf = Buffer.allocUnsafe(256);
+  buf = scratch;
   len = 0;
   private framing = false;
   private frameStart = -1;
@@ -43,6 +46,7 @@ class PickleWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
+    if (next.length <= 1 << 20) scratch = next;
   }
   /** Every write goes here: like `_Pickler_Write`, it opens a frame when none is open. */
   private room(n: number): number {
@@ -101,10 +105,22 @@ class PickleWriter {
       const index = this.shared.get(s);
       if (index !== undefined) return this.get(index);
     }
-    const data = LONE_SURROGATE.test(s) ? encodeSurrogatePass(s) : Buffer.from(s, "utf8");
-    const size = data.length;
+    // Session strings are mostly ASCII: size them and copy them in without an intermediate Buffer.
+    const n = s.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    const data = ascii ? null : LONE_SURROGATE.test(s) ? encodeSurrogatePass(s) : null;
+    const size = ascii ? n : data ? data.length : Buffer.byteLength(s, "utf8");
     const large = size >= FRAME_SIZE_TARGET;
-    if (large) (this.commitFrame(), (this.framing = false));
+    if (large) {
+      this.commitFrame();
+      this.framing = false;
+    }
     if (size <= 0xff) this.op2(0x8c, size); // SHORT_BINUNICODE
     else {
       const at = this.room(5);
@@ -112,7 +128,10 @@ class PickleWriter {
       this.buf.writeUInt32LE(size, at + 1);
     }
     const at = this.room(size); // room() may grow the buffer: take the position first
-    data.copy(this.buf, at);
+    const buf = this.buf;
+    if (data) data.copy(buf, at);
+    else if (ascii && n <= 32) for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+    else buf.write(s, at, size, ascii ? "latin1" : "utf8");
     if (large) this.framing = true;
     const index = this.memoize();
     if (sharable) this.shared.set(s, index);
@@ -192,7 +211,7 @@ function save(w: PickleWriter, v: unknown, depth: number): void {
       if (v === null) w.op(0x4e); // NONE
       else if (v instanceof PyFloat) w.float(v.value);
       else if (Array.isArray(v)) saveList(w, v, depth);
-      else if (v instanceof Map) saveDict(w, [...v.entries()], depth);
+      else if (v instanceof Map) saveDict(w, [...(v as Map<unknown, unknown>)], depth);
       else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
         saveDict(w, orderedKeys(v).map((k) => [k, (v as Record<string, unknown>)[k]]), depth);
       } else throw new TypeError(`dumpsPickle: a ${(v as object).constructor?.name ?? "object"} is not a JSON-like value`);
@@ -229,7 +248,10 @@ function saveDict(w: PickleWriter, entries: readonly (readonly [unknown, unknown
   let inBatch: number;
   do {
     w.op(0x28); // MARK
-    for (inBatch = 0; i < entries.length && inBatch < BATCH; i++, inBatch++) (key(entries[i]![0]), save(w, entries[i]![1], depth + 1));
+    for (inBatch = 0; i < entries.length && inBatch < BATCH; i++, inBatch++) {
+      key(entries[i]![0]);
+      save(w, entries[i]![1], depth + 1);
+    }
     w.op(0x75); // SETITEMS
   } while (inBatch === BATCH);
 }

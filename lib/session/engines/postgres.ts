@@ -48,10 +48,18 @@ const SQL = {
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
     `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
   // The snapshot taken at statement start tells a changed row (conflict) from a deleted one (missing).
+  // The meta row is only written when it must change: its owner changed (login without a key
+  // change), or it is missing (a session a Django site created gets its row the first time
+  // SessionScope saves it). An unconditional upsert would lock and rewrite the meta tuple on
+  // every save (ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false).
   update:
     `WITH upd AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
-    `RETURNING session_key), meta AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} ` +
-    `SELECT session_key, $5, $6::integer, $7::timestamptz, $8 FROM upd ` +
+    `RETURNING session_key), cur AS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3), ` +
+    `chg AS (UPDATE ${META_TABLE} SET user_id = $6::integer WHERE session_key = (SELECT session_key FROM upd) ` +
+    `AND user_id IS DISTINCT FROM $6::integer), ` +
+    // ON CONFLICT covers a meta row another transaction inserted after this statement's snapshot.
+    `ins AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $5, $6::integer, $7::timestamptz, $8 FROM upd ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM cur) ` +
     `ON CONFLICT (session_key) DO UPDATE SET user_id = EXCLUDED.user_id WHERE m.user_id IS DISTINCT FROM EXCLUDED.user_id) ` +
     `SELECT (SELECT count(*) FROM upd)::int AS updated, EXISTS (SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $3) AS present`,
   delete: `WITH d AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = $1) DELETE FROM ${META_TABLE} WHERE session_key = $1`,

@@ -10,10 +10,16 @@
  */
 import { luaScript } from "./redis-client.ts";
 
-/** KEYS: entry, meta, created, expiry. ARGV: mode, expected, value, ttl, createdMs, userId, publicId, key, userPrefix, expireMs. */
+/**
+ * KEYS: entry, meta, created, expiry. ARGV: mode, expected, value, ttl, createdMs, userId, publicId, key, userPrefix, expireMs.
+ * A save whose owner did not change leaves the meta hash and the user set alone (only their TTL
+ * and the expiry index move): a hash whose `u` is X always has its key in X's set, since only
+ * this script writes `u` and the delete script removes both together.
+ */
 export const SAVE = luaScript(`
 local ttl = tonumber(ARGV[4])
-if ARGV[1] == 'create' then
+local create = ARGV[1] == 'create'
+if create then
   if not redis.call('SET', KEYS[1], ARGV[3], 'NX', 'EX', ttl) then return 'exists' end
 else
   local current = redis.call('GET', KEYS[1])
@@ -21,18 +27,23 @@ else
   if current ~= ARGV[2] then return 'conflict' end
   redis.call('SET', KEYS[1], ARGV[3], 'EX', ttl)
 end
+local user = ARGV[6] ~= '' and ARGV[6] or false
 local oldUser = redis.call('HGET', KEYS[2], 'u')
-if ARGV[1] == 'create' or redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[2], 'c', ARGV[5], 'p', ARGV[7])
+if create or (not oldUser and redis.call('EXISTS', KEYS[2]) == 0) then
+  if create then redis.call('DEL', KEYS[2]) end
+  if user then redis.call('HSET', KEYS[2], 'c', ARGV[5], 'p', ARGV[7], 'u', user)
+  else redis.call('HSET', KEYS[2], 'c', ARGV[5], 'p', ARGV[7]) end
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[8])
-end
-if oldUser and oldUser ~= ARGV[6] then redis.call('SREM', ARGV[9] .. oldUser, ARGV[8]) end
-if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[2], 'u', ARGV[6])
-  redis.call('SADD', ARGV[9] .. ARGV[6], ARGV[8])
-else
-  redis.call('HDEL', KEYS[2], 'u')
+  if oldUser and oldUser ~= user then redis.call('SREM', ARGV[9] .. oldUser, ARGV[8]) end
+  if user then redis.call('SADD', ARGV[9] .. user, ARGV[8]) end
+elseif oldUser ~= user then
+  if oldUser then redis.call('SREM', ARGV[9] .. oldUser, ARGV[8]) end
+  if user then
+    redis.call('HSET', KEYS[2], 'u', user)
+    redis.call('SADD', ARGV[9] .. user, ARGV[8])
+  else
+    redis.call('HDEL', KEYS[2], 'u')
+  end
 end
 redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[4], ARGV[10], ARGV[8])

@@ -43,7 +43,10 @@ const pool = Buffer.alloc(4096);
 let poolOffset = pool.length;
 
 export function newPublicId(): string {
-  if (poolOffset + 16 > pool.length) (randomFillSync(pool), (poolOffset = 0));
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
   const id = pool.toString("base64url", poolOffset, poolOffset + 16);
   pool.fill(0, poolOffset, poolOffset + 16);
   poolOffset += 16;

@@ -3,7 +3,7 @@ import { getCurrentUser } from "@/lib/server/auth/auth";
 import { checkout } from "@/lib/server/shop/cart";
 import { addFlash } from "@/lib/server/shop/flash";
 import { withSession } from "@/lib/server/session/next";
-import { formatPrice } from "@/components/ui/format";
+import { formatPrice } from "@/lib/format";
 
 export const POST = withSession(async (_request, { session }) => {
   const user = await getCurrentUser(session);
