@@ -11,6 +11,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = {
   title: { default: "SessionScope Shop", template: "%s · SessionScope" },
   description: "A reference shop running on SessionScope, Django's session framework for Next.js.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
