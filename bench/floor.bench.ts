@@ -6,12 +6,16 @@
  *   sqlite-full / sqlite-default: one empty-ish commit (UPDATE of a one-row table, autocommit)
  *   postgresql: one `SELECT 1` round trip through a pg.Pool (named statement: no parse, as the engines do)
  *   redis: one PING round trip through ioredis
+ *   codec: zlib deflate (Node's native zlib, level 6) of the 1 KB payload's JSON, the one step
+ *          of Django's session encoding no implementation may skip (compress=True)
  */
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { DURABILITY, emit, parseArgs, sqliteBackend, timed, timingFromEnv, type DurabilityMode } from "./common.ts";
+import { deflateSync } from "node:zlib";
+import { dumpsPython } from "../lib/session/python-json.ts";
+import { DURABILITY, emit, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode } from "./common.ts";
 
 const timing = timingFromEnv();
 const args = parseArgs();
@@ -48,7 +52,13 @@ async function redisRoundTrip(url: string): Promise<void> {
   }
 }
 
-const only = new Set((args.get("only") ?? "sqlite-full,sqlite-default,postgresql,redis").split(","));
+function codecDeflate(): void {
+  const serialized = Buffer.from(dumpsPython(new Map(Object.entries(readPayload()))), "latin1");
+  emit({ impl: "floor", engine: "-", backend: "none", durability: "-", op: "deflate" }, timedSync(() => deflateSync(serialized, { level: 6 }), timing));
+}
+
+const only = new Set((args.get("only") ?? "codec,sqlite-full,sqlite-default,postgresql,redis").split(","));
+if (only.has("codec")) codecDeflate();
 const dir = args.get("sqlite-dir");
 if (dir && only.has("sqlite-full")) await sqliteCommit(dir, "full");
 if (dir && only.has("sqlite-default")) await sqliteCommit(dir, "normal");

@@ -7,6 +7,7 @@
 import { BadSignature, MalformedPayload } from "./errors.ts";
 import { decodeLegacySession } from "./legacy.ts";
 import { PYTHON_KEY_ORDER, orderedKeys } from "./python-json.ts";
+import { loadsPythonAs, needsFullParser } from "./python-json-parse.ts";
 import type { ZlibFlavour } from "./deflate.ts";
 import { createSignedSerializer, parsePayloadText } from "./signing.ts";
 
@@ -51,11 +52,12 @@ export function createSessionCodec(options: SessionCodecOptions): SessionCodec &
     encode: (data, now) => serializer.dumps(data, now),
     decode(encoded) {
       const known = verified.get(encoded);
-      if (known !== undefined) return toSessionData(parsePayloadText(known));
+      // A hit skips the HMAC check, the inflate and the parser choice; every caller still parses its own copy.
+      if (known !== undefined) return toSessionData(loadsPythonAs(known.text, known.full));
       const signed = attempt(() => {
         const text = serializer.loadsText(encoded);
         const value = parsePayloadText(text);
-        verified.set(encoded, text);
+        verified.set(encoded, { text, full: needsFullParser(text) });
         return value;
       });
       // Django 3.2 tries the pre-3.1 format only when the new format's signature fails.
@@ -77,19 +79,26 @@ export interface CookieCodecOptions {
   readonly zlib?: ZlibFlavour;
 }
 
+interface Verified {
+  /** The serialized JSON text inside the signed value. */
+  readonly text: string;
+  /** Whether it needs the Python-faithful parser (else JSON.parse reads it exactly). */
+  readonly full: boolean;
+}
+
 interface VerifiedCache {
-  get(encoded: string): string | undefined;
-  set(encoded: string, text: string): void;
+  get(encoded: string): Verified | undefined;
+  set(encoded: string, entry: Verified): void;
 }
 
 function createVerifiedCache(size: number): VerifiedCache {
   if (size <= 0) return { get: () => undefined, set: () => {} };
-  const entries = new Map<string, string>();
+  const entries = new Map<string, Verified>();
   return {
     get: (encoded) => entries.get(encoded),
-    set(encoded, text) {
+    set(encoded, entry) {
       if (entries.size >= size) entries.delete(entries.keys().next().value!);
-      entries.set(encoded, text);
+      entries.set(encoded, entry);
     },
   };
 }

@@ -14,8 +14,17 @@ import { PYTHON_KEY_ORDER, PyFloat } from "./python-values.ts";
 const NEEDS_FULL_PARSER = /(?:^|[:,[])\s*(?:NaN|-?Infinity|-?[\d.]{16}|-?\d[\d.]*[eE]|-?\d+\.0+(?![0-9]))|"(?:\d|\\u003\d)+"\s*:/;
 
 export function loadsPython(text: string): unknown {
-  if (!NEEDS_FULL_PARSER.test(text)) return JSON.parse(text);
-  return new Parser(text).parseDocument();
+  return loadsPythonAs(text, needsFullParser(text));
+}
+
+/** Whether `text` needs the Python-faithful parser; JSON.parse reads it exactly otherwise. */
+export function needsFullParser(text: string): boolean {
+  return NEEDS_FULL_PARSER.test(text);
+}
+
+/** `loadsPython` with the parser already chosen (callers that cache `needsFullParser`). */
+export function loadsPythonAs(text: string, full: boolean): unknown {
+  return full ? new Parser(text).parseDocument() : JSON.parse(text);
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
