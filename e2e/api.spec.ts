@@ -24,7 +24,8 @@ test("refuses bad cart input with a fitting 4xx and leaves the cart as it was", 
     ["too many of one product", { data: { productId: 1, quantity: 98 } }, 422, "validation_failed"],
   ];
   for (const [name, input, status, code] of cases) {
-    const response = await request.post("/api/cart/items", { headers: input.headers ?? json, data: input.data ?? input.body });
+    // Raw bodies go as bytes: Playwright would JSON-encode a string.
+    const response = await request.post("/api/cart/items", { headers: input.headers ?? json, data: input.body === undefined ? input.data : Buffer.from(input.body) });
     expect(response.status(), name).toBe(status);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code, name).toBe(code);
