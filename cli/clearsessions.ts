@@ -1,8 +1,8 @@
 /** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
 import { supportsListing } from "../lib/session/store.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
-import { openDataContext } from "./context.ts";
-import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { runWithDataContext } from "./context.ts";
+import { exitWith, type CliEnv, type CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
 
 export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-size N]
@@ -30,26 +30,12 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
     io.stderr(`clearsessions: ${error.message}`);
     return 2;
   }
-  let context;
-  try {
-    context = await openDataContext(env);
-  } catch (error) {
-    io.stderr(oneLine(`clearsessions: ${(error as Error).message}`));
-    return 1;
-  }
-  try {
+  return runWithDataContext("clearsessions", env, io, async ({ store }) => {
     const now = io.now();
-    const { store } = context;
     const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
     const progress = createProgress("Deleting expired sessions", total, tty);
     const deleted = await store.clearExpired(now, { batchSize, onProgress: (done) => progress.update(done) });
     progress.finish();
     io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);
-    return 0;
-  } catch (error) {
-    io.stderr(oneLine(`clearsessions: ${(error as Error).message}`));
-    return 1;
-  } finally {
-    await context.close();
-  }
+  });
 }

@@ -7,7 +7,7 @@ import { createStoreFromEnv } from "../lib/server/session/engines.ts";
 import { sessionConfigFromEnv } from "../lib/server/session/runtime.ts";
 import type { SessionConfig } from "../lib/session/config.ts";
 import type { SessionStore } from "../lib/session/store.ts";
-import type { CliEnv } from "./io.ts";
+import { oneLine, type CliEnv } from "./io.ts";
 
 export interface DataContext {
   readonly env: Env;
@@ -55,4 +55,32 @@ async function checkSchema(db: Database, env: Env): Promise<void> {
   }
   const { rows } = await db.pool.query(`SELECT to_regclass('django_session') AS t`);
   if (!rows[0]?.t) throw missing();
+}
+
+/**
+ * Runs a data command: opens the context, runs `task`, closes it. Any failure
+ * is one line on stderr, prefixed with the command's name, and exit status 1.
+ */
+export async function runWithDataContext(
+  command: string,
+  env: CliEnv,
+  io: { stderr(line: string): void },
+  task: (context: DataContext) => Promise<void>,
+): Promise<number> {
+  let context: DataContext;
+  try {
+    context = await openDataContext(env);
+  } catch (error) {
+    io.stderr(oneLine(`${command}: ${(error as Error).message}`));
+    return 1;
+  }
+  try {
+    await task(context);
+    return 0;
+  } catch (error) {
+    io.stderr(oneLine(`${command}: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    await context.close();
+  }
 }

@@ -11,8 +11,8 @@ import { generateSessionKey } from "../lib/session/keys.ts";
 import type { SaveRecord } from "../lib/session/store.ts";
 import { CATALOGUE } from "../lib/server/db/catalogue.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
-import { openDataContext, type DataContext } from "./context.ts";
-import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { runWithDataContext, type DataContext } from "./context.ts";
+import { exitWith, type CliEnv, type CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
 
 export const SEED_HELP = `Usage: sessionscope seed --sessions N [--users M] [--expired PERCENT]
@@ -61,26 +61,13 @@ export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, t
     io.stderr(`seed: ${error.message}`);
     return 2;
   }
-  let context: DataContext;
-  try {
-    context = await openDataContext(env);
-  } catch (error) {
-    io.stderr(oneLine(`seed: ${(error as Error).message}`));
-    return 1;
-  }
-  try {
+  return runWithDataContext("seed", env, io, async (context) => {
     if (context.env.production) throw new Error("refusing to seed sessions in production (NODE_ENV=production outside demo mode)");
     const started = Date.now();
     const written = await seedSessions(context, options, io.now(), createProgress("Seeding sessions", options.sessions, tty));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     io.stdout(`Wrote ${written.toLocaleString("en-US")} sessions to the ${context.store.engine} engine in ${seconds} s (${options.users} users, ${options.expired}% expired).`);
-    return 0;
-  } catch (error) {
-    io.stderr(oneLine(`seed: ${(error as Error).message}`));
-    return 1;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function ensureUsers(context: DataContext, count: number, now: Date): Promise<Array<{ id: number; password: string }>> {
