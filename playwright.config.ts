@@ -37,6 +37,8 @@ export default defineConfig({
     url: `${baseURL}/api/products`,
     timeout: 60_000,
     reuseExistingServer: false,
+    // SIGTERM lets scripts/e2e-server.mjs stop next by its PID and delete its temp database.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stdout: "pipe",
     stderr: "pipe",
   },
