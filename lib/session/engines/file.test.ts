@@ -146,4 +146,15 @@ describe("file engine", () => {
     await writeFile(join(directory, `sessionid${key}.lock`), "");
     await expect(store.save(key, record("v2:x"), "v1:x")).rejects.toThrow(/^SessionScope: timed out waiting for the session lock/);
   });
+
+  it("never puts a whole session key in an error message (they end up in logs)", async () => {
+    const store = createFileStore({ directory, cookieName: "sessionid", cookieAge: AGE, lockStaleMs: 10_000, lockTimeoutMs: 50 });
+    const key = "abcdef0123456789abcdef0123456789";
+    await store.save(key, record("v1:x"), null);
+    await writeFile(join(directory, `sessionid${key}.lock`), "");
+    const error = await store.save(key, record("v2:x"), "v1:x").catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain("sessionidabcdef…");
+    expect((error as Error).message).not.toContain(key);
+  });
 });

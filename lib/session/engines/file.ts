@@ -167,7 +167,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     return total;
   }
 
-  return {
+  const store: SessionStore = {
     engine: "file",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
@@ -233,6 +233,32 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
       if (file) await withLock(file, () => unlink(file).catch(ignoreMissing));
     },
     clearExpired,
+  };
+  return withoutKeysInErrors(store, cookieName);
+}
+
+/**
+ * File names hold session keys, and file-system errors quote paths. A key in
+ * an error message would end up in logs, where anyone reading them could use
+ * it: every error leaving the engine has its keys cut to a short prefix.
+ */
+function withoutKeysInErrors(store: SessionStore, cookieName: string): SessionStore {
+  const fileName = new RegExp(`(${cookieName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[a-z0-9]{6})[a-z0-9]+`, "g");
+  const redact = (error: unknown): never => {
+    if (!(error instanceof Error)) throw error;
+    const safe = new Error(error.message.replace(fileName, "$1…"));
+    safe.name = error.name;
+    Object.assign(safe, { code: (error as NodeJS.ErrnoException).code });
+    throw safe;
+  };
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => fn(...args).catch(redact);
+  return {
+    ...store,
+    load: guard(store.load),
+    exists: guard(store.exists),
+    save: guard(store.save),
+    delete: guard(store.delete),
+    clearExpired: guard(store.clearExpired),
   };
 }
 
