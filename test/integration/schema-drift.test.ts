@@ -35,7 +35,8 @@ export function parseSchema(text: string): ModelSpec[] {
       if (/@unique|@id/.test(rest)) indexes.push([column]);
     }
     for (const index of body.matchAll(/@@(?:index|unique)\(\[([^\]]+)\]/g)) {
-      indexes.push(index[1]!.split(",").map((f) => fieldToColumn.get(f.trim()) ?? f.trim()));
+      const fields = index[1]!.split(",").map((f) => f.trim().replace(/\(.*\)$/, ""));
+      indexes.push(fields.map((f) => fieldToColumn.get(f) ?? f));
     }
     const table = /@@map\("([^"]+)"\)/.exec(body)?.[1] ?? match[1]!;
     models.push({ table, columns, indexes });

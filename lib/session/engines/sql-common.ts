@@ -124,8 +124,9 @@ export function metaPageQuery(d: SqlDialect, filter: SessionListFilter, now: Dat
   }
   const text =
     `SELECT m.session_key AS k, m.created_at AS c, ${d.cursorColumn("m.created_at")} AS cc, m.user_id AS u, m.public_id AS p, s.expire_date AS e, m.last_activity AS a, m.ip AS ip, m.user_agent AS ua ` +
-    `FROM ${META_TABLE} m JOIN ${SESSION_TABLE} s ON s.session_key = m.session_key` +
-    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
+    // CROSS JOIN fixes the join order in SQLite (PostgreSQL plans it as the inner join it is): walk the
+    // meta index in listing order and stop at the page's end, instead of sorting every live session.
+    `FROM ${META_TABLE} m CROSS JOIN ${SESSION_TABLE} s WHERE ${["s.session_key = m.session_key", ...where].join(" AND ")}` +
     ` ORDER BY m.created_at DESC, m.session_key ASC LIMIT ${d.param(values, limit)}`;
   return { text, values };
 }
