@@ -1,9 +1,29 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // Playwright drives Debian's Chromium (npx playwright install cannot run here)
-// against `next start` on a throw-away SQLite database that scripts/e2e-server.mjs prepares.
-const port = Number(process.env.E2E_PORT ?? 3210);
-const baseURL = `http://127.0.0.1:${port}`;
+// against `next start`, prepared by scripts/e2e-server.mjs on throw-away databases:
+// - "sqlite": the default setup (db engine on SQLite);
+// - "postgres-redis": PostgreSQL with Redis in front (cached_db engine), when npm test
+//   has started those servers. The shop specs run against both.
+const sqlitePort = Number(process.env.E2E_PORT ?? 3210);
+const postgresPort = sqlitePort + 1;
+const withPostgres = Boolean(process.env.SESSIONSCOPE_TEST_PG_URL && process.env.SESSIONSCOPE_TEST_REDIS_URL);
+if (!withPostgres && process.env.CI === "true") {
+  throw new Error("CI=true: the PostgreSQL + Redis end-to-end project needs SESSIONSCOPE_TEST_PG_URL and SESSIONSCOPE_TEST_REDIS_URL (npm test sets them)");
+}
+
+const server = (port: number, mode: string) => ({
+  command: `node scripts/e2e-server.mjs ${port} ${mode}`,
+  url: `http://127.0.0.1:${port}/api/products`,
+  timeout: 60_000,
+  reuseExistingServer: false,
+  // SIGTERM lets scripts/e2e-server.mjs stop next by its PID and delete its database.
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+});
+
+const chromium = { ...devices["Desktop Chrome"], channel: undefined };
 
 export default defineConfig({
   testDir: "e2e",
@@ -15,7 +35,6 @@ export default defineConfig({
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   timeout: 30_000,
   use: {
-    baseURL,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {
@@ -31,15 +50,18 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: `node scripts/e2e-server.mjs ${port}`,
-    url: `${baseURL}/api/products`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    // SIGTERM lets scripts/e2e-server.mjs stop next by its PID and delete its temp database.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  projects: [
+    { name: "sqlite", use: { ...chromium, baseURL: `http://127.0.0.1:${sqlitePort}` } },
+    ...(withPostgres
+      ? [
+          {
+            name: "postgres-redis",
+            use: { ...chromium, baseURL: `http://127.0.0.1:${postgresPort}` },
+            // The engine comparison starts its own servers; once is enough.
+            testIgnore: /concurrency\.spec\.ts/,
+          },
+        ]
+      : []),
+  ],
+  webServer: [server(sqlitePort, "sqlite"), ...(withPostgres ? [server(postgresPort, "postgres-redis")] : [])],
 });

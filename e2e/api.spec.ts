@@ -2,8 +2,13 @@
 // 4xx with `{ error: { code, message } }`, never a 500, and never changes the cart.
 import { expect, test, type APIRequestContext } from "@playwright/test";
 
-const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 3210}`;
-const json = { "Content-Type": "application/json", Origin: ORIGIN };
+// Unsafe requests carry the page's own origin, as a browser's fetch does.
+let ORIGIN = "";
+let json: Record<string, string> = {};
+test.beforeEach(({ baseURL }) => {
+  ORIGIN = baseURL!;
+  json = { "Content-Type": "application/json", Origin: ORIGIN };
+});
 
 async function cartCount(request: APIRequestContext): Promise<number> {
   return ((await (await request.get("/api/cart")).json()) as { count: number }).count;

@@ -160,6 +160,14 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       expect(await store.exists(key)).toBe(false);
     });
 
+    it("treats a key no session can have (NUL, too long, odd characters) as absent, never as an error", async () => {
+      for (const key of ["abcdefgh\0ijklmnop", "x".repeat(41), "not-a-session%00<script>", "../../etc/passwd"]) {
+        expect(await store.load(key, new Date())).toBeNull();
+        expect(await store.exists(key)).toBe(false);
+        await expect(store.delete(key)).resolves.toBeUndefined();
+      }
+    });
+
     it("deletes a session; deleting an unknown key is not an error", async () => {
       const key = newKey();
       await saveOk(store, key, makeRecord({ a: 1 }), null);

@@ -11,7 +11,7 @@
  */
 import type { ActivityStore, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
 import {
-  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, listPage, metaItem, newPublicId, toDbUserId,
+  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, isStorableKey, listPage, metaItem, newPublicId, toDbUserId,
   type MetaRow, type SqlDialect, type UnindexedRow,
 } from "./sql-common.ts";
 
@@ -105,10 +105,12 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
     engine: "db",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
+      if (!isStorableKey(key)) return null;
       const row = (await run("load", [key, now])).rows[0] as { session_data: string; expire_date: Date } | undefined;
       return row ? { encoded: row.session_data, version: row.session_data, expireDate: row.expire_date } : null;
     },
     async exists(key) {
+      if (!isStorableKey(key)) return false;
       return ((await run("exists", [key])).rowCount ?? 0) > 0;
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
@@ -125,6 +127,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
       return { ok: false, reason: row.present ? "conflict" : "missing" };
     },
     async delete(key) {
+      if (!isStorableKey(key)) return;
       await run("delete", [key]);
     },
     clearExpired(now, options) {

@@ -17,6 +17,15 @@ export const SESSION_TABLE = "django_session";
 export const META_TABLE = "sessionscope_session_meta";
 export const DEFAULT_BATCH_SIZE = 1000;
 
+/**
+ * Whether a key can be in `django_session` at all: the column is
+ * varchar(40), and PostgreSQL refuses NUL in text. A cookie holding anything
+ * else is simply no session, never a database error (a 500).
+ */
+export function isStorableKey(key: string): boolean {
+  return key.length <= 40 && !key.includes("\0");
+}
+
 export type ListCursor = { readonly phase: 0; readonly created: string | number; readonly key: string } | { readonly phase: 1; readonly key: string };
 
 export function encodeCursor(cursor: ListCursor): string {

@@ -14,7 +14,7 @@ import type {
   ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore,
 } from "../store.ts";
 import {
-  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, listPage, metaItem, newPublicId, toDbUserId,
+  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, isStorableKey, listPage, metaItem, newPublicId, toDbUserId,
   type MetaRow, type SqlDialect, type UnindexedRow,
 } from "./sql-common.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
@@ -143,10 +143,12 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     engine: "db",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
+      if (!isStorableKey(key)) return null;
       const row = q.load.get(key, formatSqliteDate(now)) as { session_data: string; expire_date: string } | undefined;
       return row ? { encoded: row.session_data, version: row.session_data, expireDate: parseSqliteDate(row.expire_date) } : null;
     },
     async exists(key) {
+      if (!isStorableKey(key)) return false;
       return q.exists.get(key) !== undefined;
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
@@ -154,6 +156,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       return updateTx(key, record, expectedVersion);
     },
     async delete(key) {
+      if (!isStorableKey(key)) return;
       deleteTx(key);
     },
     clearExpired(now, options) {
