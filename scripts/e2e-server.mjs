@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createPostgresDatabase } from "../test/services/postgres-database.mjs";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const port = process.argv[2] ?? "3210";
@@ -23,24 +23,6 @@ const env = {
   DATABASE_URL: `file:${join(dir, "e2e.db")}`,
 };
 
-async function postgresDatabase(serverUrl) {
-  const name = `e2e_shop_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return {
-    url: serverUrl.replace(/\/[^/]*$/, `/${name}`),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 let cleanup = async () => {};
 if (mode === "postgres-redis") {
   const { SESSIONSCOPE_TEST_PG_URL: pgUrl, SESSIONSCOPE_TEST_REDIS_URL: redisUrl } = process.env;
@@ -48,7 +30,7 @@ if (mode === "postgres-redis") {
     console.error("e2e-server: postgres-redis needs SESSIONSCOPE_TEST_PG_URL and SESSIONSCOPE_TEST_REDIS_URL (npm test sets them)");
     process.exit(1);
   }
-  const database = await postgresDatabase(pgUrl);
+  const database = await createPostgresDatabase(pgUrl, `e2e_shop_${process.pid}`);
   cleanup = database.drop;
   Object.assign(env, { DATABASE_URL: database.url, SESSION_ENGINE: "cached_db", REDIS_URL: `${redisUrl}/5` });
 }

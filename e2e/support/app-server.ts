@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createPostgresDatabase as createDatabase } from "../../test/services/postgres-database.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -27,21 +27,8 @@ async function freePort(): Promise<number> {
 }
 
 /** A fresh PostgreSQL database on the test run's server. */
-export async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `e2e_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return {
-    url: serverUrl.replace(/\/[^/]*$/, `/${name}`),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export function createPostgresDatabase(serverUrl: string) {
+  return createDatabase(serverUrl, `e2e_${process.pid}_${Date.now().toString(36)}`);
 }
 
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {

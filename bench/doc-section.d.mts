@@ -1,0 +1,1 @@
+export declare function writeDocSection(name: string, lines: readonly string[]): string;

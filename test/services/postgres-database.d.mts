@@ -1,0 +1,1 @@
+export declare function createPostgresDatabase(serverUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }>;
