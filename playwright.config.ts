@@ -57,8 +57,8 @@ export default defineConfig({
           {
             name: "postgres-redis",
             use: { ...chromium, baseURL: `http://127.0.0.1:${postgresPort}` },
-            // The engine comparison starts its own servers; once is enough.
-            testIgnore: /concurrency\.spec\.ts/,
+            // These specs start their own servers; once is enough.
+            testIgnore: /(concurrency|outage)\.spec\.ts/,
           },
         ]
       : []),

@@ -15,6 +15,7 @@ import { SessionInterrupted, SessionScopeError } from "../../session/errors.ts";
 import { commitSession, type CookieInstruction, type SessionCommit } from "../../session/middleware.ts";
 import type { Session } from "../../session/session.ts";
 import { API_ERRORS, HttpError, errorResponse, httpErrorResponse } from "../http.ts";
+import { isServiceUnavailable } from "../unavailable.ts";
 import { recordActivity } from "./activity.ts";
 import { getSessionRuntime } from "./instance.ts";
 import { readRequestInfo, type RequestInfo } from "./request-info.ts";
@@ -46,18 +47,27 @@ export function withSession<P>(
     if (cookieValue !== null && UNSAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
       return errorResponse(403, API_ERRORS.CROSS_ORIGIN, "Cross-origin request refused: unsafe methods need a same-origin Origin header.");
     }
-    const session = await openRequestSession(cookieValue);
+    let session: Session;
     let response: Response;
+    try {
+      session = await openRequestSession(cookieValue);
+    } catch (error) {
+      if (isServiceUnavailable(error)) return unavailableResponse(error);
+      throw error;
+    }
     try {
       response = await handler(request, { session, info, params: route.params });
     } catch (error) {
+      if (isServiceUnavailable(error)) return unavailableResponse(error);
       if (!(error instanceof HttpError)) throw error;
+      // A 4xx still saves what the request changed, as Django does for any non-5xx response.
       response = httpErrorResponse(error);
     }
     let commit: SessionCommit;
     try {
       commit = await commitSession(session, { hadCookie: cookieValue !== null, status: response.status, config: runtime.config, now: new Date(), secure: info.https });
     } catch (error) {
+      if (isServiceUnavailable(error)) return unavailableResponse(error);
       return sessionErrorResponse(error);
     }
     if (session.key !== null && session.isLoaded) recordActivity(runtime.store, session.key, info, new Date(), commit.saved && cookieValue === null);
@@ -119,6 +129,19 @@ function isSameOrigin(request: NextRequest): boolean {
   } catch {
     return false;
   }
+}
+
+let unavailableLoggedAt = 0;
+
+/** The database or Redis is down: 503, nothing saved, and one log line a minute at most. */
+function unavailableResponse(error: unknown): Response {
+  if (Date.now() - unavailableLoggedAt > 60_000) {
+    unavailableLoggedAt = Date.now();
+    console.error(`SessionScope: a backing service is unavailable (${(error as Error).message}); answering 503`);
+  }
+  return errorResponse(503, API_ERRORS.SERVICE_UNAVAILABLE, "The service is briefly unavailable. Nothing was changed; please try again in a few seconds.", {
+    "Retry-After": "5",
+  });
 }
 
 function sessionErrorResponse(error: unknown): Response {
