@@ -104,23 +104,23 @@ describe("getSessionUser", () => {
     expect(await getSessionUser(await open(key).load(), lookup, keys)).toBe(alice);
   });
 
-  it("flushes the session when the password changed (get_user_hash_mismatch)", async () => {
+  /** A stored session whose _auth_user_hash no longer matches (Django's get_user_hash_mismatch vector). */
+  async function staleSession() {
     const { open, store } = setup();
-    const v = vector("get_user_hash_mismatch");
     const session = await open().load();
-    session.update(v.decoded as Record<string, unknown>);
-    const key = await saved(session);
+    session.update(vector("get_user_hash_mismatch").decoded as Record<string, unknown>);
+    return { open, store, key: await saved(session) };
+  }
+
+  it("flushes the session when the password changed (get_user_hash_mismatch)", async () => {
+    const { open, store, key } = await staleSession();
     const user = await getSessionUser(await open(key).load(), lookup, keys);
     expect(user).toBeNull();
     expect(await store.exists(key)).toBe(false);
   });
 
   it("read-only callers (server components) get no user but leave the session for a writer to flush", async () => {
-    const { open, store } = setup();
-    const v = vector("get_user_hash_mismatch");
-    const session = await open().load();
-    session.update(v.decoded as Record<string, unknown>);
-    const key = await saved(session);
+    const { open, store, key } = await staleSession();
     expect(await getSessionUser(await open(key).load(), lookup, keys, { readOnly: true })).toBeNull();
     expect(await store.exists(key)).toBe(true);
   });
