@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadsPython } from "../python-json.ts";
+import { loadsPython, orderedKeys } from "../python-json.ts";
 import { PyFloat } from "../python-values.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 
@@ -111,5 +111,38 @@ describe("pickle edge cases", () => {
   it("refuses values that are not JSON-like", () => {
     expect(() => dumpsPickle({ d: new Date() })).toThrow(/not a JSON-like value/);
     expect(() => dumpsPickle({ f: () => 1 })).toThrow(/not a JSON-like value/);
+  });
+
+  // Pickles below were written by CPython 3.11: pickle.dumps(value, 4).
+  it("refuses recursive structures instead of handing back a cycle", () => {
+    // l = []; l.append(l); {"a": l}
+    expect(() => loadsPickle(Buffer.from("8004950d000000000000007d948c0161945d94680261732e", "hex"))).toThrow(/recursive structure/);
+    // d = {}; d["self"] = d; {"d": d}
+    expect(() => loadsPickle(Buffer.from("80049514000000000000007d948c0164947d948c0473656c6694680273732e", "hex"))).toThrow(/recursive structure/);
+  });
+
+  it("reads a value shared twice as the same data in both places", () => {
+    // shared = [1]; {"a": shared, "b": shared}
+    const loaded = loadsPickle(Buffer.from("80049514000000000000007d94288c0161945d944b01618c0162946802752e", "hex"));
+    expect(Object.fromEntries(loaded)).toEqual({ a: [1], b: [1] });
+  });
+
+  it("gives tuples back as ordinary arrays, nested dicts in Python key order, and __proto__ as a plain key", () => {
+    // {"t": (1, 2), "n": {"10": 1, "2": 2, "a": 3}, "__proto__": {"x": 1}}
+    const loaded = loadsPickle(Buffer.from(
+      "8004953f000000000000007d94288c0174944b014b0286948c016e947d94288c023130944b018c0132944b028c0161944b03758c095f5f70726f746f5f5f947d948c0178944b0173752e",
+      "hex",
+    ));
+    const tuple = loaded.get("t") as number[];
+    expect(tuple).toEqual([1, 2]);
+    tuple.push(3); // an app may change what it read
+    expect(tuple).toEqual([1, 2, 3]);
+    expect(orderedKeys(loaded.get("n") as object)).toEqual(["10", "2", "a"]);
+    expect([...loaded.keys()]).toEqual(["t", "n", "__proto__"]);
+    const proto = loaded.get("__proto__") as Record<string, unknown>;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(proto.x).toBe(1);
+    // Written back and read again, the nested order survives.
+    expect(orderedKeys(loadsPickle(dumpsPickle(loaded)).get("n") as object)).toEqual(["10", "2", "a"]);
   });
 });

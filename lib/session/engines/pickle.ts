@@ -105,8 +105,28 @@ class PickleWriter {
       const index = this.shared.get(s);
       if (index !== undefined) return this.get(index);
     }
-    // Session strings are mostly ASCII: size them and copy them in without an intermediate Buffer.
     const n = s.length;
+    // Session strings are mostly short ASCII: write opcode, length and bytes in
+    // one pass, checking as we go; on a non-ASCII character, undo and take the general path.
+    if (n <= 0xff) {
+      const at = this.room(n + 2);
+      const buf = this.buf;
+      buf[at] = 0x8c; // SHORT_BINUNICODE
+      buf[at + 1] = n;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + 2 + i] = c;
+      }
+      if (i === n) {
+        const index = this.memoize();
+        if (sharable) this.shared.set(s, index);
+        return;
+      }
+      this.len = at;
+    }
+    // Size the rest and copy them in without an intermediate Buffer.
     let ascii = true;
     for (let i = 0; i < n; i++) {
       if (s.charCodeAt(i) >= 0x80) {
@@ -233,23 +253,24 @@ function saveList(w: PickleWriter, items: readonly unknown[], depth: number): vo
   }
 }
 
+function saveKey(w: PickleWriter, k: unknown): void {
+  if (typeof k !== "string") throw new TypeError("dumpsPickle: session dict keys must be strings");
+  w.str(k, true);
+  w.boundary();
+}
+
 function saveDict(w: PickleWriter, entries: readonly (readonly [unknown, unknown])[], depth: number): void {
   w.op(0x7d); // EMPTY_DICT
   w.memoize();
   if (entries.length === 0) return;
-  const key = (k: unknown) => {
-    if (typeof k !== "string") throw new TypeError("dumpsPickle: session dict keys must be strings");
-    w.str(k, true);
-    w.boundary();
-  };
-  if (entries.length === 1) return (key(entries[0]![0]), save(w, entries[0]![1], depth + 1), w.op(0x73)); // SETITEM
+  if (entries.length === 1) return (saveKey(w, entries[0]![0]), save(w, entries[0]![1], depth + 1), w.op(0x73)); // SETITEM
   // CPython's loop ends with an empty MARK/SETITEMS pair when the size is a multiple of 1000.
   let i = 0;
   let inBatch: number;
   do {
     w.op(0x28); // MARK
     for (inBatch = 0; i < entries.length && inBatch < BATCH; i++, inBatch++) {
-      key(entries[i]![0]);
+      saveKey(w, entries[i]![0]);
       save(w, entries[i]![1], depth + 1);
     }
     w.op(0x75); // SETITEMS
