@@ -320,12 +320,21 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       expect(await store.listByUser("31", now)).toEqual([]);
     });
 
-    itIf(can.userIndex)("follows a login that changes the owner of an existing session", async () => {
+    itIf(can.userIndex)("follows logins and logouts that change the owner of an existing session", async () => {
       if (!supportsUserIndex(store)) throw new Error("no user index");
       const key = newKey();
       const v1 = await saveOk(store, key, makeRecord({ a: 1 }), null);
-      await saveOk(store, key, makeRecord({ a: 1, _auth_user_id: "55" }, { userId: "55" }), v1);
+      const v2 = await saveOk(store, key, makeRecord({ a: 1, _auth_user_id: "55" }, { userId: "55" }), v1);
       expect((await store.listByUser("55", new Date())).map((i) => i.key)).toEqual([key]);
+      // Saves by the same owner keep it; a new owner or none moves it.
+      const v3 = await saveOk(store, key, makeRecord({ a: 2, _auth_user_id: "55" }, { userId: "55" }), v2);
+      expect((await store.listByUser("55", new Date())).map((i) => i.key)).toEqual([key]);
+      const v4 = await saveOk(store, key, makeRecord({ a: 2, _auth_user_id: "56" }, { userId: "56" }), v3);
+      expect(await store.listByUser("55", new Date())).toEqual([]);
+      expect((await store.listByUser("56", new Date())).map((i) => i.key)).toEqual([key]);
+      await saveOk(store, key, makeRecord({ a: 3 }), v4);
+      expect(await store.listByUser("56", new Date())).toEqual([]);
+      expect(await store.exists(key)).toBe(true);
     });
 
     itIf(can.issuedBefore)("deletes every session issued before an instant", async () => {

@@ -47,6 +47,12 @@ const SQL = {
     `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM ins ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
     `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
+  // The common save: the session row changes and its meta row already says the same owner.
+  // Nothing else to write, so one plain UPDATE; anything else (a conflict, a missing
+  // session, a new owner, no meta row yet) falls through to \`update\`, which sorts it out.
+  updateSameOwner:
+    `UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
+    `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3 AND user_id IS NOT DISTINCT FROM $5::integer)`,
   // The snapshot taken at statement start tells a changed row (conflict) from a deleted one (missing).
   // The meta row is only written when it must change: its owner changed (login without a key
   // change), or it is missing (a session a Django site created gets its row the first time
@@ -119,6 +125,8 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
         const result = await run("insert", [key, record.encoded, record.expireDate, ...meta]);
         return result.rowCount === 1 ? { ok: true, version: record.encoded } : { ok: false, reason: "exists" };
       }
+      const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, meta[1]]);
+      if (fast.rowCount === 1) return { ok: true, version: record.encoded };
       const row = (await run("update", [record.encoded, record.expireDate, key, expectedVersion, ...meta])).rows[0] as {
         updated: number;
         present: boolean;

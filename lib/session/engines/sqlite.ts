@@ -57,6 +57,11 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     exists: db.prepare(`SELECT 1 AS x FROM ${SESSION_TABLE} WHERE session_key = ?`),
     insert: db.prepare(`INSERT INTO ${SESSION_TABLE} (session_key, session_data, expire_date) VALUES (?, ?, ?) ON CONFLICT (session_key) DO NOTHING`),
     update: db.prepare(`UPDATE ${SESSION_TABLE} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`),
+    // The common save: the meta row already names the same owner, so only the session row changes.
+    updateSameOwner: db.prepare(
+      `UPDATE ${SESSION_TABLE} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ? ` +
+        `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = ? AND user_id IS ?)`,
+    ),
     // A leftover meta row (its session deleted by Django) is reset on insert.
     insertMeta: db.prepare(
       `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
@@ -103,10 +108,13 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     return true;
   });
   const updateTx = db.transaction((key: string, record: SaveRecord, expected: string): SaveResult => {
-    if (q.update.run(record.encoded, formatSqliteDate(record.expireDate), key, expected).changes === 0) {
+    const expire = formatSqliteDate(record.expireDate);
+    const userId = toDbUserId(record.userId);
+    if (q.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) return { ok: true, version: record.encoded };
+    if (q.update.run(record.encoded, expire, key, expected).changes === 0) {
       return { ok: false, reason: q.exists.get(key) ? "conflict" : "missing" };
     }
-    q.upsertMeta.run(key, newPublicId(), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), engine);
+    q.upsertMeta.run(key, newPublicId(), userId, formatPrismaSqliteDate(record.createdAt), engine);
     return { ok: true, version: record.encoded };
   });
   const deleteTx = db.transaction((key: string) => {
