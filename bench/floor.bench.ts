@@ -6,14 +6,15 @@
  *   sqlite-full / sqlite-default: one empty-ish commit (UPDATE of a one-row table, autocommit)
  *   postgresql: one `SELECT 1` round trip through a pg.Pool (named statement: no parse, as the engines do)
  *   redis: one PING round trip through ioredis
- *   codec: zlib deflate (Node's native zlib, level 6) of the 1 KB payload's JSON, the one step
- *          of Django's session encoding no implementation may skip (compress=True)
+ *   codec: zlib deflate (Node's native zlib, level 6) of the 1 KB payload's JSON, and inflate of
+ *          it back: the steps of Django's session encoding and decoding no implementation may
+ *          skip (compress=True)
  */
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { deflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { dumpsPython } from "../lib/session/python-json.ts";
 import { DURABILITY, emit, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode } from "./common.ts";
 
@@ -55,6 +56,8 @@ async function redisRoundTrip(url: string): Promise<void> {
 function codecDeflate(): void {
   const serialized = Buffer.from(dumpsPython(new Map(Object.entries(readPayload()))), "latin1");
   emit({ impl: "floor", engine: "-", backend: "none", durability: "-", op: "deflate" }, timedSync(() => deflateSync(serialized, { level: 6 }), timing));
+  const compressed = deflateSync(serialized, { level: 6 });
+  emit({ impl: "floor", engine: "-", backend: "none", durability: "-", op: "inflate" }, timedSync(() => inflateSync(compressed), timing));
 }
 
 const only = new Set((args.get("only") ?? "codec,sqlite-full,sqlite-default,postgresql,redis").split(","));
