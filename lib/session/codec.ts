@@ -6,7 +6,7 @@
  */
 import { BadSignature, MalformedPayload } from "./errors.ts";
 import { decodeLegacySession } from "./legacy.ts";
-import { PYTHON_KEY_ORDER, dumpsPython, orderedKeys } from "./python-json.ts";
+import { PYTHON_KEY_ORDER, orderedKeys } from "./python-json.ts";
 import { loadsPythonAs, needsFullParser } from "./python-json-parse.ts";
 import type { ZlibFlavour } from "./deflate.ts";
 import { createSignedSerializer, parsePayloadText } from "./signing.ts";
@@ -34,11 +34,10 @@ export interface SessionCodecOptions {
   /** "native" (default) or "cpython" zlib bytes; Django reads both (see deflate.ts). */
   readonly zlib?: ZlibFlavour;
   /**
-   * How many verified values to remember (default 1024, 0 = off): values this
-   * codec decoded, and values it encoded itself. A session is loaded far more
-   * often than it changes, and the stored string is the same each time; a hit
-   * skips the HMAC check and the inflate, never the parse, so every caller
-   * still gets its own copy of the data.
+   * How many verified values to remember (default 1024, 0 = off). A session is
+   * loaded far more often than it changes, and the stored string is the same
+   * each time; a hit skips the HMAC check and the inflate, never the parse, so
+   * every caller still gets its own copy of the data.
    */
   readonly verifiedCacheSize?: number;
 }
@@ -50,18 +49,11 @@ export function createSessionCodec(options: SessionCodecOptions): SessionCodec &
   // only values this codec verified itself are ever remembered.
   const verified = createVerifiedCache(options.verifiedCacheSize ?? 1024);
   return {
-    encode(data, now) {
-      const text = dumpsPython(data);
-      const encoded = serializer.dumpsText(text, now);
-      // What this codec signs it has verified by construction: the next load of
-      // this session (usually the next request) skips the HMAC check and the inflate.
-      verified.set(encoded, { text, full: null });
-      return encoded;
-    },
+    encode: (data, now) => serializer.dumps(data, now),
     decode(encoded) {
       const known = verified.get(encoded);
       // A hit skips the HMAC check, the inflate and the parser choice; every caller still parses its own copy.
-      if (known !== undefined) return toSessionData(loadsPythonAs(known.text, (known.full ??= needsFullParser(known.text))));
+      if (known !== undefined) return toSessionData(loadsPythonAs(known.text, known.full));
       const signed = attempt(() => {
         const text = serializer.loadsText(encoded);
         const value = parsePayloadText(text);
@@ -90,8 +82,8 @@ export interface CookieCodecOptions {
 interface Verified {
   /** The serialized JSON text inside the signed value. */
   readonly text: string;
-  /** Whether it needs the Python-faithful parser (else JSON.parse reads it exactly); null until first needed. */
-  full: boolean | null;
+  /** Whether it needs the Python-faithful parser (else JSON.parse reads it exactly). */
+  readonly full: boolean;
 }
 
 interface VerifiedCache {

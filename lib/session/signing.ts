@@ -135,8 +135,6 @@ export interface SignedSerializerOptions extends SignerOptions {
 
 export interface SignedSerializer {
   dumps(value: unknown, now: Date): string;
-  /** `dumps` of a value already serialized with `dumpsPython`. */
-  dumpsText(serialized: string, now: Date): string;
   loads(signed: string, check?: { readonly maxAge?: number | null; readonly now?: Date }): unknown;
   /** Verifies and unpacks a signed value to its serialized JSON text, without parsing it. */
   loadsText(signed: string, check?: { readonly maxAge?: number | null; readonly now?: Date }): string;
@@ -159,7 +157,6 @@ export function createSignedSerializer(options: SignedSerializerOptions): Signed
     decodePayload(signer.unsign(signed, check));
   return {
     dumps: (value, now) => signer.sign(encodePayload(dumpsPython(value), compress, zlib), now),
-    dumpsText: (serialized, now) => signer.sign(encodePayload(serialized, compress, zlib), now),
     loads: (signed, check) => parsePayloadText(loadsText(signed, check)),
     loadsText,
   };
