@@ -8,6 +8,8 @@
  *   load_modify_save = store.get(sid), change one key, store.set(sid, session)
  *   touch            = store.touch(sid, session)  (what express-session does at the end of
  *                      a request that read but did not change the session; informational)
+ *   codec            = JSON.stringify / JSON.parse of the session, the format all three stores
+ *                      keep (informational: the cost Django's signed, compressed format replaces)
  *
  * Stores: better-sqlite3-session-store (better-sqlite3, both durability modes),
  * connect-pg-simple (pg), connect-redis (node-redis v5).
@@ -24,7 +26,9 @@ import connectPgSimple from "connect-pg-simple";
 import { RedisStore } from "connect-redis";
 import pg from "pg";
 import { createClient } from "redis";
-import { DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timingFromEnv, type DurabilityMode } from "./common.ts";
+import {
+  DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+} from "./common.ts";
 
 type Sess = session.SessionData & Record<string, unknown>;
 type Store = session.Store;
@@ -128,8 +132,19 @@ async function benchRedis(url: string): Promise<void> {
   }
 }
 
+/** What the stores' serializer costs: JSON.stringify on set, JSON.parse on get. */
+function benchCodec(): void {
+  const sess = newSession();
+  const text = JSON.stringify(sess);
+  check(JSON.stringify(JSON.parse(text)) === text, "JSON round trip");
+  const line = { impl: "express-session", engine: "codec", backend: "none", durability: "n/a", store: "JSON" };
+  emit({ ...line, op: "encode" }, timedSync(() => JSON.stringify(sess), timing));
+  emit({ ...line, op: "decode" }, timedSync(() => JSON.parse(text), timing));
+}
+
 async function main(): Promise<void> {
   const only = new Set((args.get("only") ?? "sqlite-full,sqlite-default,postgresql,redis").split(","));
+  if (only.has("codec")) benchCodec();
   const dir = args.get("sqlite-dir");
   const runs: Array<[string, () => Promise<void>]> = [];
   if (dir && only.has("sqlite-full")) runs.push(["sqlite-full", () => benchSqlite(dir, "full")]);

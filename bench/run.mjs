@@ -295,12 +295,12 @@ function whyMissed(r) {
     parts.push("Both sides run one prepared SELECT by primary key; SessionScope then parses Django's value (HMAC check and inflate skipped by the codec's verified-value cache when the same value is loaded again), where the express store runs JSON.parse. The two are within this machine's run-to-run noise.");
   } else if (b.startsWith("sqlite") && behind) {
     parts.push(r.op === "create"
-      ? "SessionScope writes Django's row and the dashboard's meta row in one transaction: 2 rows and 8 b-tree entries (django_session: table, primary key, expire_date index; meta: table, primary key, unique public_id, user_id and created_at indexes) where better-sqlite3-session-store writes 1 row and 2 b-tree entries (no expiry index and no owner index: no listing, no per-user kill, a full scan to clear expired rows). It also stores Django's signed, zlib-compressed value (see the codec floor) where the express store writes plain JSON."
-      : "Each save produces Django's signed, zlib-compressed value (see the codec floor) where the express store runs JSON.stringify, and is a compare-and-swap UPDATE (no lost update) where the express store does INSERT OR REPLACE (last writer wins).");
+      ? "SessionScope writes Django's row and the dashboard's meta row in one transaction: 2 rows and 8 b-tree entries (django_session: table, primary key, expire_date index; meta: table, primary key, unique public_id, user_id and created_at indexes) where better-sqlite3-session-store writes 1 row and 2 b-tree entries (no expiry index and no owner index: no listing, no per-user kill, a full scan to clear expired rows). It also stores Django's signed, zlib-compressed value (the codec section measures what that format costs against JSON) where the express store writes plain JSON."
+      : "Each save produces Django's signed, zlib-compressed value (the codec section measures what that format costs against JSON) where the express store runs JSON.stringify, and is a compare-and-swap UPDATE (no lost update) where the express store does INSERT OR REPLACE (last writer wins).");
   } else if (b === "postgresql" && behind) {
     parts.push(r.op === "load"
       ? "One named, prepared SELECT per load on both sides; SessionScope then checks Django's value (HMAC and inflate, skipped by the codec's verified-value cache when the same value is loaded again) where connect-pg-simple reads JSON."
-      : "Each write produces Django's signed, zlib-compressed value (see the codec floor) where connect-pg-simple stores JSON, " +
+      : "Each write produces Django's signed, zlib-compressed value (the codec section measures what that format costs against JSON) where connect-pg-simple stores JSON, " +
         (r.op === "create" ? "and inserts the dashboard's meta row (owner, public id, creation time) in the same statement." : "and is a compare-and-swap UPDATE that tells a conflict from a deleted session, where connect-pg-simple's upsert lets the last writer win."));
   } else if (b === "redis" && behind) {
     parts.push(r.op === "load"
@@ -368,7 +368,7 @@ function renderReport({ facts, results, rows, runs, opts, started, totalSeconds,
     "  - *load*: Django `SessionStore(key).load()`; SessionScope `new Session({ key, store, codec }).load()`; express-session `store.get(sid)`.",
     "  - *load-modify-save*: Django `s = SessionStore(key); s[\"counter\"] = i; s.save()`; SessionScope `load()`, `set(\"counter\", i)`, `save()` (a compare-and-swap update); express-session `store.get(sid)` then `store.set(sid, session)`.",
     "  - *touch* (express-session only, informational, no target): `store.touch(sid, session)`, which express-session calls at the end of a request that read the session without changing it.",
-    "  - *encode / decode*: the 1 KB payload through Django's `SessionStore.encode/decode` and SessionScope's `lib/session/codec.ts` (same secret key, same salt, zlib compression as Django). SessionScope's *decode* runs with its verified-value cache off, so that each call checks the HMAC, inflates and parses, as Django's does; *decode, same value again* (informational) runs with the cache on.",
+    "  - *encode / decode*: the 1 KB payload through Django's `SessionStore.encode/decode` and SessionScope's `lib/session/codec.ts` (same secret key, same salt, zlib compression as Django). SessionScope's *decode* runs with its verified-value cache off, so that each call checks the HMAC, inflates and parses, as Django's does; *decode, same value again* (informational) runs with the cache on. Informational too: `JSON.stringify` / `JSON.parse` of express-session's session object, the format its three stores keep.",
     `- **Payload**: \`bench/payload.json\`, identical everywhere: ${payloadBytes()} bytes of compact JSON (auth keys \`_auth_user_id\`, \`_auth_user_backend\`, \`_auth_user_hash\`, a four-item cart, recently viewed products, preferences, two flash messages). express-session adds its \`cookie\` object to it, as it does in a real app.`,
     "- **SQLite durability.** *sqlite-full*: `journal_mode=DELETE`, `synchronous=FULL`, Django's default: each commit is on disk before it returns, so it survives a power cut. *sqlite-default*: `journal_mode=WAL`, `synchronous=NORMAL`, SessionScope's default: a commit survives a crash of the app, but an OS crash or power cut may lose the last commits (the database stays consistent). Django gets the same pragmas through a `connection_created` signal and better-sqlite3-session-store through `db.pragma`, so each table compares equal durability.",
     `- **PostgreSQL durability.** The test server runs with \`fsync=${facts.pgFsync ?? "off"}\` (as \`test/services/services.mjs\` starts it), the same for every implementation: the PostgreSQL numbers measure protocol and query cost, not disk flushes.`,
@@ -411,10 +411,22 @@ function renderReport({ facts, results, rows, runs, opts, started, totalSeconds,
     }
     const repeat = section.backend === "none" ? find(results, "sessionscope", "none", "decode_repeat")[0] : undefined;
     if (repeat) L.push(`| ${OP_NAMES.decode_repeat} | ${cell(repeat)} |${" |".repeat(header.length - 2)}`);
+    const json = section.backend === "none" ? ["encode", "decode"].map((op) => find(results, "express-session", "none", op)[0]) : [];
+    if (json[0] && json[1]) {
+      L.push(`| encode, express-session's JSON.stringify (informational) | ${cell(json[0])} |${" |".repeat(header.length - 2)}`);
+      L.push(`| decode, express-session's JSON.parse (informational) | ${cell(json[1])} |${" |".repeat(header.length - 2)}`);
+    }
     L.push("");
     if (repeat) {
       L.push("*decode* is the first decode of a value: what every load of a value this process has not seen costs (Django's decode always costs this). " +
-        "*decode, same value again* is informational, with no target: the codec remembers the values it verified or encoded itself (1,024 by default), so reading one again skips the HMAC check and the inflate and only parses.", "");
+        "*decode, same value again* is informational, with no target: the codec remembers the values it verified (1,024 by default), so reading one again skips the HMAC check and the inflate and only parses.", "");
+    }
+    const enc = sectionRows.find((r) => r.op === "encode")?.ss;
+    const dec = sectionRows.find((r) => r.op === "decode")?.ss;
+    if (enc && dec && json[0] && json[1]) {
+      const tax = enc.us_per_op + dec.us_per_op;
+      const plain = json[0].us_per_op + json[1].us_per_op;
+      L.push(`What the format costs a load-modify-save of a session this process has not read before: ${tax.toFixed(1)} µs for Django's signed, compressed value (one decode, one encode) against ${plain.toFixed(1)} µs for express-session's plain JSON, ${(tax - plain).toFixed(1)} µs more, on every backend.`, "");
     }
     const capped = sectionRows.filter((r) => r.ceiling !== null && r.ceiling < TARGET_VS_DJANGO);
     if (capped.length) {
@@ -493,6 +505,7 @@ async function main() {
   const plan = {
     codec: [
       ["django codec", django(["--database", `sqlite:${join(tempDir, "django-codec.db")}`, "--engines", "", "--codec"])],
+      ["express codec", express("codec", [])],
       ["sessionscope codec", scope("codec", [])],
     ],
     "sqlite-full": [
