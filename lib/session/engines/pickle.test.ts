@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadsPython, orderedKeys } from "../python-json.ts";
+import { dumpsPython, loadsPython, orderedKeys } from "../python-json.ts";
 import { PyFloat } from "../python-values.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 
@@ -51,6 +51,37 @@ describe.skipIf(!hasPython)("pickle against CPython", () => {
       expect(ours.length, `document ${i}`).toBe(expected[i]!.length);
       expect(ours === expected[i], `document ${i} differs`).toBe(true);
     });
+  });
+
+  it("reads random dicts CPython pickles in protocols 2 to 5 exactly as json.loads would give them", () => {
+    // 300 seeded random session-like dicts: nesting, integer-like and duplicate-looking keys,
+    // big ints, integral floats, NaN, non-ASCII and astral strings, tuples, and values shared by reference.
+    const script = `import json,math,pickle,random
+rnd=random.Random(20261126)
+def s():
+    return rnd.choice(["", "a", "é", "10", "2", "0", "__proto__", "x"*rnd.randint(1,40), "\u6f22\U0001f600", "k%d" % rnd.randint(0,9)])
+def v(d):
+    r=rnd.random()
+    if d>3 or r<0.45:
+        return rnd.choice([None, True, False, rnd.randint(-300,300), rnd.randint(-2**70,2**70), 2**53+1, float(rnd.randint(-5,5)), rnd.random()*1e6, -0.0, float("nan"), float("inf"), s()])
+    if r<0.65: return [v(d+1) for _ in range(rnd.randint(0,5))]
+    if r<0.75: return tuple(v(d+1) for _ in range(rnd.randint(0,3)))
+    return {s(): v(d+1) for _ in range(rnd.randint(0,6))}
+out=[]
+for i in range(300):
+    doc={s(): v(0) for _ in range(rnd.randint(1,8))}
+    shared=[1,{"z":2}]
+    if i%5==0: doc["a_shared"]=shared; doc["b_shared"]=shared
+    p=rnd.choice([2,3,4,5])
+    out.append([pickle.dumps(doc,p).hex(), json.dumps(doc, separators=(",",":"))])
+print(json.dumps(out))`;
+    const cases = python(script, null) as [string, string][];
+    expect(cases).toHaveLength(300);
+    for (const [hex, text] of cases) {
+      const loaded = loadsPickle(Buffer.from(hex, "hex"));
+      // Django's JSON of what we read equals Python's JSON of the dict: same types, values and key order.
+      expect(dumpsPython(loaded), text).toBe(text);
+    }
   });
 
   it("writes FORMAT.md's example from a Map", () => {
