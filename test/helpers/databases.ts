@@ -46,6 +46,14 @@ export async function createPostgresDatabase(serverUrl: string): Promise<TestDat
       await db.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
+      // pg's pool.end() resolves before its sockets have closed: wait (briefly) for the
+      // server to see them go, so FORCE has nothing left to kill. A killed idle client
+      // would report "terminating connection due to administrator command".
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if ((rows[0] as { n: number }).n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.end();
     },
