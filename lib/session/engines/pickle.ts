@@ -126,14 +126,10 @@ class PickleWriter {
       }
       this.len = at;
     }
-    // Size the rest and copy them in without an intermediate Buffer.
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      if (s.charCodeAt(i) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
+    // Longer strings, and short ones the loop above found non-ASCII: size them and
+    // copy them in without an intermediate Buffer.
+    let ascii = n > 0xff;
+    for (let i = 0; ascii && i < n; i++) if (s.charCodeAt(i) >= 0x80) ascii = false;
     const data = ascii ? null : LONE_SURROGATE.test(s) ? encodeSurrogatePass(s) : null;
     const size = ascii ? n : data ? data.length : Buffer.byteLength(s, "utf8");
     const large = size >= FRAME_SIZE_TARGET;
@@ -150,7 +146,6 @@ class PickleWriter {
     const at = this.room(size); // room() may grow the buffer: take the position first
     const buf = this.buf;
     if (data) data.copy(buf, at);
-    else if (ascii && n <= 32) for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
     else buf.write(s, at, size, ascii ? "latin1" : "utf8");
     if (large) this.framing = true;
     const index = this.memoize();

@@ -120,13 +120,16 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
       return ((await run("exists", [key])).rowCount ?? 0) > 0;
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
-      const meta = [newPublicId(), toDbUserId(record.userId), record.createdAt, engine];
+      const userId = toDbUserId(record.userId);
+      if (expectedVersion !== null) {
+        const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, userId]);
+        if (fast.rowCount === 1) return { ok: true, version: record.encoded };
+      }
+      const meta = [newPublicId(), userId, record.createdAt, engine];
       if (expectedVersion === null) {
         const result = await run("insert", [key, record.encoded, record.expireDate, ...meta]);
         return result.rowCount === 1 ? { ok: true, version: record.encoded } : { ok: false, reason: "exists" };
       }
-      const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, meta[1]]);
-      if (fast.rowCount === 1) return { ok: true, version: record.encoded };
       const row = (await run("update", [record.encoded, record.expireDate, key, expectedVersion, ...meta])).rows[0] as {
         updated: number;
         present: boolean;
