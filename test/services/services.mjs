@@ -103,19 +103,28 @@ export async function startRedis() {
     "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir,
     "--daemonize", "yes", "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
   ]);
-  for (let i = 0; i < 100 && !existsSync(pidfile); i++) await new Promise((r) => setTimeout(r, 20));
-  const pid = Number(readFileSync(pidfile, "utf8").trim());
+  // The daemon creates its pid file and then writes "<pid>\n": read it only once the line is whole,
+  // so a half-written number never names (and later signals) some other process.
+  let pid = 0;
+  for (let i = 0; i < 250 && !pid; i++) {
+    const text = existsSync(pidfile) ? readFileSync(pidfile, "utf8") : "";
+    if (/^\d+\n$/.test(text)) pid = Number(text);
+    else await new Promise((r) => setTimeout(r, 20));
+  }
+  if (!pid) throw new Error(`redis-server on port ${port} did not write its pid file (see ${join(dir, "redis.log")})`);
   return {
     name: "redis",
     pid,
     url: `redis://127.0.0.1:${port}`,
     port,
     stop() {
+      const alive = () => {
+        try { process.kill(pid, 0); return true; } catch { return false; }
+      };
       try { process.kill(pid, "SIGTERM"); } catch {}
-      for (let i = 0; i < 100; i++) {
-        try { process.kill(pid, 0); } catch { break; }
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      }
+      for (let i = 0; i < 100 && alive(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      // Still there after 2 s: it is ours (same pid file), so it goes without a shutdown.
+      if (alive()) try { process.kill(pid, "SIGKILL"); } catch {}
       rmSync(dir, { recursive: true, force: true });
     },
   };
