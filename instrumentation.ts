@@ -7,6 +7,6 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { stripUntrustedForwardedHeaders } = await import("./lib/server/forwarded-headers");
+  const { stripUntrustedForwardedHeaders } = await import("./lib/node/forwarded-headers");
   stripUntrustedForwardedHeaders();
 }

@@ -12,13 +12,11 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { openSqlite } from "../lib/server/db/connection.ts";
-import { migrateDatabase } from "../lib/server/db/setup.ts";
+import { openSqlite } from "../lib/node/db/connection.ts";
+import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { writeDocSection } from "./doc-section.mjs";
-import { openDatabase } from "../lib/server/db/connection.ts";
-import { createSqliteStore } from "../lib/session/engines/sqlite.ts";
-import { formatSqliteDate } from "../lib/session/engines/sqlite-dates.ts";
-import { generateSessionKey } from "../lib/session/keys.ts";
+import { openDatabase } from "../lib/node/db/connection.ts";
+import { createSqliteStore, formatSqliteDate, generateSessionKey } from "../lib/session/index.ts";
 
 const require = createRequire(import.meta.url);
 

@@ -2,8 +2,7 @@
  * Micro-benchmark of the session codec on a realistic ~1 KB session.
  * Run: npx tsx bench/codec.bench.ts
  */
-import { createSessionCodec } from "../lib/session/codec.ts";
-import { dumpsPython, loadsPython } from "../lib/session/python-json.ts";
+import { createSessionCodec, dumpsPython, loadsPython } from "../lib/session/index.ts";
 
 const data = new Map<string, unknown>([
   ["_auth_user_id", "1042"],

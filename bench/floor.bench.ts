@@ -15,7 +15,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { deflateSync, inflateSync } from "node:zlib";
-import { dumpsPython } from "../lib/session/python-json.ts";
+import { dumpsPython } from "../lib/session/index.ts";
 import { DURABILITY, emit, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode } from "./common.ts";
 
 const timing = timingFromEnv();

@@ -10,12 +10,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeDocSection } from "./doc-section.mjs";
-import { openDatabase } from "../lib/server/db/connection.ts";
-import { migrateDatabase } from "../lib/server/db/setup.ts";
-import { newPublicId } from "../lib/session/engines/sql-common.ts";
-import { formatPrismaSqliteDate, formatSqliteDate } from "../lib/session/engines/sqlite-dates.ts";
-import { createSqliteStore } from "../lib/session/engines/sqlite.ts";
-import { generateSessionKey } from "../lib/session/keys.ts";
+import { openDatabase } from "../lib/node/db/connection.ts";
+import { migrateDatabase } from "../lib/node/db/setup.ts";
+import { createSqliteStore, formatPrismaSqliteDate, formatSqliteDate, generateSessionKey, newPublicId } from "../lib/session/index.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { SessionStore } from "../lib/session/store.ts";
+import type { SessionStore } from "../lib/session/index.ts";
 
 const ENGINES_DIR = new URL("../lib/session/engines/", import.meta.url);
 

@@ -12,11 +12,9 @@
  */
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createSessionCodec } from "../lib/session/codec.ts";
-import { Session } from "../lib/session/session.ts";
-import type { SessionStore } from "../lib/session/store.ts";
-import { openDatabase, type Database } from "../lib/server/db/connection.ts";
-import { migrateDatabase } from "../lib/server/db/setup.ts";
+import { createSessionCodec, Session, type SessionStore } from "../lib/session/index.ts";
+import { openDatabase, type Database } from "../lib/node/db/connection.ts";
+import { migrateDatabase } from "../lib/node/db/setup.ts";
 import {
   DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";

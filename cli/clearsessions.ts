@@ -1,5 +1,5 @@
 /** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
-import { supportsListing } from "../lib/session/store.ts";
+import { supportsListing } from "../lib/session/index.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";

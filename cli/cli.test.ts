@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dumpsPython, loadsPython } from "../lib/session/python-json.ts";
+import { dumpsPython, loadsPython } from "../lib/session/index.ts";
 import { runDecode } from "./decode.ts";
 import { runEncode } from "./encode.ts";
 import { runCli } from "./index.ts";

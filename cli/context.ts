@@ -1,12 +1,11 @@
 /** Opens what a data command needs: configuration, database, Redis and the configured engine. */
 import type { Redis } from "ioredis";
-import { openDatabase, type Database } from "../lib/server/db/connection.ts";
-import { parseEnv, type Env } from "../lib/server/env.ts";
-import { createRedisClient, redactUrl } from "../lib/server/redis.ts";
-import { createStoreFromEnv } from "../lib/server/session/engines.ts";
-import { sessionConfigFromEnv } from "../lib/server/session/runtime.ts";
-import type { SessionConfig } from "../lib/session/config.ts";
-import type { SessionStore } from "../lib/session/store.ts";
+import { openDatabase, type Database } from "../lib/node/db/connection.ts";
+import { parseEnv, type Env } from "../lib/node/env.ts";
+import { createRedisClient, redactUrl } from "../lib/node/redis.ts";
+import { createStoreFromEnv } from "../lib/node/session/engines.ts";
+import { sessionConfigFromEnv } from "../lib/node/session/runtime.ts";
+import type { SessionConfig, SessionStore } from "../lib/session/index.ts";
 import { oneLine, type CliEnv } from "./io.ts";
 
 export interface DataContext {

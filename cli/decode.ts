@@ -1,9 +1,5 @@
 /** `sessionscope decode`: verify and print a Django-format signed session value. */
-import { COOKIE_SALT, SESSION_SALT } from "../lib/session/codec.ts";
-import { BadSignature, MalformedPayload } from "../lib/session/errors.ts";
-import { decodeLegacySession } from "../lib/session/legacy.ts";
-import { dumpsPython } from "../lib/session/python-json.ts";
-import { createSignedSerializer } from "../lib/session/signing.ts";
+import { BadSignature, COOKIE_SALT, createSignedSerializer, decodeLegacySession, dumpsPython, MalformedPayload, SESSION_SALT } from "../lib/session/index.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
 import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 

@@ -1,7 +1,5 @@
 /** `sessionscope encode`: sign session data the way Django would. */
-import { SESSION_SALT } from "../lib/session/codec.ts";
-import { loadsPython } from "../lib/session/python-json.ts";
-import { createSignedSerializer } from "../lib/session/signing.ts";
+import { createSignedSerializer, loadsPython, SESSION_SALT } from "../lib/session/index.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
 import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 

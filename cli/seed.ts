@@ -4,12 +4,8 @@
  * (`seed-user-0001`, ... with unusable passwords) created as needed.
  */
 import { randomInt } from "node:crypto";
-import { sessionAuthHash, MODEL_BACKEND } from "../lib/session/auth/session-auth.ts";
-import { createSessionCodec } from "../lib/session/codec.ts";
-import { CREATED_KEY, toUnixSeconds } from "../lib/session/expiry.ts";
-import { generateSessionKey } from "../lib/session/keys.ts";
-import type { SaveRecord } from "../lib/session/store.ts";
-import { CATALOGUE } from "../lib/server/db/catalogue.ts";
+import { CREATED_KEY, createSessionCodec, generateSessionKey, MODEL_BACKEND, type SaveRecord, sessionAuthHash, toUnixSeconds } from "../lib/session/index.ts";
+import { CATALOGUE } from "../lib/node/db/catalogue.ts";
 import { UsageError, parseArgs, valueOf } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";

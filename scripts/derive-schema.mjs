@@ -15,7 +15,7 @@ export function deriveSqliteSchema(source) {
     "// GENERATED from prisma/schema.prisma by scripts/derive-schema.mjs: do not edit.",
     source
       .replace('provider = "postgresql"', 'provider = "sqlite"')
-      .replace("../lib/server/db/generated/postgresql", "../../lib/server/db/generated/sqlite")
+      .replace("../lib/node/db/generated/postgresql", "../../lib/node/db/generated/sqlite")
       // SQLite has no native column types: every @db.X(...) attribute goes.
       .replace(/ @db\.\w+(\([^)]*\))?/g, ""),
   ].join("\n");

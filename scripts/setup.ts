@@ -1,6 +1,6 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
-import { getEnv } from "../lib/server/env.ts";
-import { setupDatabase } from "../lib/server/db/setup.ts";
+import { getEnv } from "../lib/node/env.ts";
+import { setupDatabase } from "../lib/node/db/setup.ts";
 
 const env = getEnv();
 const result = await setupDatabase(env.DATABASE_URL, { seed: !env.production, production: env.production });

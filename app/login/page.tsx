@@ -3,8 +3,8 @@ import { HowItWorks } from "@/components/shop/how-it-works";
 import { LoginForm } from "@/components/shop/login-form";
 import { safeNextPath } from "@/components/shop/safe-next-path";
 import { getCurrentUser } from "@/lib/server/auth/auth";
-import { DEMO_ACCOUNTS, demoPassword } from "@/lib/server/db/catalogue";
-import { getEnv } from "@/lib/server/env";
+import { DEMO_ACCOUNTS, demoPassword } from "@/lib/node/db/catalogue";
+import { getEnv } from "@/lib/node/env";
 import { readSession } from "@/lib/server/session/next";
 
 export const metadata: Metadata = { title: "Log in" };

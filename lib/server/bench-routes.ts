@@ -6,8 +6,8 @@ import "server-only";
  * SESSIONSCOPE_BENCH_ROUTES=1, and never in production.
  */
 import { NextResponse } from "next/server";
-import type { Session } from "../session/session.ts";
-import { getEnv } from "./env.ts";
+import type { Session } from "@/lib/session";
+import { getEnv } from "../node/env.ts";
 import { API_ERRORS, HttpError } from "./http.ts";
 
 export function assertBenchRoutesEnabled(): void {

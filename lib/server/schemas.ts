@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 /** Input shapes of the JSON API, shared by route handlers and server actions. */

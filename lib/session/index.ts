@@ -11,7 +11,7 @@ export {
 export type { SessionErrorCode } from "./errors.ts";
 export {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity,
+  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, toUnixSeconds,
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
@@ -23,7 +23,36 @@ export {
   createSignedSerializer, createSigner, createTimestampSigner, decodeBase62, dumps, encodeBase62, loads, saltedHmac,
 } from "./signing.ts";
 export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampSigner } from "./signing.ts";
-export { supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
+export { supportsActivity, supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
 export type { MemoryStore } from "./engines/memory.ts";
+export { createCachedDbStore } from "./engines/cached-db.ts";
+export type { CachedDbStoreOptions, DatabaseStore } from "./engines/cached-db.ts";
+export { createFileStore } from "./engines/file.ts";
+export type { FileStoreOptions } from "./engines/file.ts";
+export { createPostgresStore } from "./engines/postgres.ts";
+export type { PgQueryable, PostgresStore, PostgresStoreOptions } from "./engines/postgres.ts";
+export { createRedisStore } from "./engines/redis.ts";
+export type { RedisStore, RedisStoreOptions } from "./engines/redis.ts";
+export type { RedisClient } from "./engines/redis-client.ts";
+export { MAX_COOKIE_BYTES, createSignedCookieStore } from "./engines/signed-cookies.ts";
+export type { SignedCookieStoreOptions } from "./engines/signed-cookies.ts";
+export { createSqliteStore } from "./engines/sqlite.ts";
+export type { SqliteDriver, SqliteStatement, SqliteStoreOptions, SqlStore } from "./engines/sqlite.ts";
+export { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./engines/sqlite-dates.ts";
+export { newPublicId } from "./engines/sql-common.ts";
+export { dumpsPickle } from "./engines/pickle.ts";
+export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
+export { buildSaveRecord, decodeStored } from "./session-record.ts";
+export { commitSession } from "./middleware.ts";
+export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
+export {
+  BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY, getSessionUser, legacySessionAuthHash, login, logout,
+  sessionAuthHash, updateSessionAuthHash,
+} from "./auth/session-auth.ts";
+export type { AuthKeys, AuthUser, UserLookup } from "./auth/session-auth.ts";
+export {
+  DEFAULT_PBKDF2_ITERATIONS, burnPasswordCheck, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
+} from "./auth/passwords.ts";
+export type { ParsedHash } from "./auth/passwords.ts";

@@ -5,9 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  supportsIssuedBefore, supportsListing, supportsUserIndex, type SaveRecord, type SessionListItem, type SessionStore, type StoredSession,
-} from "../../lib/session/store.ts";
+import { type SaveRecord, type SessionListItem, type SessionStore, type StoredSession, supportsIssuedBefore, supportsListing, supportsUserIndex } from "../../lib/session/index.ts";
 
 export interface StoreHarness {
   readonly store: SessionStore;

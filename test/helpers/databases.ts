@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type Database } from "../../lib/server/db/connection.ts";
-import { migrateDatabase } from "../../lib/server/db/setup.ts";
+import { openDatabase, type Database } from "../../lib/node/db/connection.ts";
+import { migrateDatabase } from "../../lib/node/db/setup.ts";
 
 export interface TestDatabase {
   readonly db: Database;

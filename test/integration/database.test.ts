@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrationExecutor, openDatabase } from "../../lib/server/db/connection.ts";
-import { PROJECT_ROOT, migrateDatabase } from "../../lib/server/db/setup.ts";
-import { migrationsDir, readMigrations } from "../../lib/server/db/migrate.ts";
-import { seedDemoData } from "../../lib/server/db/seed.ts";
-import { verifyPassword } from "../../lib/session/auth/passwords.ts";
-import { CATALOGUE, DEMO_ACCOUNTS } from "../../lib/server/db/catalogue.ts";
+import { migrationExecutor, openDatabase } from "../../lib/node/db/connection.ts";
+import { PROJECT_ROOT, migrateDatabase } from "../../lib/node/db/setup.ts";
+import { migrationsDir, readMigrations } from "../../lib/node/db/migrate.ts";
+import { seedDemoData } from "../../lib/node/db/seed.ts";
+import { verifyPassword } from "../../lib/session/index.ts";
+import { CATALOGUE, DEMO_ACCOUNTS } from "../../lib/node/db/catalogue.ts";
 import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { serviceUrl } from "../helpers/services.ts";
 

@@ -1,8 +1,6 @@
 // What SessionScope writes, a real Django reads, and the other way round.
 import { describe, expect, it } from "vitest";
-import { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "../../lib/session/codec.ts";
-import { PyFloat, dumpsPython, loadsPython } from "../../lib/session/python-json.ts";
-import { hashPassword, verifyPassword } from "../../lib/session/auth/passwords.ts";
+import { COOKIE_SALT, createCookieCodec, createSessionCodec, dumpsPython, hashPassword, loadsPython, PyFloat, SESSION_SALT, verifyPassword } from "../../lib/session/index.ts";
 import { askDjango, djangoAvailable } from "../helpers/django.ts";
 
 const SECRET = "interop-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-!@#$%^&*()";

@@ -2,11 +2,7 @@
 // cached_db's own guarantees: kills beat racing loads, Redis outages fall back.
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
-import { createCachedDbStore, type DatabaseStore } from "../../lib/session/engines/cached-db.ts";
-import { createPostgresStore } from "../../lib/session/engines/postgres.ts";
-import { createRedisStore } from "../../lib/session/engines/redis.ts";
-import { createSqliteStore } from "../../lib/session/engines/sqlite.ts";
-import { formatSqliteDate } from "../../lib/session/engines/sqlite-dates.ts";
+import { createCachedDbStore, createPostgresStore, createRedisStore, createSqliteStore, type DatabaseStore, formatSqliteDate } from "../../lib/session/index.ts";
 import { createServer } from "node:net";
 import { describeStoreContract, loadedData, makeRecord, newKey, type StoreHarness } from "../contract/store-contract.ts";
 import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";

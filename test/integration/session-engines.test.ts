@@ -6,16 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSessionCodec } from "../../lib/session/codec.ts";
-import { createCachedDbStore } from "../../lib/session/engines/cached-db.ts";
-import { createFileStore } from "../../lib/session/engines/file.ts";
-import { createPostgresStore } from "../../lib/session/engines/postgres.ts";
-import { createRedisStore } from "../../lib/session/engines/redis.ts";
-import { createSignedCookieStore } from "../../lib/session/engines/signed-cookies.ts";
-import { createSqliteStore } from "../../lib/session/engines/sqlite.ts";
-import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "../../lib/session/expiry.ts";
-import { Session } from "../../lib/session/session.ts";
-import type { SessionStore } from "../../lib/session/store.ts";
+import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, DEFAULT_SESSION_POLICY, Session, type SessionPolicy, type SessionStore } from "../../lib/session/index.ts";
 import { createPostgresDatabase, createSqliteDatabase } from "../helpers/databases.ts";
 import { serviceUrl } from "../helpers/services.ts";
 

@@ -1,3 +1,4 @@
+import "server-only";
 /** A short, human name for a browser from its User-Agent, for "your sessions" lists. */
 const BROWSERS: Array<[RegExp, string]> = [
   [/Edg\//, "Edge"],

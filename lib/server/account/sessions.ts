@@ -3,8 +3,7 @@ import "server-only";
  * "Your sessions": a user's own sessions, addressed by their opaque public
  * id. Session keys never leave the server: a key is a bearer credential.
  */
-import type { Session } from "../../session/session.ts";
-import { supportsUserIndex, type SessionListItem } from "../../session/store.ts";
+import { type Session, type SessionListItem, supportsUserIndex } from "@/lib/session";
 import type { CurrentUser } from "../auth/auth.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getSessionRuntime } from "../session/instance.ts";

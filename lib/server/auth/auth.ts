@@ -1,12 +1,8 @@
 import "server-only";
-import {
-  getSessionUser, login as loginSession, logout as logoutSession, updateSessionAuthHash,
-} from "../../session/auth/session-auth.ts";
-import { burnPasswordCheck, hashPassword, passwordNeedsRehash, verifyPassword } from "../../session/auth/passwords.ts";
-import type { Session } from "../../session/session.ts";
+import { burnPasswordCheck, getSessionUser, hashPassword, login as loginSession, logout as logoutSession, passwordNeedsRehash, type Session, updateSessionAuthHash, verifyPassword } from "@/lib/session";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getRedis, getSessionRuntime } from "../session/instance.ts";
-import type { RequestInfo } from "../session/request-info.ts";
+import type { RequestInfo } from "../../node/session/request-info.ts";
 import { LOGIN_RULES, createMemoryCounter, createRedisCounter, type FailureCounter } from "./rate-limit.ts";
 import { findUserById, findUserByUsername, setUserPassword, touchLastLogin, type UserRecord } from "./users.ts";
 

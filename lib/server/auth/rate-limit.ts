@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Login throttling: failures are counted per account and per client IP in a
  * fixed window. Past the limit a login is refused with 429 and Retry-After,

@@ -1,6 +1,6 @@
 import "server-only";
-import { getEnv } from "../env.ts";
-import { openDatabase, type Database } from "./connection.ts";
+import { getEnv } from "../../node/env.ts";
+import { openDatabase, type Database } from "../../node/db/connection.ts";
 
 // One database per server process; Next's dev server reloads modules, so the
 // handle lives on globalThis to survive hot reloads.

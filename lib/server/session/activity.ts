@@ -1,6 +1,6 @@
 import "server-only";
-import { supportsActivity, type SessionStore } from "../../session/store.ts";
-import type { RequestInfo } from "./request-info.ts";
+import { type SessionStore, supportsActivity } from "@/lib/session";
+import type { RequestInfo } from "../../node/session/request-info.ts";
 
 /** Last activity is written at most this often per session (per server process). */
 export const ACTIVITY_INTERVAL_MS = 60_000;

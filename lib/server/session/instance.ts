@@ -1,9 +1,9 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { getDatabase } from "../db/client.ts";
-import { getEnv } from "../env.ts";
-import { createRedisClient } from "../redis.ts";
-import { createSessionRuntime, type SessionRuntime } from "./runtime.ts";
+import { getEnv } from "../../node/env.ts";
+import { createRedisClient } from "../../node/redis.ts";
+import { createSessionRuntime, type SessionRuntime } from "../../node/session/runtime.ts";
 
 // One runtime per server process, kept on globalThis across dev reloads.
 const holder = globalThis as typeof globalThis & { __sessionscopeRuntime?: SessionRuntime; __sessionscopeRedis?: Redis | null };

@@ -11,14 +11,12 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { cache } from "react";
-import { SessionInterrupted, SessionScopeError } from "../../session/errors.ts";
-import { commitSession, type CookieInstruction, type SessionCommit } from "../../session/middleware.ts";
-import type { Session } from "../../session/session.ts";
+import { commitSession, type CookieInstruction, type Session, type SessionCommit, SessionInterrupted, SessionScopeError } from "@/lib/session";
 import { API_ERRORS, HttpError, errorResponse, httpErrorResponse } from "../http.ts";
-import { isServiceUnavailable } from "../unavailable.ts";
+import { isServiceUnavailable } from "../../node/unavailable.ts";
 import { recordActivity } from "./activity.ts";
 import { getSessionRuntime } from "./instance.ts";
-import { readRequestInfo, type RequestInfo } from "./request-info.ts";
+import { readRequestInfo, type RequestInfo } from "../../node/session/request-info.ts";
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

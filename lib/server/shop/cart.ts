@@ -8,7 +8,7 @@ import "server-only";
  * session meanwhile, the change is replayed on the fresh cart instead of
  * overwriting it. Fifty simultaneous "add" clicks leave fifty items.
  */
-import type { Session } from "../../session/session.ts";
+import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 

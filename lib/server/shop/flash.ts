@@ -5,7 +5,7 @@ import "server-only";
  * removed once the browser has shown them.
  */
 import { randomBytes } from "node:crypto";
-import type { Session } from "../../session/session.ts";
+import type { Session } from "@/lib/session";
 
 export const FLASH_KEY = "_flash";
 const MAX_MESSAGES = 10;

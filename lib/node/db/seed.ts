@@ -3,7 +3,7 @@
  * product docs, with Django-compatible pbkdf2_sha256 password hashes.
  * Running it again changes nothing; in production it refuses.
  */
-import { hashPassword } from "../../session/auth/passwords.ts";
+import { hashPassword } from "../../session/index.ts";
 import { CATALOGUE, DEMO_ACCOUNTS, demoPassword } from "./catalogue.ts";
 import type { AppPrismaClient } from "./connection.ts";
 

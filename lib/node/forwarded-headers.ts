@@ -1,5 +1,5 @@
 import http from "node:http";
-import { getEnv } from "./env.ts";
+import { getEnv } from "../node/env.ts";
 
 const FORWARDED = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded", "x-real-ip"];
 let installed = false;

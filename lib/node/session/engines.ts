@@ -5,15 +5,7 @@
  */
 import { tmpdir } from "node:os";
 import type { Redis } from "ioredis";
-import { createSessionCodec } from "../../session/codec.ts";
-import type { SessionConfig } from "../../session/config.ts";
-import { createCachedDbStore } from "../../session/engines/cached-db.ts";
-import { createFileStore } from "../../session/engines/file.ts";
-import { createPostgresStore } from "../../session/engines/postgres.ts";
-import { createRedisStore } from "../../session/engines/redis.ts";
-import { createSignedCookieStore } from "../../session/engines/signed-cookies.ts";
-import { createSqliteStore } from "../../session/engines/sqlite.ts";
-import type { SessionStore } from "../../session/store.ts";
+import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionConfig, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 

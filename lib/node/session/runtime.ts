@@ -5,11 +5,7 @@
  * "server-only" here).
  */
 import type { Redis } from "ioredis";
-import { createSessionCodec, type SessionCodec } from "../../session/codec.ts";
-import { defineSessionConfig, type SessionConfig } from "../../session/config.ts";
-import type { SessionPolicy } from "../../session/expiry.ts";
-import { Session } from "../../session/session.ts";
-import type { SessionStore } from "../../session/store.ts";
+import { createSessionCodec, defineSessionConfig, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { createStoreFromEnv } from "./engines.ts";

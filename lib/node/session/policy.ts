@@ -4,9 +4,7 @@
  * process, so a change made in the dashboard reaches every server quickly
  * without a database read per request.
  */
-import type { SessionConfig } from "../../session/config.ts";
-import { toSessionPolicy } from "../../session/config.ts";
-import type { SessionPolicy } from "../../session/expiry.ts";
+import { type SessionConfig, type SessionPolicy, toSessionPolicy } from "../../session/index.ts";
 import type { AppPrismaClient } from "../db/connection.ts";
 
 const REFRESH_MS = 5_000;
