@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { type Theme, themeClass } from "@/lib/admin-theme";
 import type { Role } from "@/lib/roles";
 import { LogoutButton } from "../shop/logout-button";
+import { Toaster } from "../ui/toaster";
 import { AdminNav } from "./admin-nav";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -47,7 +48,9 @@ export function AdminShell({ user, theme, children }: { user: { username: string
             </div>
           </div>
         </aside>
-        <main id="admin-main" className="min-w-0 flex-1 px-8 py-6">{children}</main>
+        <main id="admin-main" className="min-w-0 flex-1 px-8 py-6">
+          <Toaster>{children}</Toaster>
+        </main>
       </div>
     </AdminFrame>
   );
