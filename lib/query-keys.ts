@@ -3,4 +3,18 @@ export const queryKeys = {
   products: { all: ["products"] as const },
   cart: { current: ["cart"] as const },
   account: { sessions: ["account", "sessions"] as const },
+  admin: {
+    /** Everything the dashboard shows: invalidated after any kill or role change. */
+    all: ["admin"] as const,
+    sessions: {
+      all: ["admin", "sessions"] as const,
+      list: (query: Record<string, string>) => ["admin", "sessions", "list", query] as const,
+      detail: (id: string) => ["admin", "sessions", "detail", id] as const,
+    },
+    audit: {
+      all: ["admin", "audit"] as const,
+      list: (query: Record<string, string>) => ["admin", "audit", "list", query] as const,
+    },
+    users: { all: ["admin", "users"] as const },
+  },
 } as const;
