@@ -10,11 +10,14 @@ import { backendName } from "./sections.ts";
 import { type BestResult, bestRounds, evaluate, type Row } from "./stats.ts";
 import { renderMachine, renderSummary } from "./summary.ts";
 
+/** What the report says of each bench process. */
+export type RunSummary = Pick<ProcessRun, "label" | "ok" | "seconds">;
+
 export interface RunRecord {
   readonly facts: MachineFacts;
   /** Every line of every round, skips included, in the order they came. */
   readonly lines: readonly BenchLine[];
-  readonly runs: readonly ProcessRun[];
+  readonly runs: readonly RunSummary[];
   readonly options: Pick<RunOptions, "rounds" | "seconds" | "warmup" | "only">;
   readonly started: Date;
   readonly totalSeconds: number;
@@ -56,7 +59,7 @@ function renderReproduce(): string[] {
   ];
 }
 
-function renderRaw(results: readonly BestResult[], runs: readonly ProcessRun[]): string[] {
+function renderRaw(results: readonly BestResult[], runs: readonly RunSummary[]): string[] {
   return [
     "<details><summary>Raw results of this run (JSON lines)</summary>",
     "",

@@ -46,8 +46,11 @@ function duration(name: string, text: string, least: "positive" | "zero"): numbe
   return value;
 }
 
+/** The environment: BENCH_SECONDS, BENCH_WARMUP and BENCH_ROUNDS set the defaults. */
+export type BenchEnv = Readonly<Record<string, string | undefined>>;
+
 /** The options, or "help" when `--help` was asked for. Unknown options and backends throw. */
-export function parseRunOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunOptions | "help" {
+export function parseRunOptions(argv: readonly string[], env: BenchEnv = process.env): RunOptions | "help" {
   const given: Record<Valued, string> = {
     seconds: env.BENCH_SECONDS ?? "1.5",
     warmup: env.BENCH_WARMUP ?? "0.5",
