@@ -18,6 +18,19 @@ describe("bench output lines", () => {
   });
 });
 
+/** Whether the process has exited (and been reaped) within two seconds. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 describe("running a bench process", () => {
   it("collects its lines and reports a failed exit with its stderr", async () => {
     const script = `console.log(${JSON.stringify(MEASURED)}); console.log("chatter"); console.error("boom"); process.exit(3);`;
@@ -28,10 +41,15 @@ describe("running a bench process", () => {
     expect(run.stderr).toBe("boom");
   });
 
-  it("kills a process that outlives its timeout", async () => {
-    const run = await runBench("test", process.execPath, ["-e", "setInterval(() => {}, 1000)"], { env: {}, teardown: new Teardown(), timeoutMs: 300 });
+  it("kills a process that outlives its timeout, and what it started (as tsx starts node)", async () => {
+    const script = `const c = require("node:child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      console.error(c.pid); setInterval(() => {}, 1000);`;
+    const run = await runBench("test", process.execPath, ["-e", script], { env: {}, teardown: new Teardown(), timeoutMs: 1000 });
     expect(run.ok).toBe(false);
-    expect(run.stderr).toContain("(killed after 0.3 s)");
+    expect(run.stderr).toContain("(killed after 1 s)");
+    const grandchild = Number(run.stderr.split("\n")[0]);
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await gone(grandchild)).toBe(true);
   });
 
   it("reports a program that cannot start", async () => {

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import type { ResultLine, SkipLine } from "../common.ts";
 import { fmtOps } from "../report/format.ts";
 import { ROOT } from "./options.ts";
-import { killQuietly, type Teardown } from "./services.ts";
+import { killGroup, type Teardown } from "./services.ts";
 
 export type BenchLine = ResultLine | SkipLine;
 
@@ -61,7 +61,8 @@ export function runBench(label: string, command: string, args: readonly string[]
   const { env, teardown, timeoutMs = 180_000 } = options;
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so that a timeout or the teardown also stops what it started (see killGroup).
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     teardown.trackChild(child);
     const lines: BenchLine[] = [];
     let buffer = "";
@@ -85,7 +86,7 @@ export function runBench(label: string, command: string, args: readonly string[]
     child.stderr.on("data", (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${timeoutMs / 1000} s)`;
-      if (child.pid !== undefined) killQuietly(child.pid);
+      killGroup(child);
     }, timeoutMs);
     const finish = (ok: boolean, message: string, seconds: number) => {
       clearTimeout(timer);

@@ -58,9 +58,7 @@ export class Teardown {
   run(): void {
     if (this.#done) return;
     this.#done = true;
-    for (const child of this.#children) {
-      if (child.pid !== undefined) killQuietly(child.pid);
-    }
+    for (const child of this.#children) killGroup(child);
     for (const service of [...this.#services].reverse()) {
       try {
         service.stop();
@@ -84,10 +82,15 @@ export class Teardown {
   }
 }
 
-/** SIGKILL by PID; a process that has already gone is fine. */
-export function killQuietly(pid: number): void {
+/**
+ * SIGKILL to a child started with `detached: true` and everything it started:
+ * tsx runs each TypeScript bench in a node process of its own, which killing
+ * tsx alone would leave running. A group that has already gone is fine.
+ */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
   try {
-    process.kill(pid, "SIGKILL");
+    process.kill(-child.pid, "SIGKILL");
   } catch {
     // already exited
   }
