@@ -39,7 +39,7 @@ export function parseBenchLine(text: string): BenchLine | null {
   return measured && store ? (value as unknown as ResultLine) : null;
 }
 
-export const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
+const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
 
 function echo(label: string, line: BenchLine): void {
   if (isSkip(line)) console.log(`  ${label.padEnd(34)} skipped: ${line.reason.split("\n")[0]}`);
