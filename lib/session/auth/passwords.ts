@@ -77,12 +77,23 @@ export function passwordNeedsRehash(encoded: string, iterations = DEFAULT_PBKDF2
 }
 
 /**
- * A hash of a random password, for running the same work when a username does
- * not exist: login takes as long either way, so timing reveals no accounts.
+ * Runs the work of checking a password against a PBKDF2 hash of `iterations`
+ * that nothing matches: for a username that does not exist, a login takes as
+ * long as for one that does. Always false.
  */
-let dummyHash: Promise<string> | undefined;
-export async function burnPasswordCheck(password: string): Promise<false> {
-  dummyHash ??= hashPassword(makeSalt(32));
-  await verifyPassword(password, await dummyHash);
+export async function burnPasswordCheck(password: string, iterations = DEFAULT_PBKDF2_ITERATIONS): Promise<false> {
+  await verifyPassword(password, `pbkdf2_sha256$${iterations}$${makeSalt()}$${randomBytes(32).toString("base64")}`);
   return false;
+}
+
+/**
+ * verifyPassword at one cost whatever is stored: with no user (null), an
+ * unusable hash (Django's "!…") or a format not verified here (argon2,
+ * bcrypt from a shared Django table), a dummy check runs at `iterations`,
+ * the count new hashes get, so the time a login takes does not tell which
+ * accounts exist or how they are set up (as Django's fix for CVE-2024-39329).
+ */
+export async function checkPassword(password: string, encoded: string | null, iterations = DEFAULT_PBKDF2_ITERATIONS): Promise<boolean> {
+  if (encoded !== null && parsePasswordHash(encoded)) return verifyPassword(password, encoded);
+  return burnPasswordCheck(password, iterations);
 }
