@@ -53,6 +53,6 @@ export {
 } from "./auth/session-auth.ts";
 export type { AuthKeys, AuthUser, UserLookup } from "./auth/session-auth.ts";
 export {
-  DEFAULT_PBKDF2_ITERATIONS, burnPasswordCheck, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
+  DEFAULT_PBKDF2_ITERATIONS, PBKDF2_CHANNEL, burnPasswordCheck, checkPassword, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
 } from "./auth/passwords.ts";
 export type { ParsedHash } from "./auth/passwords.ts";
