@@ -3,11 +3,10 @@
 import { useState, type FormEvent } from "react";
 import { primaryButton, textInput } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
+import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import { useAddToCart } from "./use-add-to-cart";
 
-const MAX_QUANTITY = 99;
-
-/** The product page's form: a quantity from 1 to 99, checked here and again by the API. */
+/** The product page's form: a quantity the browser keeps within the cart's limit; the API checks it again. */
 export function AddToCartForm({ productId }: { productId: number }) {
   const addToCart = useAddToCart();
   const [quantity, setQuantity] = useState("1");
@@ -15,7 +14,7 @@ export function AddToCartForm({ productId }: { productId: number }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const value = Number(quantity);
-    if (!Number.isInteger(value) || value < 1 || value > MAX_QUANTITY) return;
+    if (!Number.isInteger(value) || value < 1 || value > MAX_LINE_QUANTITY) return;
     addToCart.mutate({ productId, quantity: value });
   };
 
@@ -29,7 +28,7 @@ export function AddToCartForm({ productId }: { productId: number }) {
             name="quantity"
             inputMode="numeric"
             min={1}
-            max={MAX_QUANTITY}
+            max={MAX_LINE_QUANTITY}
             step={1}
             required
             value={quantity}

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { LINE_QUANTITY_LIMIT_MESSAGE, MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 
 /** Input shapes of the JSON API, shared by route handlers and server actions. */
 export const loginInput = z.strictObject({
@@ -10,7 +11,7 @@ export const loginInput = z.strictObject({
 
 export const cartItemInput = z.strictObject({
   productId: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be positive").max(2_147_483_647, "is too large"),
-  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(99, "must be at most 99").default(1),
+  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(MAX_LINE_QUANTITY, LINE_QUANTITY_LIMIT_MESSAGE).default(1),
 });
 
 export const productIdParam = z.string().regex(/^\d{1,10}$/, "must be a product id").transform(Number);

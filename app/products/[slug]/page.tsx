@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddToCartForm } from "@/components/shop/add-to-cart-form";
 import { HowItWorks } from "@/components/shop/how-it-works";
+import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import { formatPrice } from "@/lib/format";
 import { findProductBySlug } from "@/lib/server/data/products";
 
@@ -50,7 +51,7 @@ export default async function ProductPage({ params }: Props) {
         </p>
         <p>
           The change is an atomic <code>session.modify()</code>: if another tab saved the session meanwhile, the update
-          is replayed on the fresh cart instead of overwriting it. The API refuses more than 99 of one product.
+          is replayed on the fresh cart instead of overwriting it. The API refuses more than {MAX_LINE_QUANTITY} of one product.
         </p>
       </HowItWorks>
     </>

@@ -8,13 +8,12 @@ import "server-only";
  * session meanwhile, the change is replayed on the fresh cart instead of
  * overwriting it. Fifty simultaneous "add" clicks leave fifty items.
  */
+import { CART_LINES_LIMIT_MESSAGE, LINE_QUANTITY_LIMIT_MESSAGE, MAX_CART_LINES, MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 
-export const CART_KEY = "cart";
-export const MAX_LINE_QUANTITY = 99;
-export const MAX_CART_LINES = 50;
+const CART_KEY = "cart";
 
 interface StoredLine {
   productId: number;
@@ -82,10 +81,10 @@ export async function addToCart(session: Session, productId: number, quantity: n
   const current = storedCart(session.get(CART_KEY));
   const line = current.items.find((item) => item.productId === productId);
   if ((line?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
-    throw new HttpError(422, API_ERRORS.VALIDATION, `At most ${MAX_LINE_QUANTITY} of one product fit in the cart.`);
+    throw new HttpError(422, API_ERRORS.VALIDATION, LINE_QUANTITY_LIMIT_MESSAGE);
   }
   if (!line && current.items.length >= MAX_CART_LINES) {
-    throw new HttpError(422, API_ERRORS.VALIDATION, `The cart holds at most ${MAX_CART_LINES} different products.`);
+    throw new HttpError(422, API_ERRORS.VALIDATION, CART_LINES_LIMIT_MESSAGE);
   }
   session.modify<StoredCart>(CART_KEY, (value) => {
     // Runs again on the fresh cart if a concurrent request saved first.
