@@ -1,6 +1,6 @@
 import { ProductCard } from "@/components/shop/product-card";
 import { HowItWorks } from "@/components/shop/how-it-works";
-import { listProducts } from "@/lib/server/data/products";
+import { listProducts } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
 

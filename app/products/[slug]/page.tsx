@@ -5,7 +5,7 @@ import { AddToCartForm } from "@/components/shop/add-to-cart-form";
 import { HowItWorks } from "@/components/shop/how-it-works";
 import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import { formatPrice } from "@/lib/format";
-import { findProductBySlug } from "@/lib/server/data/products";
+import { findProductBySlug } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
 

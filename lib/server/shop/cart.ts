@@ -12,6 +12,7 @@ import { CART_LINES_LIMIT_MESSAGE, LINE_QUANTITY_LIMIT_MESSAGE, MAX_CART_LINES, 
 import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
+import { findProductById, findProductsByIds } from "./products.ts";
 
 const CART_KEY = "cart";
 
@@ -60,7 +61,7 @@ export async function readCart(session: Session): Promise<CartView> {
   await session.load();
   const { items } = storedCart(session.get(CART_KEY));
   if (items.length === 0) return { items: [], count: 0, totalCents: 0 };
-  const products = await getPrisma().product.findMany({ where: { id: { in: items.map((line) => line.productId) } } });
+  const products = await findProductsByIds(items.map((line) => line.productId));
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines = items.flatMap((line): CartLine[] => {
     const product = byId.get(line.productId);
@@ -75,7 +76,7 @@ export async function readCart(session: Session): Promise<CartView> {
 }
 
 export async function addToCart(session: Session, productId: number, quantity: number): Promise<CartView> {
-  const product = await getPrisma().product.findUnique({ where: { id: productId } });
+  const product = await findProductById(productId);
   if (!product) throw new HttpError(404, API_ERRORS.NOT_FOUND, `There is no product ${productId}.`);
   await session.load();
   const current = storedCart(session.get(CART_KEY));
