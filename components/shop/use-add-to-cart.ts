@@ -2,14 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import type { CartView } from "@/lib/server/shop/cart";
 import { queryKeys } from "@/lib/query-keys";
 import { apiFetch } from "./api-client";
-
-export interface CartResponse {
-  items: Array<{ productId: number; slug: string; name: string; quantity: number; priceCents: number; lineTotalCents: number }>;
-  count: number;
-  totalCents: number;
-}
 
 /**
  * POST /api/cart/items. The server adds the line with session.modify(), so two
@@ -20,7 +15,7 @@ export function useAddToCart() {
   const queryClient = useQueryClient();
   const router = useRouter();
   return useMutation({
-    mutationFn: (line: { productId: number; quantity: number }) => apiFetch<CartResponse>("/api/cart/items", { method: "POST", body: line }),
+    mutationFn: (line: { productId: number; quantity: number }) => apiFetch<CartView>("/api/cart/items", { method: "POST", body: line }),
     onSuccess: (cart) => {
       queryClient.setQueryData(queryKeys.cart.current, cart);
       void queryClient.invalidateQueries({ queryKey: queryKeys.cart.current });
