@@ -31,7 +31,8 @@ export interface RevokeOthersResult {
 function userIndexedStore() {
   const { store, engine } = getSessionRuntime();
   if (!supportsUserIndex(store)) {
-    throw new HttpError(501, API_ERRORS.BAD_REQUEST, `The ${engine} engine keeps no per-user index, so sessions cannot be listed or revoked one by one.`);
+    // The request is fine; this server's configuration cannot answer it (a 5xx, so nothing is saved).
+    throw new HttpError(501, API_ERRORS.NOT_IMPLEMENTED, `This server's session engine (${engine}) keeps no per-user index, so sessions cannot be listed or signed out one by one.`);
   }
   return store;
 }
