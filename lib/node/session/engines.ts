@@ -8,17 +8,16 @@ import type { Redis } from "ioredis";
 import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
+import { log, rateLimited } from "../log.ts";
 
 export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
 }
 
-let warnedAt = 0;
+// One line a minute at most: a Redis outage must not flood the logs.
+const warnCacheFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 function onCacheError(error: Error, operation: string): void {
-  // One line a minute at most: a Redis outage must not flood the logs.
-  if (Date.now() - warnedAt < 60_000) return;
-  warnedAt = Date.now();
-  console.warn(`SessionScope: Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
+  warnCacheFailure(`Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
 }
 
 /**
