@@ -45,13 +45,14 @@ export default async function ProductPage({ params }: Props) {
       </article>
       <HowItWorks>
         <p>
-          Adding posts <code>{`{ productId: ${product.id}, quantity }`}</code> to <code>/api/cart/items</code>. The route
-          stores only ids and quantities in the session under <code>&apos;cart&apos;</code>; names and prices come from
-          the database each time the cart is shown, so a price change never leaves a stale copy in a session.
+          Adding runs a server action with <code>{`{ productId: ${product.id}, quantity }`}</code>: the same checks and cart
+          code as <code>POST /api/cart/items</code>, and the form works even before (or without) JavaScript. It stores
+          only ids and quantities in the session under <code>&apos;cart&apos;</code>; names and prices come from the
+          database each time the cart is shown, so a price change never leaves a stale copy in a session.
         </p>
         <p>
           The change is an atomic <code>session.modify()</code>: if another tab saved the session meanwhile, the update
-          is replayed on the fresh cart instead of overwriting it. The API refuses more than {MAX_LINE_QUANTITY} of one product.
+          is replayed on the fresh cart instead of overwriting it. More than {MAX_LINE_QUANTITY} of one product is refused.
         </p>
       </HowItWorks>
     </>
