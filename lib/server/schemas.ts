@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { LINE_QUANTITY_LIMIT_MESSAGE, MAX_LINE_QUANTITY } from "@/lib/cart-limits";
+import { MIN_PASSWORD_LENGTH } from "@/lib/password-rules";
 
 /** Input shapes of the JSON API, shared by route handlers and server actions. */
 export const loginInput = z.strictObject({
@@ -20,7 +21,7 @@ export const changePasswordInput = z.strictObject({
   currentPassword: z.string().min(1, "is required").max(4096, "is too long"),
   newPassword: z
     .string()
-    .min(10, "must be at least 10 characters")
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(4096, "is too long")
     .refine((value) => !/^\d+$/.test(value), "cannot be only digits"),
 });
