@@ -14,7 +14,7 @@ export type ActionResult<T> =
   | { readonly ok: true; readonly data: T }
   | { readonly ok: false; readonly error: { readonly code: ApiErrorCode; readonly message: string; readonly details?: unknown } };
 
-export function actionFailure(error: HttpError): ActionResult<never> {
+function actionFailure(error: HttpError): ActionResult<never> {
   return { ok: false, error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
 }
 
