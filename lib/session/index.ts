@@ -2,7 +2,7 @@
 export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
 export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
-export type { SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
+export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
 export { buildDeleteCookie, buildSessionCookie, formatHttpDate, parseSessionCookie } from "./cookie.ts";
 export {
   BadSignature, MalformedPayload, SESSION_ERROR_CODES, SessionConfigError, SessionInterrupted, SessionKeyError, SessionScopeError,
