@@ -54,8 +54,20 @@ describe("configuration", () => {
     expect(parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379" }).SESSION_ENGINE).toBe("cache");
   });
 
-  it("refuses SameSite=None without Secure", () => {
-    expect(() => parseEnv({ SESSION_COOKIE_SAMESITE: "None" })).toThrow(/needs SESSION_COOKIE_SECURE=true/);
+  it("reports the framework's cookie rules under the variables' names", () => {
+    expect(() => parseEnv({ SESSION_COOKIE_SAMESITE: "None" })).toThrow(
+      /invalid configuration\n {2}SESSION_COOKIE_SAMESITE "None" requires SESSION_COOKIE_SECURE to be true \(browsers drop/,
+    );
+    expect(parseEnv({ SESSION_COOKIE_SAMESITE: "None", SESSION_COOKIE_SECURE: "true" }).session.cookieSameSite).toBe("None");
+    expect(() => parseEnv({ SESSION_COOKIE_NAME: "session id" })).toThrow(/SESSION_COOKIE_NAME "session id" is not a valid cookie name/);
+    expect(() => parseEnv({ SESSION_COOKIE_PATH: "app" })).toThrow(/SESSION_COOKIE_PATH must start with "\/"/);
+    expect(() => parseEnv({ SESSION_COOKIE_AGE: "0" })).toThrow(/SESSION_COOKIE_AGE must be a positive whole number of seconds, got 0/);
+  });
+
+  it("hands the framework its config, validated once", () => {
+    const env = parseEnv({ SESSION_COOKIE_NAME: "sid", SESSION_COOKIE_SAMESITE: "false", SESSION_IDLE_TIMEOUT: "600" });
+    expect(env.session).toMatchObject({ cookieName: "sid", cookieSameSite: false, idleTimeoutSeconds: 600, absoluteLifetimeSeconds: null, cookieAge: 1209600 });
+    expect(Object.isFrozen(env.session)).toBe(true);
   });
 
   describe("in production", () => {

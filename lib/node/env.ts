@@ -4,6 +4,7 @@
  * Nothing else in the app reads process.env.
  */
 import { z } from "zod";
+import { defineSessionConfig, SessionConfigError, type SessionConfig } from "../session/index.ts";
 
 const DEV_SECRET_KEY = "sessionscope-insecure-development-key-do-not-use-in-production";
 const MIN_SECRET_LENGTH = 50;
@@ -35,10 +36,10 @@ const schema = z.object({
     .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean)),
   SESSION_ENGINE: z.enum(["db", "cache", "cached_db", "file", "signed_cookies"]).default("db"),
   SESSION_FILE_PATH: z.string().optional(),
-  SESSION_COOKIE_NAME: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a valid cookie name").default("sessionid"),
+  SESSION_COOKIE_NAME: z.string().default("sessionid"),
   SESSION_COOKIE_AGE: seconds.default(1209600),
   SESSION_COOKIE_DOMAIN: z.string().optional(),
-  SESSION_COOKIE_PATH: z.string().startsWith("/").default("/"),
+  SESSION_COOKIE_PATH: z.string().default("/"),
   SESSION_COOKIE_SECURE: bool.default(false),
   SESSION_COOKIE_HTTPONLY: bool.default(true),
   SESSION_COOKIE_SAMESITE: z.enum(["Lax", "Strict", "None", "false"]).default("Lax"),
@@ -57,6 +58,8 @@ export type Env = z.infer<typeof schema> & {
   readonly databaseProvider: "sqlite" | "postgresql";
   /** NODE_ENV=production outside demo mode: strict secret checks, no demo data. */
   readonly production: boolean;
+  /** The SESSION_* variables as the framework's validated config. */
+  readonly session: SessionConfig;
 };
 
 export class ConfigError extends Error {
@@ -77,11 +80,53 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if ((env.SESSION_ENGINE === "cache" || env.SESSION_ENGINE === "cached_db") && !env.REDIS_URL) {
     throw new ConfigError(`SessionScope: SESSION_ENGINE=${env.SESSION_ENGINE} needs REDIS_URL (e.g. redis://127.0.0.1:6379).`);
   }
-  if (env.SESSION_COOKIE_SAMESITE === "None" && !env.SESSION_COOKIE_SECURE) {
-    throw new ConfigError("SessionScope: SESSION_COOKIE_SAMESITE=None needs SESSION_COOKIE_SECURE=true (browsers reject it otherwise).");
-  }
+  const session = sessionConfigFromEnv(env);
   const databaseProvider = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
-  return Object.freeze({ ...env, databaseProvider, production });
+  return Object.freeze({ ...env, databaseProvider, production, session });
+}
+
+/** The variable behind each session setting: a rule the framework enforces is reported under the name the user set. */
+const SESSION_VARIABLES = {
+  secretKey: "SESSION_SECRET_KEY",
+  secretKeyFallbacks: "SESSION_SECRET_KEY_FALLBACKS",
+  cookieName: "SESSION_COOKIE_NAME",
+  cookieAge: "SESSION_COOKIE_AGE",
+  cookieDomain: "SESSION_COOKIE_DOMAIN",
+  cookiePath: "SESSION_COOKIE_PATH",
+  cookieSecure: "SESSION_COOKIE_SECURE",
+  cookieHttpOnly: "SESSION_COOKIE_HTTPONLY",
+  cookieSameSite: "SESSION_COOKIE_SAMESITE",
+  saveEveryRequest: "SESSION_SAVE_EVERY_REQUEST",
+  expireAtBrowserClose: "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+  idleTimeoutSeconds: "SESSION_IDLE_TIMEOUT",
+  absoluteLifetimeSeconds: "SESSION_ABSOLUTE_LIFETIME",
+} as const satisfies Record<keyof SessionConfig, string>;
+
+// The cookie and expiry rules belong to defineSessionConfig; this only maps the variables onto it.
+function sessionConfigFromEnv(env: z.infer<typeof schema>): SessionConfig {
+  try {
+    return defineSessionConfig(
+      {
+        secretKey: env.SESSION_SECRET_KEY,
+        secretKeyFallbacks: env.SESSION_SECRET_KEY_FALLBACKS,
+        cookieName: env.SESSION_COOKIE_NAME,
+        cookieAge: env.SESSION_COOKIE_AGE,
+        cookieDomain: env.SESSION_COOKIE_DOMAIN ?? null,
+        cookiePath: env.SESSION_COOKIE_PATH,
+        cookieSecure: env.SESSION_COOKIE_SECURE,
+        cookieHttpOnly: env.SESSION_COOKIE_HTTPONLY,
+        cookieSameSite: env.SESSION_COOKIE_SAMESITE === "false" ? false : env.SESSION_COOKIE_SAMESITE,
+        saveEveryRequest: env.SESSION_SAVE_EVERY_REQUEST,
+        expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+        idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
+        absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
+      },
+      { names: SESSION_VARIABLES },
+    );
+  } catch (error) {
+    if (error instanceof SessionConfigError) throw new ConfigError(`SessionScope: invalid configuration\n  ${error.message.replace(/^SessionScope: /, "")}`);
+    throw error;
+  }
 }
 
 // Why: every session and login hash is signed with this key; a guessable key

@@ -2,7 +2,7 @@
 export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
 export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
-export type { SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
+export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
 export { buildDeleteCookie, buildSessionCookie, formatHttpDate, parseSessionCookie } from "./cookie.ts";
 export {
   BadSignature, MalformedPayload, SESSION_ERROR_CODES, SessionConfigError, SessionInterrupted, SessionKeyError, SessionScopeError,
@@ -53,6 +53,6 @@ export {
 } from "./auth/session-auth.ts";
 export type { AuthKeys, AuthUser, UserLookup } from "./auth/session-auth.ts";
 export {
-  DEFAULT_PBKDF2_ITERATIONS, burnPasswordCheck, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
+  DEFAULT_PBKDF2_ITERATIONS, PBKDF2_CHANNEL, burnPasswordCheck, checkPassword, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
 } from "./auth/passwords.ts";
 export type { ParsedHash } from "./auth/passwords.ts";

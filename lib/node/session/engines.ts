@@ -5,23 +5,27 @@
  */
 import { tmpdir } from "node:os";
 import type { Redis } from "ioredis";
-import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionConfig, type SessionStore } from "../../session/index.ts";
+import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
+import { log, rateLimited } from "../log.ts";
 
 export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
 }
 
-let warnedAt = 0;
+// One line a minute at most: a Redis outage must not flood the logs.
+const warnCacheFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 function onCacheError(error: Error, operation: string): void {
-  // One line a minute at most: a Redis outage must not flood the logs.
-  if (Date.now() - warnedAt < 60_000) return;
-  warnedAt = Date.now();
-  console.warn(`SessionScope: Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
+  warnCacheFailure(`Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
 }
 
-export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database, redis: Redis | null): SessionStore {
+/**
+ * The store for SESSION_ENGINE. `redis` is the client for env.REDIS_URL, which
+ * parseEnv already requires for the cache and cached_db engines.
+ */
+export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null): SessionStore {
+  const config = env.session;
   switch (env.SESSION_ENGINE) {
     case "db":
       return createDatabaseStore(db);
@@ -35,10 +39,10 @@ export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database
     case "file":
       return createFileStore({ directory: env.SESSION_FILE_PATH ?? tmpdir(), cookieName: config.cookieName, cookieAge: config.cookieAge });
     case "cache":
-      return createRedisStore(requireRedis(redis, env));
+      return createRedisStore(client(redis));
     case "cached_db": {
       const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
-      return createCachedDbStore(createDatabaseStore(db, "cached_db"), requireRedis(redis, env), {
+      return createCachedDbStore(createDatabaseStore(db, "cached_db"), client(redis), {
         decode: (encoded) => {
           const decoded = codec.decode(encoded, new Date());
           return decoded.ok ? decoded.data : null;
@@ -49,7 +53,8 @@ export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database
   }
 }
 
-function requireRedis(redis: Redis | null, env: Env): Redis {
-  if (!redis) throw new Error(`SessionScope: SESSION_ENGINE=${env.SESSION_ENGINE} needs REDIS_URL`);
+function client(redis: Redis | null): Redis {
+  // A caller's mistake, not a configuration one: the rule and its message live in parseEnv.
+  if (!redis) throw new TypeError("createStoreFromEnv: pass the Redis client for env.REDIS_URL");
   return redis;
 }
