@@ -11,8 +11,9 @@ import "server-only";
 import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
+import { CART_KEY } from "../../node/shop-keys.ts";
 
-export const CART_KEY = "cart";
+export { CART_KEY };
 export const MAX_LINE_QUANTITY = 99;
 export const MAX_CART_LINES = 50;
 
