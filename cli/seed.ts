@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import { CREATED_KEY, createSessionCodec, generateSessionKey, MODEL_BACKEND, type SaveRecord, sessionAuthHash, toUnixSeconds } from "../lib/session/index.ts";
 import { CATALOGUE } from "../lib/node/db/catalogue.ts";
-import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
 import { createProgress } from "./progress.ts";
@@ -31,19 +31,16 @@ interface SeedOptions {
 }
 
 function parseSeedArgs(argv: readonly string[]): SeedOptions | "help" {
-  const args = parseArgs(argv, { values: ["sessions", "users", "expired"] });
-  if (args.flags.has("help")) return "help";
-  if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-  const whole = (name: string, fallback: number | undefined, max: number) => {
-    const text = valueOf(args, name);
-    if (text === undefined && fallback === undefined) throw new UsageError(`--${name} is required`);
-    const value = text === undefined ? fallback! : Number(text);
-    if (!Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}`);
-    return value;
-  };
-  const sessions = whole("sessions", undefined, 10_000_000);
+  const { values, positionals, help } = parseCommandArgs(argv, { sessions: { type: "string" }, users: { type: "string" }, expired: { type: "string" } });
+  if (help) return "help";
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const sessions = wholeNumber(values.sessions, "sessions", { min: 0, max: 10_000_000 });
   if (sessions === 0) throw new UsageError("--sessions must be at least 1");
-  return { sessions, users: whole("users", 100, 100_000), expired: whole("expired", 10, 100) };
+  return {
+    sessions,
+    users: wholeNumber(values.users, "users", { min: 0, max: 100_000, fallback: 100 }),
+    expired: wholeNumber(values.expired, "expired", { min: 0, max: 100, fallback: 10 }),
+  };
 }
 
 export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
