@@ -3,7 +3,7 @@ import { supportsListing } from "../lib/session/index.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
-import { createProgress } from "./progress.ts";
+import { withProgress } from "./progress.ts";
 
 export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-size N]
 
@@ -32,9 +32,7 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
   return runWithDataContext("clearsessions", env, io, async ({ store }) => {
     const now = io.now();
     const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
-    const progress = createProgress("Deleting expired sessions", total, tty);
-    const deleted = await store.clearExpired(now, { batchSize, onProgress: (done) => progress.update(done) });
-    progress.finish();
+    const deleted = await withProgress("Deleting expired sessions", total, tty, (report) => store.clearExpired(now, { batchSize, onProgress: report }));
     io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);
   });
 }

@@ -9,7 +9,7 @@ import { CATALOGUE } from "../lib/node/db/catalogue.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
-import { createProgress } from "./progress.ts";
+import { withProgress, type ReportProgress } from "./progress.ts";
 
 export const SEED_HELP = `Usage: sessionscope seed --sessions N [--users M] [--expired PERCENT]
 
@@ -57,7 +57,7 @@ export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, t
   return runWithDataContext("seed", env, io, async (context) => {
     if (context.env.production) throw new Error("refusing to seed sessions in production (NODE_ENV=production outside demo mode)");
     const started = Date.now();
-    const written = await seedSessions(context, options, io.now(), createProgress("Seeding sessions", options.sessions, tty));
+    const written = await withProgress("Seeding sessions", options.sessions, tty, (report) => seedSessions(context, options, io.now(), report));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     io.stdout(`Wrote ${written.toLocaleString("en-US")} sessions to the ${context.store.engine} engine in ${seconds} s (${options.users} users, ${options.expired}% expired).`);
   });
@@ -91,7 +91,7 @@ async function ensureUsers(context: DataContext, count: number, now: Date): Prom
 const FLASH = ["Welcome back!", "Your cart was saved.", "Password changed.", "Order placed: thank you!"];
 const DAY = 86_400;
 
-async function seedSessions(context: DataContext, options: SeedOptions, now: Date, progress: ReturnType<typeof createProgress>): Promise<number> {
+async function seedSessions(context: DataContext, options: SeedOptions, now: Date, report: ReportProgress): Promise<number> {
   const users = options.users > 0 ? await ensureUsers(context, options.users, now) : [];
   const { config, store } = context;
   const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
@@ -124,7 +124,7 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
     };
     const result = await store.save(generateSessionKey(), record, null);
     if (result.ok) written++;
-    progress.update(written);
+    report(written);
   };
   // A few writes in flight hide network latency (PostgreSQL, Redis) without flooding the server.
   const parallel = context.db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
@@ -133,6 +133,5 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
     for (let j = 0; j < parallel && next < options.sessions; j++) batch.push(writeOne(next++));
     await Promise.all(batch);
   }
-  progress.finish();
   return written;
 }
