@@ -4,8 +4,13 @@
  * (`seed-user-0001`, ... with unusable passwords) created as needed.
  */
 import { randomInt } from "node:crypto";
-import { CREATED_KEY, createSessionCodec, generateSessionKey, MODEL_BACKEND, type SaveRecord, sessionAuthHash, toUnixSeconds } from "../lib/session/index.ts";
+import {
+  BACKEND_SESSION_KEY, buildSaveRecord, CREATED_KEY, createSessionCodec, generateSessionKey, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY,
+  sessionAuthHash, toUnixSeconds,
+} from "../lib/session/index.ts";
 import { CATALOGUE } from "../lib/node/db/catalogue.ts";
+import { createLivePolicy } from "../lib/node/session/policy.ts";
+import { CART_KEY, FLASH_KEY } from "../lib/node/shop-keys.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
@@ -92,42 +97,42 @@ const FLASH = ["Welcome back!", "Your cart was saved.", "Password changed.", "Or
 const DAY = 86_400;
 
 async function seedSessions(context: DataContext, options: SeedOptions, now: Date, report: ReportProgress): Promise<number> {
-  const users = options.users > 0 ? await ensureUsers(context, options.users, now) : [];
-  const { config, store } = context;
+  const { config, db, store } = context;
+  // Each user's session auth hash, as login() stores it (computed once per user, not per session).
+  const users = (options.users > 0 ? await ensureUsers(context, options.users, now) : []).map((u) => ({
+    id: String(u.id),
+    authHash: sessionAuthHash(u.password, config.secretKey),
+  }));
   const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  // The policy the running site applies (the dashboard's settings over the environment's).
+  const policy = await createLivePolicy(db.prisma, config).get();
   const nowSeconds = toUnixSeconds(now);
   let written = 0;
   const writeOne = async (index: number) => {
     const expired = index % 100 < options.expired;
     // Created some time in the last two weeks; an expired one also expired already.
-    const age = expired ? config.cookieAge + randomInt(1, 7 * DAY) : randomInt(0, Math.min(config.cookieAge, 14 * DAY) - 60);
+    const age = expired ? policy.cookieAge + randomInt(1, 7 * DAY) : randomInt(0, Math.max(1, Math.min(policy.cookieAge, 14 * DAY) - 60));
     const created = new Date((nowSeconds - age) * 1000);
     const data = new Map<string, unknown>([[CREATED_KEY, nowSeconds - age]]);
     const user = users.length && randomInt(10) < 6 ? users[randomInt(users.length)]! : null;
     const items = Array.from({ length: randomInt(0, 4) }, () => ({ productId: randomInt(1, CATALOGUE.length + 1), quantity: randomInt(1, 4) }));
-    if (items.length) data.set("cart", { items });
-    if (randomInt(5) === 0) data.set("_flash", [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
+    if (items.length) data.set(CART_KEY, { items });
+    if (randomInt(5) === 0) data.set(FLASH_KEY, [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
     if (user) {
-      data.set("_auth_user_id", String(user.id));
-      data.set("_auth_user_backend", MODEL_BACKEND);
-      data.set("_auth_user_hash", sessionAuthHash(user.password, config.secretKey));
+      data.set(SESSION_KEY, user.id);
+      data.set(BACKEND_SESSION_KEY, MODEL_BACKEND);
+      data.set(HASH_SESSION_KEY, user.authHash);
     }
-    const expireDate = new Date(created.getTime() + config.cookieAge * 1000);
-    const record: SaveRecord = {
-      encoded: codec.encode(data, created),
-      expireDate,
-      ttlSeconds: Math.max(1, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
-      data,
-      createdAt: created,
-      userId: user ? String(user.id) : null,
-      now: created,
-    };
+    // Saved as the framework saves a new session at `created`: signed then, expiring by the policy from then.
+    const record = buildSaveRecord(data, codec, policy, created);
+    // Its TTL counts from `created` too; the engine's counts from now, `age` whole seconds later.
+    Object.assign(record, { ttlSeconds: Math.max(0, record.ttlSeconds - age) });
     const result = await store.save(generateSessionKey(), record, null);
     if (result.ok) written++;
     report(written);
   };
   // A few writes in flight hide network latency (PostgreSQL, Redis) without flooding the server.
-  const parallel = context.db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
+  const parallel = db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
   for (let next = 0; next < options.sessions; ) {
     const batch = [];
     for (let j = 0; j < parallel && next < options.sessions; j++) batch.push(writeOne(next++));
