@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createNonce, mayBeStored, pageContentSecurityPolicy } from "./security-headers";
+import { createNonce, isWellFormedPath, mayBeStored, pageContentSecurityPolicy } from "./security-headers";
 
 const directive = (policy: string, name: string) => policy.split("; ").find((part) => part.split(" ")[0] === name);
 
@@ -25,5 +25,11 @@ describe("security headers", () => {
   it("lets only the public catalogue be stored", () => {
     expect(mayBeStored("/api/products")).toBe(true);
     for (const path of ["/", "/cart", "/account", "/api/cart", "/api/auth/me", "/api/account/sessions", "/api/products/1"]) expect(mayBeStored(path), path).toBe(false);
+  });
+
+  it("tells malformed percent escapes from good ones", () => {
+    expect(isWellFormedPath("/api/cart/items/12")).toBe(true);
+    expect(isWellFormedPath("/products/caf%C3%A9")).toBe(true);
+    for (const path of ["/api/cart/items/%", "/products/%zz", "/api/account/sessions/%E0%A4%A"]) expect(isWellFormedPath(path), path).toBe(false);
   });
 });

@@ -39,6 +39,23 @@ export const isApiPath = (pathname: string): boolean => pathname === "/api" || p
 /** Whether a shared cache or the browser may keep this answer: never when it came from the session. */
 export const mayBeStored = (pathname: string): boolean => CACHEABLE_PATHS.has(pathname);
 
+/** Whether every percent escape in the path decodes (Next answers 500 for route parameters that do not). */
+export function isWellFormedPath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The longest User-Agent passed on to Next and the app. Next's bot detection
+ * runs a regular expression whose cost grows with the square of the header's
+ * length: one 15 KB User-Agent costs seconds of CPU. Real ones are far shorter.
+ */
+export const MAX_USER_AGENT_LENGTH = 512;
+
 /** A fresh, unguessable nonce for one response (128 bits). */
 export function createNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
