@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,8 @@ import { parseEnv } from "../env.ts";
 import { createStoreFromEnv, preparePrivateFolder } from "./engines.ts";
 import { sessionConfigFromEnv } from "./runtime.ts";
 
-const KEY = "k3y0fan0therusers3ss10nabcdefgh12";
+// A fresh key each run, so a file left in the temp folder by an earlier run cannot be mistaken for this one.
+const KEY = randomBytes(24).toString("hex").slice(0, 32);
 // The file engine never touches the database.
 const NO_DATABASE = null as unknown as Database;
 
