@@ -4,8 +4,9 @@
  * A Django site's auth_user rows verify here unchanged, and hashes made here
  * log in on Django.
  */
-import { pbkdf2, randomInt, timingSafeEqual } from "node:crypto";
+import { pbkdf2, randomInt } from "node:crypto";
 import { promisify } from "node:util";
+import { constantTimeEqual } from "../crypto.ts";
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -52,8 +53,7 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (!parsed) return false;
   const expected = Buffer.from(parsed.digest, "base64");
   const actual = await pbkdf2Async(password, parsed.salt, parsed.iterations, expected.length || 32, "sha256");
-  // Why: a plain comparison leaks through timing how many bytes matched.
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return constantTimeEqual(expected, actual);
 }
 
 /** Whether a hash should be upgraded on the next successful login. */

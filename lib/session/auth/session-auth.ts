@@ -4,7 +4,7 @@
  * key rotation, logout with flush, and the per-request hash check that ends
  * a user's other sessions when the password changes.
  */
-import { timingSafeEqual } from "node:crypto";
+import { constantTimeEqual } from "../crypto.ts";
 import type { Session } from "../session.ts";
 import { saltedHmac } from "../signing.ts";
 
@@ -39,14 +39,6 @@ export function legacySessionAuthHash(passwordHash: string, secretKey: string): 
   return saltedHmac(AUTH_HASH_SALT, passwordHash, secretKey, "sha1").toString("hex");
 }
 
-// Why constant-time: the stored hash is compared with one derived from a
-// secret; a timing leak would let an attacker forge it byte by byte.
-function hashesEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /**
  * Django's `login()`. An anonymous session gets a new key with its data kept
  * (a cart survives): rotating the key defeats session fixation. A session of
@@ -59,7 +51,7 @@ export async function login(session: Session, user: AuthUser, keys: AuthKeys, ba
   const userId = String(user.id);
   if (session.has(SESSION_KEY)) {
     const stored = session.get(HASH_SESSION_KEY);
-    if (session.get(SESSION_KEY) !== userId || typeof stored !== "string" || !hashesEqual(stored, hash)) {
+    if (session.get(SESSION_KEY) !== userId || typeof stored !== "string" || !constantTimeEqual(stored, hash)) {
       await session.flush();
     }
   } else {
@@ -103,9 +95,9 @@ export async function getSessionUser<U extends AuthUser>(
   if (!user || !user.isActive) return null;
   const stored = session.get(HASH_SESSION_KEY);
   if (typeof stored === "string") {
-    if (hashesEqual(stored, sessionAuthHash(user.password, keys.secretKey))) return user;
+    if (constantTimeEqual(stored, sessionAuthHash(user.password, keys.secretKey))) return user;
     for (const fallback of keys.fallbackKeys ?? []) {
-      if (hashesEqual(stored, sessionAuthHash(user.password, fallback))) {
+      if (constantTimeEqual(stored, sessionAuthHash(user.password, fallback))) {
         // Django 4.1+: accept the old key's hash once, then move to the new key.
         if (options.readOnly) return user;
         await session.cycleKey();
@@ -113,7 +105,7 @@ export async function getSessionUser<U extends AuthUser>(
         return user;
       }
     }
-    if (options.acceptLegacySha1 && hashesEqual(stored, legacySessionAuthHash(user.password, keys.secretKey))) return user;
+    if (options.acceptLegacySha1 && constantTimeEqual(stored, legacySessionAuthHash(user.password, keys.secretKey))) return user;
   }
   // Read-only callers get "no user"; the next request that can write flushes the session.
   if (!options.readOnly) await session.flush();
