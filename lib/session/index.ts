@@ -42,7 +42,7 @@ export type { SignedCookieStoreOptions } from "./engines/signed-cookies.ts";
 export { createSqliteStore } from "./engines/sqlite.ts";
 export type { SqliteDriver, SqliteStatement, SqliteStoreOptions, SqlStore } from "./engines/sqlite.ts";
 export { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./engines/sqlite-dates.ts";
-export { newPublicId } from "./engines/sql-common.ts";
+export { newPublicId } from "./engines/public-id.ts";
 export { dumpsPickle } from "./engines/pickle.ts";
 export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
 export { buildSaveRecord, decodeStored } from "./session-record.ts";

@@ -18,7 +18,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import { link, lstat, open, opendir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { isFileSafeKey } from "../keys.ts";
 import type { ClearExpiredOptions, SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
+import { DEFAULT_BATCH_SIZE } from "./batches.ts";
 
 export interface FileStoreOptions {
   /** SESSION_FILE_PATH: created (0o700) if missing. */
@@ -35,7 +37,6 @@ export interface FileStoreOptions {
   readonly lockTimeoutMs?: number;
 }
 
-const DEFAULT_BATCH_SIZE = 1000;
 const MAX_NAME_LENGTH = 255;
 // Room for the "_out_<random>" and ".lock" suffixes on top of prefix + key.
 const SUFFIX_ROOM = 24;
@@ -60,7 +61,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
 
   /** The file of a key, or null for a key Django would reject (InvalidSessionKey): such a key never reaches a path. */
   function fileOf(key: string): string | null {
-    if (key.length < 8 || cookieName.length + key.length + SUFFIX_ROOM > MAX_NAME_LENGTH || !/^[a-z0-9]+$/.test(key)) return null;
+    if (key.length < 8 || cookieName.length + key.length + SUFFIX_ROOM > MAX_NAME_LENGTH || !isFileSafeKey(key)) return null;
     const file = resolve(directory, cookieName + key);
     return dirname(file) === directory ? file : null;
   }

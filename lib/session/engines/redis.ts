@@ -10,10 +10,11 @@
  * change in the same script, so they never disagree with the entries.
  */
 import type { IssuedBeforeStore, ListableStore, SaveResult, SessionListFilter, SessionListItem, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
+import { newPublicId } from "./public-id.ts";
 import { djangoCacheKey, type RedisClient } from "./redis-client.ts";
 import { DELETE, LOAD, PAGE, PRUNE, RANK_AFTER, SAVE, USER_SESSIONS } from "./redis-scripts.ts";
-import { decodeCursor, encodeCursor, newPublicId } from "./sql-common.ts";
 
 export interface RedisStoreOptions {
   /** Django's CACHES KEY_PREFIX (default ""). */
@@ -113,7 +114,7 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
           Math.max(1, record.ttlSeconds),
           record.createdAt.getTime(),
           record.userId ?? "",
-          newPublicId(),
+          newPublicId(Date.now()),
           key,
           userPrefix,
           record.expireDate.getTime(),
