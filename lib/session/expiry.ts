@@ -5,7 +5,14 @@
  */
 import { PyFloat } from "./python-values.ts";
 
+/** Where the framework takes "now": sessions and engines take one injected, so tests and replays control time. */
 export type Clock = () => Date;
+
+/** The clock everything uses unless given another. */
+export const systemClock: Clock = () => new Date();
+
+/** The largest instant a Date can hold (ms since the epoch): the expiry of a stored entry without a TTL. */
+export const NEVER_EXPIRES = 8.64e15;
 
 export interface SessionPolicy {
   /** SESSION_COOKIE_AGE, seconds. */

@@ -10,8 +10,8 @@ export {
 } from "./errors.ts";
 export type { SessionErrorCode } from "./errors.ts";
 export {
-  ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, toUnixSeconds,
+  ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, NEVER_EXPIRES, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
+  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";
@@ -27,7 +27,7 @@ export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampS
 export { supportsActivity, supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
-export type { MemoryStore } from "./engines/memory.ts";
+export type { MemoryStore, MemoryStoreOptions } from "./engines/memory.ts";
 export { createCachedDbStore } from "./engines/cached-db.ts";
 export type { CachedDbStoreOptions, DatabaseStore } from "./engines/cached-db.ts";
 export { createFileStore } from "./engines/file.ts";

@@ -11,7 +11,7 @@ import type { SessionCodec } from "./codec.ts";
 import { SESSION_ERROR_CODES, SessionInterrupted, SessionKeyError, SessionScopeError } from "./errors.ts";
 import {
   CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, formatIsoDate, getCookieMaxAge, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate,
-  shouldRefreshActivity, toUnixSeconds, type Clock, type SessionPolicy,
+  shouldRefreshActivity, systemClock, toUnixSeconds, type Clock, type SessionPolicy,
 } from "./expiry.ts";
 import { generateSessionKey, isValidSessionKey } from "./keys.ts";
 import { orderedKeys } from "./python-json.ts";
@@ -52,7 +52,7 @@ export class Session {
   accessed = false;
 
   constructor(options: SessionOptions) {
-    this.#o = { ...options, policy: options.policy ?? DEFAULT_SESSION_POLICY, clock: options.clock ?? (() => new Date()) };
+    this.#o = { ...options, policy: options.policy ?? DEFAULT_SESSION_POLICY, clock: options.clock ?? systemClock };
     this.#key = isValidSessionKey(options.key) ? options.key : null;
   }
 

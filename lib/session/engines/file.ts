@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import { link, lstat, open, opendir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { systemClock, type Clock } from "../expiry.ts";
 import { isFileSafeKey } from "../keys.ts";
 import type { ClearExpiredOptions, SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
 import { DEFAULT_BATCH_SIZE } from "./batches.ts";
@@ -35,6 +36,8 @@ export interface FileStoreOptions {
   readonly lockStaleMs?: number;
   /** How long a save waits for a lock before throwing (default 10000 ms). */
   readonly lockTimeoutMs?: number;
+  /** Where the engine takes "now" when it decides a file it read has expired; default the system clock. */
+  readonly clock?: Clock;
 }
 
 const MAX_NAME_LENGTH = 255;
@@ -52,6 +55,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
   const ageMs = cookieAge * 1000;
   const staleMs = options.lockStaleMs ?? 5000;
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+  const clock = options.clock ?? systemClock;
   // The prefix becomes part of a path: it must be one plain file-name component.
   if (!cookieName || /[/\\\0]/.test(cookieName) || cookieName === "." || cookieName === "..") {
     throw new Error(`SessionScope: the cookie name ${JSON.stringify(cookieName)} cannot prefix session file names`);
@@ -111,6 +115,8 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     return run;
   }
 
+  // Lock waits use the wall clock, not the engine's clock: they measure real waiting,
+  // and a lock file's age is its mtime, which the file system sets in real time.
   async function acquireLockFile(lock: string): Promise<void> {
     const deadline = Date.now() + lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -186,8 +192,10 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
         await handle.close();
       }
       if (expireDate.getTime() <= now.getTime()) {
-        // Removed only once the wall clock agrees too, so a skewed or test clock never destroys live data.
-        if (expireDate.getTime() <= Date.now()) await deleteIfExpired(file, Date.now());
+        // Removed only once the engine's clock agrees too: a caller asking about a later
+        // `now` (a preview, a skewed caller) never destroys data that is still live.
+        const engineNow = clock().getTime();
+        if (expireDate.getTime() <= engineNow) await deleteIfExpired(file, engineNow);
         return null;
       }
       // Django's creation placeholder (empty = `{}`): nothing to resume, and the codec rejects "".

@@ -9,6 +9,7 @@
  * under READ COMMITTED a concurrent writer's commit makes PostgreSQL re-check
  * that condition on the new row version, so exactly one of two racing saves wins.
  */
+import { systemClock, type Clock } from "../expiry.ts";
 import type { ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
 import { removeInBatches } from "./batches.ts";
 import { newPublicId } from "./public-id.ts";
@@ -25,6 +26,8 @@ export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & Is
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
   readonly metaEngine?: string;
+  /** Where the engine takes the time it records itself (public ids); default the system clock. */
+  readonly clock?: Clock;
 }
 
 const dialect: SqlDialect = {
@@ -90,6 +93,7 @@ const toDate = (value: unknown): Date => (value instanceof Date ? value : new Da
 
 export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOptions = {}): PostgresStore {
   const metaEngine = options.metaEngine ?? "db";
+  const clock = options.clock ?? systemClock;
   const run = (name: keyof typeof SQL, values: unknown[]) => pool.query({ name: `sessionscope_${name}`, text: SQL[name], values });
   const rows: SqlRowReader = {
     meta: async (query) => (await pool.query(query)).rows as MetaRow[],
@@ -121,7 +125,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
         const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, userId]);
         if (fast.rowCount === 1) return { ok: true, version: record.encoded };
       }
-      const meta = [newPublicId(Date.now()), userId, record.createdAt, metaEngine];
+      const meta = [newPublicId(clock().getTime()), userId, record.createdAt, metaEngine];
       if (expectedVersion === null) {
         const result = await run("insert", [key, record.encoded, record.expireDate, ...meta]);
         return result.rowCount === 1 ? { ok: true, version: record.encoded } : { ok: false, reason: "exists" };

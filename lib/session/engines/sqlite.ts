@@ -10,6 +10,7 @@
  * only lands `WHERE session_data = <version>`. SQLite serialises writers, so
  * the check and the write are one atomic step across connections and processes.
  */
+import { systemClock, type Clock } from "../expiry.ts";
 import type {
   ActivityStore, IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore,
 } from "../store.ts";
@@ -37,6 +38,8 @@ export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedB
 export interface SqliteStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
   readonly metaEngine?: string;
+  /** Where the engine takes the time it records itself (public ids); default the system clock. */
+  readonly clock?: Clock;
 }
 
 const dialect: SqlDialect = {
@@ -52,6 +55,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions = {}): SqlStore {
   const metaEngine = options.metaEngine ?? "db";
+  const clock = options.clock ?? systemClock;
   const statements = {
     load: db.prepare(`SELECT session_data, expire_date FROM ${SESSION_TABLE} WHERE session_key = ? AND expire_date > ?`),
     exists: db.prepare(`SELECT 1 AS found FROM ${SESSION_TABLE} WHERE session_key = ?`),
@@ -105,7 +109,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
 
   const insertTx = db.transaction((key: string, record: SaveRecord): boolean => {
     if (statements.insert.run(key, record.encoded, formatSqliteDate(record.expireDate)).changes === 0) return false;
-    statements.insertMeta.run(key, newPublicId(Date.now()), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), metaEngine);
+    statements.insertMeta.run(key, newPublicId(clock().getTime()), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), metaEngine);
     return true;
   });
   const updateTx = db.transaction((key: string, record: SaveRecord, expected: string): SaveResult => {
@@ -115,7 +119,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     if (statements.update.run(record.encoded, expire, key, expected).changes === 0) {
       return { ok: false, reason: statements.exists.get(key) ? "conflict" : "missing" };
     }
-    statements.upsertMeta.run(key, newPublicId(Date.now()), userId, formatPrismaSqliteDate(record.createdAt), metaEngine);
+    statements.upsertMeta.run(key, newPublicId(clock().getTime()), userId, formatPrismaSqliteDate(record.createdAt), metaEngine);
     return { ok: true, version: record.encoded };
   });
   const deleteTx = db.transaction((key: string) => {
