@@ -49,7 +49,7 @@ export { buildSaveRecord, decodeStored } from "./session-record.ts";
 export { commitSession } from "./middleware.ts";
 export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
 export {
-  BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY, getSessionUser, legacySessionAuthHash, login, logout,
+  AUTH_BACKEND_KEY, AUTH_HASH_KEY, AUTH_USER_ID_KEY, MODEL_BACKEND, getSessionUser, legacySessionAuthHash, login, logout,
   sessionAuthHash, updateSessionAuthHash,
 } from "./auth/session-auth.ts";
 export type { AuthKeys, AuthUser, UserLookup } from "./auth/session-auth.ts";
