@@ -65,7 +65,7 @@ function serialize(name: string, value: string, a: Attributes): string {
 }
 
 /** RFC 1123 date in GMT, e.g. "Tue, 28 Nov 2023 22:13:20 GMT". */
-export function formatHttpDate(date: Date): string {
+function formatHttpDate(date: Date): string {
   return date.toUTCString();
 }
 

@@ -161,10 +161,6 @@ export function getExpiredReason({ data, policy, now }: ExpiryInput): string | n
   return null;
 }
 
-export function isExpiredOnLoad(input: ExpiryInput): boolean {
-  return getExpiredReason(input) !== null;
-}
-
 /** With an idle timeout, a used session is re-saved to record activity, at most every min(60 s, timeout/10). */
 export function shouldRefreshActivity({ data, policy, now }: ExpiryInput): boolean {
   if (policy.idleTimeoutSeconds === null) return false;

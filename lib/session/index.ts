@@ -3,7 +3,7 @@ export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from
 export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
 export type { SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
-export { buildDeleteCookie, buildSessionCookie, formatHttpDate, parseSessionCookie } from "./cookie.ts";
+export { buildDeleteCookie, buildSessionCookie, parseSessionCookie } from "./cookie.ts";
 export {
   BadSignature, MalformedPayload, SESSION_ERROR_CODES, SessionConfigError, SessionInterrupted, SessionKeyError, SessionScopeError,
   SignatureExpired,
@@ -11,7 +11,7 @@ export {
 export type { SessionErrorCode } from "./errors.ts";
 export {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, NEVER_EXPIRES, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
+  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";

@@ -99,7 +99,7 @@ export function createTimestampSigner(options: SignerOptions): TimestampSigner {
 }
 
 /** b64url of the serialized bytes, zlib-compressed with a "." prefix only when that saves at least 2 bytes. */
-export function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native"): string {
+function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native"): string {
   const data = Buffer.from(serialized, "latin1");
   if (compress) {
     const z = deflate(data, zlib);
@@ -109,7 +109,7 @@ export function encodePayload(serialized: string, compress: boolean, zlib: ZlibF
 }
 
 /** The serialized text inside a payload (latin-1, as Django decodes it). */
-export function decodePayload(payload: string): string {
+function decodePayload(payload: string): string {
   const compressed = payload.startsWith(".");
   const bytes = decodeBase64Url(compressed ? payload.slice(1) : payload);
   if (!compressed) return bytes.toString("latin1");
