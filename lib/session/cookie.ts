@@ -1,5 +1,5 @@
 /**
- * The session cookie as Django's SessionMiddleware writes it (FORMAT.md §8):
+ * The session cookie as Django's SessionMiddleware writes it (docs/django-format.md §8):
  * Set-Cookie values in Python's Morsel order, and the Cookie header parsed
  * like `django.http.parse_cookie`.
  */

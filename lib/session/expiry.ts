@@ -1,6 +1,6 @@
 /**
  * All expiry arithmetic, with the clock injected: Django's `_session_expiry`
- * semantics (FORMAT.md §6) plus SessionScope's idle timeout and absolute
+ * semantics (docs/django-format.md §6) plus SessionScope's idle timeout and absolute
  * lifetime, which live in the data so they hold on every engine.
  */
 import { PyFloat } from "./python-values.ts";

@@ -1,5 +1,5 @@
 /**
- * The Session: Django's SessionBase semantics over a Map (FORMAT.md §6, §7).
+ * The Session: Django's SessionBase semantics over a Map (docs/django-format.md §6, §7).
  *
  * API shape: `await session.load()` once, then the dict methods are
  * synchronous. One explicit await marks the only I/O point, reads stay plain

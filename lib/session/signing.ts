@@ -1,6 +1,6 @@
 /**
  * Django's `django.core.signing`: salted HMAC, Signer, TimestampSigner and
- * `dumps`/`loads` with the exact compression and base64 rules (FORMAT.md §1).
+ * `dumps`/`loads` with the exact compression and base64 rules (docs/django-format.md §1).
  */
 import { createHash, createHmac } from "node:crypto";
 import { inflateSync } from "node:zlib";

@@ -1,6 +1,6 @@
 /**
  * Session-based authentication exactly as django.contrib.auth does it
- * (FORMAT.md §9): the three session keys, the session auth hash, login with
+ * (docs/django-format.md §9): the three session keys, the session auth hash, login with
  * key rotation, logout with flush, and the per-request hash check that ends
  * a user's other sessions when the password changes.
  */

@@ -33,7 +33,7 @@ export function luaScript(source: string): LuaScript {
   };
 }
 
-/** Django's cache key for a session: KEY_PREFIX:VERSION:name (FORMAT.md §5.2). */
+/** Django's cache key for a session: KEY_PREFIX:VERSION:name (docs/django-format.md §5.2). */
 export function djangoCacheKey(name: string, options: { keyPrefix?: string; version?: number } = {}): string {
   return `${options.keyPrefix ?? ""}:${options.version ?? 1}:${name}`;
 }

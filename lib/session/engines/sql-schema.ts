@@ -1,6 +1,6 @@
 /**
  * The tables the SQLite and PostgreSQL engines share with Django
- * (`django_session`, FORMAT.md §5.1) and SessionScope's meta
+ * (`django_session`, docs/django-format.md §5.1) and SessionScope's meta
  * table beside it (owner, creation time, public id, last activity), and the
  * rules for what their columns can hold.
  */
