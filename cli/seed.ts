@@ -5,7 +5,7 @@
  */
 import { randomInt } from "node:crypto";
 import {
-  BACKEND_SESSION_KEY, buildSaveRecord, CREATED_KEY, createSessionCodec, generateSessionKey, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY,
+  AUTH_BACKEND_KEY, buildSaveRecord, CREATED_KEY, createSessionCodec, generateSessionKey, AUTH_HASH_KEY, MODEL_BACKEND, AUTH_USER_ID_KEY,
   sessionAuthHash, toUnixSeconds,
 } from "../lib/session/index.ts";
 import { CATALOGUE } from "../lib/node/db/catalogue.ts";
@@ -119,9 +119,9 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
     if (items.length) data.set(CART_KEY, { items });
     if (randomInt(5) === 0) data.set(FLASH_KEY, [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
     if (user) {
-      data.set(SESSION_KEY, user.id);
-      data.set(BACKEND_SESSION_KEY, MODEL_BACKEND);
-      data.set(HASH_SESSION_KEY, user.authHash);
+      data.set(AUTH_USER_ID_KEY, user.id);
+      data.set(AUTH_BACKEND_KEY, MODEL_BACKEND);
+      data.set(AUTH_HASH_KEY, user.authHash);
     }
     // Saved as the framework saves a new session at `created`: signed then, expiring by the policy from then.
     const record = buildSaveRecord(data, codec, policy, created);

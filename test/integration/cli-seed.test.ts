@@ -10,7 +10,7 @@ import { runSeed } from "../../cli/seed.ts";
 import { CATALOGUE } from "../../lib/node/db/catalogue.ts";
 import { CART_KEY, FLASH_KEY } from "../../lib/node/shop-keys.ts";
 import {
-  BACKEND_SESSION_KEY, CREATED_KEY, createSessionCodec, getSessionUser, HASH_SESSION_KEY, loadsPickle, MODEL_BACKEND, Session, SESSION_KEY, toSessionPolicy,
+  AUTH_BACKEND_KEY, CREATED_KEY, createSessionCodec, getSessionUser, AUTH_HASH_KEY, loadsPickle, MODEL_BACKEND, Session, AUTH_USER_ID_KEY, toSessionPolicy,
 } from "../../lib/session/index.ts";
 import { createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { serviceUrl } from "../helpers/services.ts";
@@ -65,15 +65,15 @@ describe("seeded sessions through the framework (SQLite)", () => {
       if (session.isEmpty()) continue;
       live++;
       expect(typeof session.get(CREATED_KEY)).toBe("number");
-      expect(session.keys().every((k) => [CREATED_KEY, CART_KEY, FLASH_KEY, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY].includes(k))).toBe(true);
+      expect(session.keys().every((k) => [CREATED_KEY, CART_KEY, FLASH_KEY, AUTH_USER_ID_KEY, AUTH_BACKEND_KEY, AUTH_HASH_KEY].includes(k))).toBe(true);
       const cart = session.get(CART_KEY) as { items: Array<{ productId: number; quantity: number }> } | undefined;
       if (cart) {
         carts++;
         expect(cart.items.every((i) => i.productId >= 1 && i.productId <= CATALOGUE.length && i.quantity >= 1)).toBe(true);
       }
       if (session.has(FLASH_KEY)) flashes++;
-      if (session.has(SESSION_KEY)) {
-        expect(session.get(BACKEND_SESSION_KEY)).toBe(MODEL_BACKEND);
+      if (session.has(AUTH_USER_ID_KEY)) {
+        expect(session.get(AUTH_BACKEND_KEY)).toBe(MODEL_BACKEND);
         const user = await getSessionUser(session, async (id) => users.get(id) ?? null, { secretKey: SECRET }, { readOnly: true });
         expect(user?.username).toMatch(/^seed-user-000[1-5]$/);
         loggedIn++;
