@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type Database } from "../../lib/node/db/connection.ts";
+import { openDatabase, type SqliteOptions, type Database } from "../../lib/node/db/connection.ts";
 import { migrateDatabase } from "../../lib/node/db/setup.ts";
 
 export interface TestDatabase {
@@ -13,9 +13,8 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-export async function createSqliteDatabase(options: { durability?: "normal" | "full" } = {}): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), "sessionscope-sqlite-"));
-  const url = `file:${join(dir, "test.db")}`;
+/** Opens and migrates the database at `url`; disposing closes it, then runs `remove`. */
+async function migrated(url: string, options: SqliteOptions, remove: () => Promise<void>): Promise<TestDatabase> {
   const db = openDatabase(url, options);
   await migrateDatabase(db);
   return {
@@ -23,9 +22,14 @@ export async function createSqliteDatabase(options: { durability?: "normal" | "f
     url,
     async dispose() {
       await db.close();
-      rmSync(dir, { recursive: true, force: true });
+      await remove();
     },
   };
+}
+
+export async function createSqliteDatabase(options: SqliteOptions = {}): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-sqlite-"));
+  return migrated(`file:${join(dir, "test.db")}`, options, async () => rmSync(dir, { recursive: true, force: true }));
 }
 
 let counter = 0;
@@ -36,26 +40,18 @@ export async function createPostgresDatabase(serverUrl: string): Promise<TestDat
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
-  const db = openDatabase(url);
-  await migrateDatabase(db);
-  return {
-    db,
-    url,
-    async dispose() {
-      await db.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      // pg's pool.end() resolves before its sockets have closed: wait (briefly) for the
-      // server to see them go, so FORCE has nothing left to kill. A killed idle client
-      // would report "terminating connection due to administrator command".
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-        if ((rows[0] as { n: number }).n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  return migrated(serverUrl.replace(/\/[^/]*$/, `/${name}`), {}, async () => {
+    const cleanup = new pg.Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    // pg's pool.end() resolves before its sockets have closed: wait (briefly) for the
+    // server to see them go, so FORCE has nothing left to kill. A killed idle client
+    // would report "terminating connection due to administrator command".
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+      if ((rows[0] as { n: number }).n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await cleanup.end();
+  });
 }
