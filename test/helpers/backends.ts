@@ -19,7 +19,7 @@ import {
   type RedisStoreOptions, type SessionStore, type SignedCookieStoreOptions, type SqliteDriver, type SqliteStoreOptions, type SqlStore,
 } from "../../lib/session/index.ts";
 import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "./databases.ts";
-import { requireServiceUrl, type Service } from "./services.ts";
+import { postgresTemplate, requireServiceUrl, type Service } from "./services.ts";
 
 export const TEST_SECRET = "sessionscope-integration-tests-secret-key-0123456789-abcdefghij";
 /** Every test session is a real Django session string, signed with TEST_SECRET. */
@@ -103,7 +103,11 @@ export interface DatabaseBackend {
 }
 
 const SQLITE: DatabaseBackend = { name: "SQLite", needs: [], open: () => createSqliteDatabase() };
-const POSTGRESQL: DatabaseBackend = { name: "PostgreSQL", needs: ["postgresql"], open: () => createPostgresDatabase(requireServiceUrl("postgresql")) };
+const POSTGRESQL: DatabaseBackend = {
+  name: "PostgreSQL",
+  needs: ["postgresql"],
+  open: () => createPostgresDatabase(requireServiceUrl("postgresql"), { template: postgresTemplate() }),
+};
 
 /** A fresh migrated database of each provider. */
 export const DATABASES: readonly DatabaseBackend[] = [SQLITE, POSTGRESQL];

@@ -10,6 +10,11 @@ export function serviceUrl(name: Service): string | null {
   return name === "postgresql" ? inject("pgUrl") : inject("redisUrl");
 }
 
+/** The run's migrated PostgreSQL template database (test/services/global-setup.ts), to copy test databases from. */
+export function postgresTemplate(): string | null {
+  return inject("pgTemplate");
+}
+
 /** The URL of a service a suite declared it needs (describeWithServices registers it only when present). */
 export function requireServiceUrl(name: Service): string {
   const url = serviceUrl(name);
