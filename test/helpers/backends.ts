@@ -117,8 +117,9 @@ export const DATABASES: readonly DatabaseBackend[] = [SQLITE, POSTGRESQL];
 type WithClock<O> = O & { readonly clock?: Clock };
 /**
  * The engine factories as these tests call them: each takes the session
- * clock as its `clock` option. Typed once here, so that the calls below
- * compile against factories that do not declare the option yet.
+ * clock as its `clock` option. Typed once here, so that the calls compile
+ * against factories that do not declare the option yet; once they all do,
+ * each entry is just the factory itself.
  */
 export const engines = {
   sqlite: createSqliteStore as (db: SqliteDriver, options?: WithClock<SqliteStoreOptions>) => SqlStore,
