@@ -13,10 +13,8 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { openSqlite } from "../../lib/node/db/connection.ts";
 import {
-  type ActivityStore, type CachedDbStoreOptions, type Clock, createCachedDbStore, createFileStore, createMemoryStore, createPostgresStore,
-  createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type DatabaseStore, dumpsPickle, type FileStoreOptions,
-  formatSqliteDate, type MemoryStore, type PgQueryable, type PostgresStore, type PostgresStoreOptions, type RedisClient, type RedisStore,
-  type RedisStoreOptions, type SessionStore, type SignedCookieStoreOptions, type SqliteDriver, type SqliteStoreOptions, type SqlStore,
+  type ActivityStore, type Clock, createCachedDbStore, createFileStore, createMemoryStore, createPostgresStore, createRedisStore,
+  createSessionCodec, createSignedCookieStore, createSqliteStore, type DatabaseStore, dumpsPickle, formatSqliteDate, type SessionStore,
 } from "../../lib/session/index.ts";
 import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "./databases.ts";
 import { postgresTemplate, requireServiceUrl, type Service } from "./services.ts";
@@ -114,21 +112,15 @@ export const DATABASES: readonly DatabaseBackend[] = [SQLITE, POSTGRESQL];
 
 // ---------------------------------------------------------------- engines
 
-type WithClock<O> = O & { readonly clock?: Clock };
-/**
- * The engine factories as these tests call them: each takes the session
- * clock as its `clock` option. Typed once here, so that the calls compile
- * against factories that do not declare the option yet; once they all do,
- * each entry is just the factory itself.
- */
+/** The engine factories, each taking the session clock as its `clock` option. */
 export const engines = {
-  sqlite: createSqliteStore as (db: SqliteDriver, options?: WithClock<SqliteStoreOptions>) => SqlStore,
-  postgres: createPostgresStore as (pool: PgQueryable, options?: WithClock<PostgresStoreOptions>) => PostgresStore,
-  redis: createRedisStore as (redis: RedisClient, options?: WithClock<RedisStoreOptions>) => RedisStore,
-  cachedDb: createCachedDbStore as (db: DatabaseStore, redis: RedisClient, options: WithClock<CachedDbStoreOptions>) => DatabaseStore,
-  file: createFileStore as (options: WithClock<FileStoreOptions>) => SessionStore,
-  memory: createMemoryStore as (options?: { readonly clock?: Clock }) => MemoryStore,
-  signedCookies: createSignedCookieStore as (options: WithClock<SignedCookieStoreOptions>) => SessionStore,
+  sqlite: createSqliteStore,
+  postgres: createPostgresStore,
+  redis: createRedisStore,
+  cachedDb: createCachedDbStore,
+  file: createFileStore,
+  memory: createMemoryStore,
+  signedCookies: createSignedCookieStore,
 };
 
 /** The db engine on a test database (SQLite or PostgreSQL, whichever it is). */
