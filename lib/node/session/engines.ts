@@ -3,7 +3,8 @@
  * database's raw driver for the db engine (prepared statements, no ORM on the
  * hot path), Redis for cache and cached_db, a folder for files.
  */
-import { tmpdir } from "node:os";
+import { mkdirSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Redis } from "ioredis";
 import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
@@ -37,7 +38,7 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
         cookieName: config.cookieName,
       });
     case "file":
-      return createFileStore({ directory: env.SESSION_FILE_PATH ?? tmpdir(), cookieName: config.cookieName, cookieAge: config.cookieAge });
+      return createFileStore({ directory: preparePrivateFolder(env.SESSION_FILE_PATH), cookieName: config.cookieName, cookieAge: config.cookieAge });
     case "cache":
       return createRedisStore(client(redis));
     case "cached_db": {
@@ -51,6 +52,34 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
       });
     }
   }
+}
+
+/**
+ * The file engine's folder, created 0700 if missing and refused unless only
+ * this process's user can enter it. Why: session files are named after their
+ * keys, so anyone who can list the folder can take over every session.
+ */
+export function preparePrivateFolder(path: string, uid: number | undefined = process.getuid?.()): string {
+  const folder = resolve(path);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" || code === "ENOTDIR") throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is not a directory`);
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} cannot be created (${code ?? String(error)})`, { cause: error });
+  }
+  const stat = statSync(folder);
+  if (!stat.isDirectory()) throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is not a directory`);
+  if (uid === undefined) return folder; // Windows: no POSIX owner or mode bits to check.
+  const fix = `Use a folder of the app's own user (e.g. mkdir -m 700 ${folder}) or chmod 700 it.`;
+  if (stat.uid !== uid) {
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} belongs to another user (uid ${stat.uid}, this process runs as ${uid}): its owner can read every session key.\n${fix}`);
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(3, "0");
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is open to other users (mode ${mode}): session file names are session keys, so they could take over every session.\n${fix}`);
+  }
+  return folder;
 }
 
 function client(redis: Redis | null): Redis {

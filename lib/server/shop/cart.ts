@@ -12,9 +12,10 @@ import { CART_LINES_LIMIT_MESSAGE, LINE_QUANTITY_LIMIT_MESSAGE, MAX_CART_LINES, 
 import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
+import { CART_KEY } from "../../node/shop-keys.ts";
 import { findProductById, findProductsByIds } from "./products.ts";
 
-const CART_KEY = "cart";
+export { CART_KEY };
 
 interface StoredLine {
   productId: number;

@@ -4,9 +4,10 @@
  * A Django site's auth_user rows verify here unchanged, and hashes made here
  * log in on Django.
  */
-import { pbkdf2, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { pbkdf2, randomBytes, randomInt } from "node:crypto";
 import { channel } from "node:diagnostics_channel";
 import { promisify } from "node:util";
+import { constantTimeEqual } from "../crypto.ts";
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -66,8 +67,7 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (!parsed) return false;
   const expected = Buffer.from(parsed.digest, "base64");
   const actual = await derive(password, parsed.salt, parsed.iterations, expected.length || 32);
-  // Why: a plain comparison leaks through timing how many bytes matched.
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return constantTimeEqual(expected, actual);
 }
 
 /** Whether a hash should be upgraded on the next successful login. */
