@@ -14,7 +14,7 @@ export {
   getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, toUnixSeconds,
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
-export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
+export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
 export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";
