@@ -46,6 +46,8 @@ const schema = z.object({
   SESSION_EXPIRE_AT_BROWSER_CLOSE: bool.default(false),
   SESSION_IDLE_TIMEOUT: seconds.optional(),
   SESSION_ABSOLUTE_LIFETIME: seconds.optional(),
+  /** Read the pre-3.1 session format and SHA-1 signatures (Django 3.1/3.2 sessions); off as in Django 4.0+. */
+  SESSION_ACCEPT_LEGACY: bool.default(false),
   TRUST_PROXY: bool.default(false),
   /** Enables /api/bench/* (request-cost benchmark routes); never in production. */
   SESSIONSCOPE_BENCH_ROUTES: bool.default(false),

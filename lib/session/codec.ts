@@ -1,7 +1,7 @@
 /**
  * Session codecs: a session dict to Django's stored string and back.
  * `createSessionCodec` is the db/cached_db/file form (salt from the store
- * class name, no max age, pre-3.1 fallback); `createCookieCodec` is the
+ * class name, no max age, pre-3.1 fallback on request); `createCookieCodec` is the
  * signed-cookies form (its own salt, max age = cookie age).
  */
 import { BadSignature, MalformedPayload } from "./errors.ts";
@@ -29,7 +29,10 @@ export interface SessionCodecOptions {
   /** Django's `"django.contrib.sessions." + SessionStore.__qualname__`. */
   readonly salt?: string;
   readonly compress?: boolean;
-  /** Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1 signatures. */
+  /**
+   * Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1
+   * signatures. Off by default, as in Django 4.0+ (SESSION_ACCEPT_LEGACY).
+   */
   readonly legacy?: boolean;
   /** "native" (default) or "cpython" zlib bytes; Django reads both (see deflate.ts). */
   readonly zlib?: ZlibFlavour;
@@ -43,7 +46,7 @@ export interface SessionCodecOptions {
 }
 
 export function createSessionCodec(options: SessionCodecOptions): SessionCodec & { decode(encoded: string): DecodeResult } {
-  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = true, zlib = "native" } = options;
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
   const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, zlib, allowLegacySha1: legacy });
   // Keyed by the whole signed string, and private to this codec's key set:
   // only values this codec verified itself are ever remembered.

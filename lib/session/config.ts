@@ -22,6 +22,8 @@ export interface SessionConfig {
   readonly secretKeyFallbacks: readonly string[];
   readonly idleTimeoutSeconds: number | null;
   readonly absoluteLifetimeSeconds: number | null;
+  /** Also read the pre-3.1 session format and SHA-1 signatures, as Django 3.1/3.2 do (4.0+ do not); default false. */
+  readonly allowLegacyFormats: boolean;
 }
 
 export type SessionConfigInput = Partial<SessionConfig> & { readonly secretKey: string };
@@ -39,6 +41,7 @@ const DEFAULTS = {
   secretKeyFallbacks: [],
   idleTimeoutSeconds: null,
   absoluteLifetimeSeconds: null,
+  allowLegacyFormats: false,
 } as const satisfies Omit<SessionConfig, "secretKey">;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -58,7 +61,7 @@ export function defineSessionConfig(input: SessionConfigInput): SessionConfig {
   if (!["Lax", "Strict", "None", false].includes(c.cookieSameSite)) fail('cookieSameSite must be "Lax", "Strict", "None" or false');
   // Browsers drop SameSite=None cookies without Secure, which would silently log everyone out.
   if (c.cookieSameSite === "None" && !c.cookieSecure) fail('cookieSameSite "None" requires cookieSecure: true');
-  for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose"] as const) {
+  for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose", "allowLegacyFormats"] as const) {
     if (typeof c[flag] !== "boolean") fail(`${flag} must be a boolean`);
   }
   if (c.idleTimeoutSeconds !== null) positiveInteger("idleTimeoutSeconds", c.idleTimeoutSeconds);

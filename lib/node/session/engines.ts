@@ -9,6 +9,11 @@ import { createCachedDbStore, createFileStore, createPostgresStore, createRedisS
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 
+/** The db/cached_db/file codec for the configured keys; legacy formats only when SESSION_ACCEPT_LEGACY is on. */
+export function createSessionCodecFromConfig(config: SessionConfig) {
+  return createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks, legacy: config.allowLegacyFormats });
+}
+
 export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
 }
@@ -37,7 +42,7 @@ export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database
     case "cache":
       return createRedisStore(requireRedis(redis, env));
     case "cached_db": {
-      const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+      const codec = createSessionCodecFromConfig(config);
       return createCachedDbStore(createDatabaseStore(db, "cached_db"), requireRedis(redis, env), {
         decode: (encoded) => {
           const decoded = codec.decode(encoded, new Date());

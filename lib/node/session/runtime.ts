@@ -5,10 +5,10 @@
  * "server-only" here).
  */
 import type { Redis } from "ioredis";
-import { createSessionCodec, defineSessionConfig, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
+import { defineSessionConfig, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
-import { createStoreFromEnv } from "./engines.ts";
+import { createSessionCodecFromConfig, createStoreFromEnv } from "./engines.ts";
 import { createLivePolicy, type LivePolicy } from "./policy.ts";
 
 export interface SessionRuntime {
@@ -36,12 +36,13 @@ export function sessionConfigFromEnv(env: Env): SessionConfig {
     expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
     idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
     absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
+    allowLegacyFormats: env.SESSION_ACCEPT_LEGACY,
   });
 }
 
 export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
   const config = sessionConfigFromEnv(env);
-  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  const codec = createSessionCodecFromConfig(config);
   const store = createStoreFromEnv(env, config, db, redis);
   const policy = createLivePolicy(db.prisma, config);
   return {
