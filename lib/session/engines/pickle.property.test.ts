@@ -45,6 +45,28 @@ const OPCODE = fc.oneof(
 const PROGRAM = fc.array(OPCODE, { maxLength: 40 }).map((ops) => ops.join(""));
 const asPickle = (body: string) => Buffer.from(`\x80\x04}${body}.`, "latin1");
 
+const KEY = fc.constantFrom("\x8c\x01a", "\x8c\x0210", "\x8c\x012", "\x8c\x09__proto__", "K\x07");
+/**
+ * Well-formed value programs (each leaves one value on the stack), so the
+ * fuzzing reaches deep: nested lists, tuples and dicts, memo puts and gets,
+ * DUP pairs, ints, floats and strings.
+ */
+const VALUE = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom("N", "\x88", "K\x05", "\x8c\x01a", "\x8a\x02\xff\x7f", "G\x3f\xf0\x00\x00\x00\x00\x00\x00", "]", ")", "}", "h\x00", "h\x01"),
+    fc.array(tie("value"), { maxLength: 4 }).map((items) => `(${items.join("")}l`),
+    fc.array(tie("value"), { maxLength: 4 }).map((items) => `(${items.join("")}t`),
+    fc.array(tie("value"), { maxLength: 4 }).map((items) => `](${items.join("")}e`),
+    fc.array(fc.tuple(KEY, tie("value")), { maxLength: 3 }).map((pairs) => `}(${pairs.flat().join("")}u`),
+    tie("value").map((v) => `${v}\x94`),
+    tie("value").map((v) => `${v}2\x86`),
+  ),
+})).value;
+const DICT_BODY = fc.array(fc.tuple(KEY, VALUE), { maxLength: 4 }).map((pairs) => `(${pairs.flat().join("")}u`);
+/** Programs that turn the value on top of the stack into another one: repeated, they nest, share and double. */
+const TRANSFORMER = fc.array(fc.constantFrom("2\x86", "22\x87", "\x85", "\x94", "\x940h\x00", "]\x94(h\x00h\x00e0", "}\x8c\x01a", "s"), { minLength: 1, maxLength: 4 }).map((t) => t.join(""));
+
 describe("loadsPickle on bad input: a dict or a PickleError", () => {
   it("random bytes", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), loadsOrPickleError), { numRuns: 500 });
@@ -56,6 +78,10 @@ describe("loadsPickle on bad input: a dict or a PickleError", () => {
 
   it("random opcode programs", () => {
     fc.assert(fc.property(PROGRAM, (body) => loadsOrPickleError(asPickle(body))), { numRuns: 1000 });
+  });
+
+  it("well-formed programs of nested, shared and memoised values", () => {
+    fc.assert(fc.property(DICT_BODY, (body) => loadsOrPickleError(asPickle(body))), { numRuns: 1000 });
   });
 });
 
@@ -73,10 +99,18 @@ describe("round trip", () => {
 });
 
 describe("linear work", () => {
-  it("on pumped opcode programs (shared references, marks, memo, long integers)", () => {
+  it("on pumped opcode programs", () => {
     fc.assert(
       fc.property(pumped(PROGRAM), (p) => expectLinearWork((size) => asPickle(pump(p, size)), loadsPickle)),
-      LINEAR_RUNS(60),
+      LINEAR_RUNS(40),
+    );
+  });
+
+  it("on a value transformed over and over (nesting, sharing, doubling through DUP and the memo)", () => {
+    const program = fc.record({ prefix: fc.tuple(KEY, VALUE).map(([k, v]) => k + v), unit: TRANSFORMER, suffix: fc.constantFrom("s", "s(u", "") });
+    fc.assert(
+      fc.property(program, (p) => expectLinearWork((size) => asPickle(pump(p, size)), loadsPickle)),
+      LINEAR_RUNS(40),
     );
   });
 });
