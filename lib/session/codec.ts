@@ -94,14 +94,30 @@ interface VerifiedCache {
   set(encoded: string, entry: Verified): void;
 }
 
+/**
+ * The most text (signed strings plus their JSON) the verified cache holds in
+ * all: a few huge sessions, or many forged with a leaked key, cannot pin
+ * gigabytes between requests. One entry may take at most a sixteenth of it.
+ */
+const VERIFIED_CACHE_CHARS = 16 * 1024 * 1024;
+
 function createVerifiedCache(size: number): VerifiedCache {
   if (size <= 0) return { get: () => undefined, set: () => {} };
   const entries = new Map<string, Verified>();
+  let chars = 0;
+  const cost = (encoded: string, entry: Verified) => encoded.length + entry.text.length;
   return {
     get: (encoded) => entries.get(encoded),
     set(encoded, entry) {
-      if (entries.size >= size) entries.delete(entries.keys().next().value!);
+      const c = cost(encoded, entry);
+      if (c > VERIFIED_CACHE_CHARS / 16 || entries.has(encoded)) return;
+      while (entries.size > 0 && (entries.size >= size || chars + c > VERIFIED_CACHE_CHARS)) {
+        const [oldest, old] = entries.entries().next().value!;
+        entries.delete(oldest);
+        chars -= cost(oldest, old);
+      }
       entries.set(encoded, entry);
+      chars += c;
     },
   };
 }
