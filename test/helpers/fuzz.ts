@@ -9,6 +9,7 @@
  * replays it).
  */
 import fc from "fast-check";
+import { it } from "vitest";
 import { PyFloat } from "../../lib/session/index.ts";
 
 type Mutation = { readonly kind: "flip" | "set" | "insert" | "delete" | "duplicate" | "truncate"; readonly at: number; readonly byte: number; readonly span: number };
@@ -147,3 +148,17 @@ export function expectLinearWork<T>(build: (size: number) => T, run: (input: T) 
 
 /** fast-check settings for work-growth properties: a counterexample is already small (a few pumped pieces), so report it without shrinking. */
 export const LINEAR_RUNS = (numRuns: number) => ({ numRuns, endOnFailure: true });
+
+/**
+ * The two properties every decoder of outside input must hold, registered as
+ * tests: random strings, and real values (`samples`) mutated byte by byte,
+ * each go through `check` (which asserts the documented outcome).
+ */
+export function itHandlesGarbage(check: (text: string) => void, samples: readonly string[], { runs = 300, samplesName = "real values" } = {}): void {
+  it("random strings", () => {
+    fc.assert(fc.property(anyText, check), { numRuns: runs });
+  });
+  it(`${samplesName} with byte-wise mutations`, () => {
+    fc.assert(fc.property(mutatedText(samples), check), { numRuns: runs });
+  });
+}
