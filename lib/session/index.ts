@@ -15,7 +15,7 @@ export {
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";
-export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
+export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
 export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";
