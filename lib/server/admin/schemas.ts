@@ -6,7 +6,7 @@ import "server-only";
  * parameter.
  */
 import { z } from "zod";
-import type { AdminSessionQuery, AuditQuery, RevokeRequest, RoleChangeRequest } from "@/lib/admin-api";
+import type { AdminSessionQuery, AdminUserQuery, AuditQuery, RevokeRequest, RoleChangeRequest } from "@/lib/admin-api";
 import { ROLES } from "@/lib/roles";
 import { API_ERRORS, HttpError } from "../http.ts";
 
@@ -98,6 +98,11 @@ export type RevokeInput = z.output<typeof revokeSchema>;
 export const roleChangeSchema = z.strictObject({
   role: z.enum(ROLES).nullable(),
 }) satisfies z.ZodType<RoleChangeRequest>;
+
+export const userQuerySchema = z.strictObject({
+  q: z.string().trim().min(1).max(150, "is too long").optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(100),
+} satisfies Record<keyof AdminUserQuery, z.ZodType>);
 
 export const userIdParam = z.string().regex(/^\d{1,10}$/, "is not a user id").transform(Number).pipe(z.number().max(2_147_483_647, "is not a user id"));
 

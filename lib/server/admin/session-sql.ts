@@ -158,3 +158,10 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
   return sql`SELECT count(*) AS total FROM sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}
     WHERE ${join(conditions(d, filter, now), " AND ")}`;
 }
+
+/** Live sessions per user, for the users page. */
+export function activeCountsQuery(provider: "sqlite" | "postgresql", userIds: readonly number[], now: Date): Sql {
+  const d = dialectFor(provider);
+  return sql`SELECT m.user_id AS user_id, count(*) AS active FROM sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key
+    WHERE m.user_id IN (${join(userIds)}) AND s.expire_date > ${d.expireValue(now)} GROUP BY m.user_id`;
+}
