@@ -7,7 +7,7 @@ import { AUDIT_ACTIONS } from "../../lib/node/admin/audit.ts";
 import { killSession, revokeSessions } from "../../lib/server/admin/kills.ts";
 import { listSessions } from "../../lib/server/admin/sessions.ts";
 import { sessionQuerySchema } from "../../lib/server/admin/schemas.ts";
-import { AUTH_USER_ID_KEY, Session } from "../../lib/session/index.ts";
+import { AUTH_USER_ID_KEY, Session, supportsKill } from "../../lib/session/index.ts";
 import { TEST_CODEC } from "../helpers/backends.ts";
 import { describeWithServices } from "../helpers/register.ts";
 import { statusOf } from "./auth-fixtures.ts";
@@ -106,6 +106,27 @@ for (const backend of LISTING_BACKENDS) {
       expect((await auditRows(h)).at(-1)).toMatchObject({ action: AUDIT_ACTIONS.SESSIONS_KILL_ISSUED_BEFORE, target: issuedBefore.toISOString(), sessionCount: 2 });
       const future = new Date(h.clock().getTime() + 3600_000);
       expect((await statusOf(revokeSessions(h.callers.admin, { issuedBefore: future }, INFO, h.context))).status).toBe(400);
+    });
+
+    it("writes the audit entry in the kill's own transaction on the SQL engines: a failed entry kills nothing", async () => {
+      const sessions = [await createSession(h, { user: h.users.alice }), await createSession(h, { user: h.users.alice })];
+      if (!supportsKill(h.store)) throw new Error("every listing engine can kill");
+      if (backend.engine === "cache") {
+        // Redis shares no transaction with the database: the entry is written right after, and the engine says so.
+        expect(h.store.recordsKills).toBe(false);
+        await expect(h.store.kill({ userId: String(h.users.alice.id) }, { table: "sessionscope_audit", values: {}, countColumn: "session_count" })).rejects.toThrow(/cannot write a kill record/);
+      } else {
+        expect(h.store.recordsKills).toBe(true);
+        // An entry the database refuses (action is NOT NULL): the deletion rolls back with it.
+        const broken = { table: "sessionscope_audit", values: { at: h.clock(), action: null }, countColumn: "session_count" };
+        await expect(h.store.kill({ userId: String(h.users.alice.id) }, broken)).rejects.toThrow();
+        for (const session of sessions) expect(await isAlive(h, session.key!)).toBe(true);
+        expect(await auditRows(h)).toEqual([]);
+      }
+      const result = await revokeSessions(h.callers.admin, { userId: h.users.alice.id }, INFO, h.context);
+      expect(result.revoked).toBe(2);
+      expect(await auditRows(h)).toEqual([expect.objectContaining({ id: result.auditId, sessionCount: 2, at: expect.any(Date) })]);
+      for (const session of sessions) await expectDead(h, session.key!);
     });
 
     it("refuses a viewer every kill, leaving sessions and the audit log as they were", async () => {

@@ -3,13 +3,21 @@
  * dashboard's kills and the role command (a change of role ends the user's
  * sessions). Kills go through the engine, so that caches follow (cached_db's
  * tombstones) and a killed session is dead on its next request.
+ *
+ * Why the engine writes the audit entry (its `kill` with a record) rather
+ * than a Prisma transaction doing the delete: the engine owns the deletion
+ * (which rows, in which order its cache must follow), and only inside its own
+ * transaction can the entry carry the exact count and commit with it. The SQL
+ * engines (db, cached_db) therefore write the entry atomically with the
+ * deletion: both or neither. Redis (the cache engine) has no transaction
+ * shared with the database: the entry is written right after the kill, with
+ * the count the kill returned.
  */
-import { supportsIssuedBefore, supportsUserIndex, type SessionStore } from "../../session/index.ts";
+import { supportsIssuedBefore, supportsKill, supportsUserIndex, type KillTarget, type SessionStore } from "../../session/index.ts";
 import type { AppPrismaClient } from "../db/connection.ts";
-import { recordAudit, type AuditInput } from "./audit.ts";
+import { auditKillRecord, recordAudit, type AuditInput } from "./audit.ts";
 
-/** What a kill ends: sessions by key, every session of a user, or every session created before a moment. */
-export type KillTarget = { readonly keys: readonly string[] } | { readonly userId: string } | { readonly issuedBefore: Date };
+export type { KillTarget } from "../../session/index.ts";
 
 export interface KillOutcome {
   /** Sessions actually deleted. */
@@ -21,7 +29,8 @@ export class KillUnsupported extends Error {
   override readonly name = "KillUnsupported";
 }
 
-async function deleteTarget(store: SessionStore, target: KillTarget): Promise<number> {
+/** Engines without the kill capability (file, signed cookies, memory): what their other methods allow. */
+async function deleteWithoutKill(store: SessionStore, target: KillTarget): Promise<number> {
   if ("keys" in target) {
     let deleted = 0;
     for (const key of target.keys) {
@@ -39,9 +48,12 @@ async function deleteTarget(store: SessionStore, target: KillTarget): Promise<nu
   return store.deleteIssuedBefore(target.issuedBefore);
 }
 
-/** Ends the target's sessions and writes the audit entry with the exact count. */
+/** Ends the target's sessions and writes the audit entry with the exact count (atomically where the engine can). */
 export async function killSessions(prisma: AppPrismaClient, store: SessionStore, target: KillTarget, audit: Omit<AuditInput, "sessionCount">): Promise<KillOutcome> {
-  const revoked = await deleteTarget(store, target);
-  const auditId = await recordAudit(prisma, { ...audit, sessionCount: revoked });
-  return { revoked, auditId };
+  if (supportsKill(store) && store.recordsKills) {
+    const result = await store.kill(target, auditKillRecord(audit));
+    return { revoked: result.deleted, auditId: result.recordId! };
+  }
+  const revoked = supportsKill(store) ? (await store.kill(target)).deleted : await deleteWithoutKill(store, target);
+  return { revoked, auditId: await recordAudit(prisma, { ...audit, sessionCount: revoked }) };
 }
