@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  expiryStatus, formatBytes, formatCount, formatDuration, fromUtcInputValue, maskSecret, timeAxis, toUtcInputValue,
+} from "./admin-format.ts";
+
+const NOW = Date.parse("2026-11-30T12:00:00Z");
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+describe("counts and sizes", () => {
+  it("counts with thousands separators and the right plural", () => {
+    expect(formatCount(1_024, "session")).toBe("1,024 sessions");
+    expect(formatCount(1, "session")).toBe("1 session");
+    expect(formatCount(0, "session")).toBe("0 sessions");
+    expect(formatCount(1_024_310, "entry", "entries")).toBe("1,024,310 entries");
+  });
+
+  it("sizes in bytes, kilobytes and megabytes", () => {
+    expect(formatBytes(312)).toBe("312 B");
+    expect(formatBytes(4_096)).toBe("4.1 kB");
+    expect(formatBytes(48_000)).toBe("48 kB");
+    expect(formatBytes(1_200_000)).toBe("1.2 MB");
+  });
+});
+
+describe("durations", () => {
+  it("reads in at most two units, the larger first", () => {
+    expect(formatDuration(2 * HOUR + 14 * MIN + 59_000)).toBe("2 h 14 min");
+    expect(formatDuration(3 * DAY + 4 * HOUR + 5 * MIN)).toBe("3 days 4 h");
+    expect(formatDuration(DAY)).toBe("1 day");
+    expect(formatDuration(45_500)).toBe("45 s");
+  });
+
+  it("does not skip a unit: 2 h and 5 s is 2 h, not 2 h 5 s", () => {
+    expect(formatDuration(2 * HOUR + 5_000)).toBe("2 h");
+  });
+
+  it("is the same length either side of now", () => {
+    expect(formatDuration(-90 * MIN)).toBe("1 h 30 min");
+    expect(formatDuration(0)).toBe("0 s");
+  });
+});
+
+describe("expiry status", () => {
+  const row = (offset: number, status: "active" | "expired" = "active") => ({ status, expiresAt: new Date(NOW + offset).toISOString() });
+
+  it("an active session with less than an hour left is expiring soon", () => {
+    expect(expiryStatus(row(59 * MIN), NOW)).toBe("expiring");
+    expect(expiryStatus(row(HOUR), NOW)).toBe("active");
+  });
+
+  it("a session past its expiry is expired even if the server read it as active a moment ago", () => {
+    expect(expiryStatus(row(-1), NOW)).toBe("expired");
+    expect(expiryStatus(row(DAY, "expired"), NOW)).toBe("expired");
+  });
+});
+
+describe("time axis", () => {
+  it("places moments between the earliest and the latest", () => {
+    const axis = timeAxis([NOW, NOW + 4 * DAY, NOW + DAY]);
+    expect(axis.start).toBe(NOW);
+    expect(axis.end).toBe(NOW + 4 * DAY);
+    expect(axis.position(NOW + DAY)).toBe(0.25);
+  });
+
+  it("clamps what lies outside, so an expired session draws an empty bar", () => {
+    const axis = timeAxis([NOW, NOW + DAY]);
+    expect(axis.position(NOW - HOUR)).toBe(0);
+    expect(axis.position(NOW + 2 * DAY)).toBe(1);
+  });
+
+  it("survives a single moment and ignores invalid ones", () => {
+    const axis = timeAxis([NOW, Number.NaN]);
+    expect(axis.end).toBeGreaterThan(axis.start);
+    expect(axis.position(NOW)).toBe(0);
+  });
+});
+
+describe("secrets and inputs", () => {
+  it("masks all but the last four characters", () => {
+    expect(maskSecret("4f0e9c4d7b1a2b")).toBe("••••1a2b");
+    expect(maskSecret(maskSecret("4f0e9c4d7b1a2b"))).toBe("••••1a2b");
+  });
+
+  it("shows and reads datetime-local values as UTC", () => {
+    expect(toUtcInputValue("2026-11-30T10:05:42.000Z")).toBe("2026-11-30T10:05");
+    expect(fromUtcInputValue("2026-11-30T10:05")).toBe("2026-11-30T10:05:00.000Z");
+    expect(toUtcInputValue(null)).toBe("");
+    expect(fromUtcInputValue("")).toBeNull();
+    expect(fromUtcInputValue("yesterday")).toBeNull();
+  });
+});
