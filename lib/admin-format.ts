@@ -87,3 +87,31 @@ export function fromUtcInputValue(value: string): string | null {
   const time = Date.parse(`${value}Z`);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
+
+const dayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const hourMinute = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+
+/** A short label for a moment on an axis: "14 Dec" when the axis spans days, "18:40" (UTC) within one. */
+export function formatAxisLabel(at: number, span: number): string {
+  return span >= 86_400_000 ? dayMonth.format(at) : hourMinute.format(at);
+}
+
+/** The question a kill dialog asks: "End 37 sessions of alice?", "End 1 session?". */
+export function killQuestion(count: number, username?: string | null): string {
+  return `End ${formatCount(count, "session")}${username ? ` of ${username}` : ""}?`;
+}
+
+/**
+ * Lanes for labels along an axis, so that none overlaps: each label (at a
+ * position 0..1, in order) takes the first lane whose last label is at least
+ * `gap` to its left. Returns the lane of each label.
+ */
+export function labelLanes(positions: readonly number[], gap: number): number[] {
+  const laneEnds: number[] = [];
+  return positions.map((position) => {
+    let lane = laneEnds.findIndex((end) => position - end >= gap);
+    if (lane === -1) lane = laneEnds.length;
+    laneEnds[lane] = position;
+    return lane;
+  });
+}
