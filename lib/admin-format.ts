@@ -115,3 +115,22 @@ export function labelLanes(positions: readonly number[], gap: number): number[] 
     return lane;
   });
 }
+
+/**
+ * An axis for a session's timeline, whose moments lie minutes and weeks from
+ * now: distances from `now` on a logarithmic scale (in units of `unit` ms),
+ * the past to the left and the future to the right, so that "17 minutes ago"
+ * and "in 14 days" are both readable on one line.
+ */
+export function logTimeAxis(moments: readonly number[], now: number, unit = 60_000): TimeAxis {
+  const reach = (distance: number) => Math.log1p(Math.abs(distance) / unit);
+  const finite = moments.filter(Number.isFinite);
+  const past = Math.max(0, ...finite.filter((at) => at < now).map((at) => reach(at - now)));
+  const future = Math.max(0, ...finite.filter((at) => at > now).map((at) => reach(at - now)));
+  const width = past + future || 1;
+  return {
+    start: Math.min(now, ...finite),
+    end: Math.max(now, ...finite),
+    position: (at) => Math.min(1, Math.max(0, (past + Math.sign(at - now) * reach(at - now)) / width)),
+  };
+}

@@ -2,7 +2,7 @@
 
 import * as Tooltip from "@radix-ui/react-tooltip";
 import type { TimelineMarker as Marker } from "@/lib/admin-api";
-import { labelLanes, timeAxis } from "@/lib/admin-format";
+import { labelLanes, logTimeAxis } from "@/lib/admin-format";
 import { formatRelativeTime } from "@/lib/format";
 import { MARKER_NAMES, TimelineMarker } from "./timeline-marker";
 
@@ -12,25 +12,29 @@ const DEADLINES = new Set(["idle_deadline", "absolute_deadline", "cookie_expiry"
 
 /**
  * The session's life on one horizontal axis: created, login, last activity,
- * the deadlines and now. The stretch from now to the first deadline (the
- * time it has left) is drawn in the accent colour; labels take as many lanes
- * as they need not to overlap.
+ * the deadlines and now, with distances from now on a logarithmic scale
+ * (minutes and weeks on one line). The stretch from now to the first deadline
+ * (the time it has left) is drawn in the accent colour; labels take as many
+ * lanes as they need not to overlap.
  */
 export function ExpiryTimeline({ markers, endsBecause }: { markers: readonly Marker[]; endsBecause: string }) {
   const sorted = [...markers].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const axis = timeAxis(sorted.map((marker) => Date.parse(marker.at)));
+  const nowMarker = sorted.find((marker) => marker.kind === "now");
+  const now = nowMarker ? Date.parse(nowMarker.at) : Date.parse(sorted[0]?.at ?? "") || 0;
+  const axis = logTimeAxis(sorted.map((marker) => Date.parse(marker.at)), now);
   const positions = sorted.map((marker) => axis.position(Date.parse(marker.at)));
   const lanes = labelLanes(positions, LABEL_GAP);
   const laneCount = Math.max(1, ...lanes.map((lane) => lane + 1));
-  const nowMarker = sorted.find((marker) => marker.kind === "now");
-  const now = nowMarker ? Date.parse(nowMarker.at) : axis.start;
   const firstDeadline = sorted.find((marker) => DEADLINES.has(marker.kind) && Date.parse(marker.at) >= now);
   const left = axis.position(now);
   const right = firstDeadline ? axis.position(Date.parse(firstDeadline.at)) : left;
 
   return (
     <section aria-labelledby="timeline-title" className="rounded-lg border border-stone-200 bg-white p-5 shadow-sm dark:border-stone-800 dark:bg-stone-900">
-      <h2 id="timeline-title" className="text-sm font-semibold">Expiry timeline</h2>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="timeline-title" className="text-sm font-semibold">Expiry timeline</h2>
+        <p className="text-xs text-stone-500 dark:text-stone-400">Distance from now on a log scale · hover or focus a marker for its exact time</p>
+      </div>
       <Tooltip.Provider delayDuration={150}>
         <div className="mx-3 mt-8" style={{ height: `${1.5 + laneCount * 2.25}rem` }}>
           <div className="relative">

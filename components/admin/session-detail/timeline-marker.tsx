@@ -17,7 +17,7 @@ export const MARKER_NAMES: Record<TimelineMarkerKind, string> = {
 const DEADLINES = new Set<TimelineMarkerKind>(["idle_deadline", "absolute_deadline", "cookie_expiry"]);
 
 function dotClass(marker: Marker): string {
-  if (marker.kind === "now") return "size-3.5 bg-amber-500 ring-4 ring-amber-500/25";
+  if (marker.kind === "now") return "size-3.5 rounded-full bg-amber-500 ring-4 ring-amber-500/25";
   const shape = DEADLINES.has(marker.kind) ? "rotate-45 rounded-[2px]" : "rounded-full";
   if (marker.estimated) return `size-3 ${shape} border-2 border-dashed border-stone-500 bg-white dark:border-stone-400 dark:bg-stone-900`;
   return DEADLINES.has(marker.kind)
@@ -45,7 +45,8 @@ export function TimelineMarker({ marker, position }: { marker: Marker; position:
           <span aria-hidden className={`block ${dotClass(marker)}`} />
         </button>
       </Tooltip.Trigger>
-      <Tooltip.Portal>
+      {/* Inside the dashboard's root, so its colour scheme (the `dark` class there) reaches the tooltip. */}
+      <Tooltip.Portal container={typeof document === "undefined" ? undefined : (document.getElementById("admin-root") ?? undefined)}>
         <Tooltip.Content
           side="top"
           sideOffset={6}

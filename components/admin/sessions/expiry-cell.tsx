@@ -13,7 +13,7 @@ export function ExpiryCell({ row }: { row: AdminSessionRow }) {
   const status = expiryStatus(row, now);
   const width = status === "expired" ? 0 : Math.max(1.5, axis.position(Date.parse(row.expiresAt)) * 100);
   return (
-    <div className="w-full min-w-28">
+    <div className="w-full min-w-32">
       <RelativeTime iso={row.expiresAt} since={now} className={status === "expired" ? "text-stone-500 dark:text-stone-400" : ""} />
       <div aria-hidden className="mt-1 h-1 w-full rounded-full bg-stone-200/80 dark:bg-stone-800">
         <div className={`h-full rounded-full ${BAR[status]}`} style={{ width: `${width}%` }} />

@@ -28,7 +28,7 @@ export function SelectCheckbox({
       onChange={() => {}}
       onClick={onClick}
       aria-label={label}
-      className="size-4 cursor-pointer rounded border-stone-400 accent-amber-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-600 dark:border-stone-600"
+      className="block size-4 cursor-pointer rounded border-stone-400 accent-amber-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-600 dark:border-stone-600"
     />
   );
 }

@@ -37,7 +37,7 @@ function UserCell({ row }: { row: AdminSessionRow }) {
     );
   }
   return (
-    <Link href={hrefWith({ user: row.user.username })} className="font-medium hover:underline focus-visible:outline-2 focus-visible:outline-amber-600" title={`Show only the sessions of ${row.user.username}`}>
+    <Link href={hrefWith({ user: row.user.username })} className="block max-w-32 truncate font-medium hover:underline focus-visible:outline-2 focus-visible:outline-amber-600" title={`Show only the sessions of ${row.user.username}`}>
       {row.user.username}
     </Link>
   );
@@ -86,11 +86,11 @@ const dataColumns: SessionColumn[] = [
     ),
   }),
   helper.accessor("user", { header: "User", enableSorting: false, cell: ({ row }) => <UserCell row={row.original} /> }),
-  helper.accessor("device", { header: "Device", enableSorting: false, cell: ({ row }) => <DeviceLabel device={row.original.device} /> }),
+  helper.accessor("device", { header: "Device", enableSorting: false, cell: ({ row }) => <DeviceLabel device={row.original.device} className="w-44" /> }),
   helper.accessor("ip", {
     header: "IP",
     enableSorting: false,
-    cell: ({ row }) => <span className="font-mono text-xs tabular-nums">{row.original.ip ?? <span className="text-stone-500 dark:text-stone-400">unknown</span>}</span>,
+    cell: ({ row }) => <span title={row.original.ip ?? undefined} className="block max-w-40 truncate font-mono text-xs tabular-nums">{row.original.ip ?? <span className="text-stone-500 dark:text-stone-400">unknown</span>}</span>,
   }),
   helper.accessor("createdAt", { id: "created", header: ({ column }) => <SortHeader label="Created" sorted={column.getIsSorted()} onToggle={column.getToggleSortingHandler()} />, sortDescFirst: true, cell: ({ row }) => <TimeCell iso={row.original.createdAt} /> }),
   helper.accessor("lastActivity", { id: "activity", header: ({ column }) => <SortHeader label="Last active" sorted={column.getIsSorted()} onToggle={column.getToggleSortingHandler()} />, sortDescFirst: true, cell: ({ row }) => <TimeCell iso={row.original.lastActivity} /> }),

@@ -66,10 +66,10 @@ export function SessionFilters({
             <option value="all">All</option>
           </select>
         </FilterField>
-        <FilterField label="User" htmlFor={field("user")}>{text("user", "name, id or anonymous")}</FilterField>
-        <FilterField label="IP address" htmlFor={field("ip")}>{text("ip", "exact, or prefix like 10.0.")}</FilterField>
+        <FilterField label="User" htmlFor={field("user")}>{text("user", "name or id", { title: "A user name, a user id, or anonymous for sessions without a user" })}</FilterField>
+        <FilterField label="IP address" htmlFor={field("ip")}>{text("ip", "exact or prefix", { title: "An exact address, or a prefix ending in . or : such as 10.0. or 2001:db8:" })}</FilterField>
         <FilterField label="Device" htmlFor={field("device")}>
-          {text("device", "mobile, Firefox…", { list: `${id}-devices` })}
+          {text("device", "mobile, Firefox", { list: `${id}-devices` })}
           <datalist id={`${id}-devices`}>
             {DEVICE_HINTS.map((hint) => <option key={hint} value={hint} />)}
           </datalist>

@@ -5,16 +5,12 @@ import { useMemo } from "react";
 import type { AdminSessionRow } from "@/lib/admin-api";
 import { sessionColumns, sessionFeatures } from "./session-columns";
 
-const CELL: Record<string, string> = {
+// The checkbox and id columns stay narrow; times and engine names never wrap (cells set their own widths).
+const CELL: Partial<Record<string, string>> = {
   select: "w-10",
   id: "w-24",
-  user: "max-w-44 truncate",
-  device: "max-w-60",
-  ip: "whitespace-nowrap",
   created: "whitespace-nowrap",
   activity: "whitespace-nowrap",
-  expiry: "w-48",
-  status: "",
   engine: "whitespace-nowrap",
 };
 
