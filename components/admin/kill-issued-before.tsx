@@ -39,7 +39,7 @@ export function KillIssuedBefore({ onKill }: { onKill: (issuedBefore: string) =>
         <label htmlFor={id} className="text-xs font-medium text-stone-700 dark:text-stone-300">
           Created before (UTC)
         </label>
-        <input id={id} type="datetime-local" value={value} onChange={(event) => setValue(event.target.value)} className={`${filterInput} tabular-nums`} required />
+        <input id={id} type="datetime-local" step={1} value={value} onChange={(event) => setValue(event.target.value)} className={`${filterInput} tabular-nums`} required />
       </div>
       <p>
         {moment

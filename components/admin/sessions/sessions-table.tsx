@@ -56,7 +56,7 @@ export function SessionsTable({
   return (
     <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm dark:border-stone-800 dark:bg-stone-900">
       <table aria-busy={busy} className={`w-full text-left text-sm transition-opacity ${busy ? "opacity-60" : ""}`}>
-        <caption className="sr-only">Sessions, one row each; select rows to end them together</caption>
+        <caption className="sr-only">Sessions</caption>
         <thead className="border-b border-stone-200 bg-stone-50 text-xs font-medium uppercase tracking-wide text-stone-500 dark:border-stone-800 dark:bg-stone-900/80 dark:text-stone-400">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
