@@ -9,7 +9,7 @@ function typeName(value: unknown): string {
 }
 
 export function TypeTag({ value }: { value: unknown }) {
-  return <span className="ml-1.5 rounded bg-stone-100 px-1 py-px font-sans text-[10px] font-medium uppercase tracking-wide text-stone-500 dark:bg-stone-800 dark:text-stone-400">{typeName(value)}</span>;
+  return <span className="ml-1.5 rounded bg-stone-100 px-1 py-px font-sans text-[10px] font-medium uppercase tracking-wide text-stone-600 dark:bg-stone-800 dark:text-stone-300">{typeName(value)}</span>;
 }
 
 function Scalar({ value }: { value: unknown }) {

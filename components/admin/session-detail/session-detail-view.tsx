@@ -40,7 +40,7 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
     return (
       <div className="flex flex-col gap-4">
         {back}
-        {missing ? <SessionNotFound /> : <LoadError what="this session" error={detail.error} onRetry={() => void detail.refetch()} retrying={detail.isFetching} />}
+        {missing ? <SessionNotFound /> : <LoadError what="this session" error={detail.error} onRetry={() => void detail.refetch()} retrying={detail.isFetching} heading="h1" next={`/admin/sessions/${encodeURIComponent(id)}`} />}
       </div>
     );
   }

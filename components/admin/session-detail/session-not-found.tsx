@@ -8,6 +8,7 @@ export function SessionNotFound() {
     <StatePanel
       icon={FileQuestion}
       title="This session does not exist or has ended"
+      heading="h1"
       actions={
         <Link href="/admin/sessions" className={adminButton.secondary}>
           <ArrowLeft aria-hidden className="size-4" /> Back to sessions

@@ -8,15 +8,31 @@ import { StatePanel } from "./state-panel";
  * What failed and what to try. A 401 here usually means the admin's own
  * session has just been ended (by them or a colleague): offer the login page.
  */
-export function LoadError({ what, error, onRetry, retrying }: { what: string; error: Error; onRetry: () => void; retrying: boolean }) {
+export function LoadError({
+  what,
+  error,
+  onRetry,
+  retrying,
+  heading,
+  next = "/admin/sessions",
+}: {
+  what: string;
+  error: Error;
+  onRetry: () => void;
+  retrying: boolean;
+  heading?: "h1" | "h2";
+  /** Where the login page brings the admin back to. */
+  next?: string;
+}) {
   if (error instanceof ApiError && error.status === 401) {
     return (
       <StatePanel
         icon={LogIn}
         title="You are signed out"
         role="alert"
+        heading={heading}
         actions={
-          <Link href={`/login?next=${encodeURIComponent("/admin/sessions")}`} className={adminButton.primary}>
+          <Link href={`/login?next=${encodeURIComponent(next)}`} className={adminButton.primary}>
             Log in again
           </Link>
         }
@@ -32,6 +48,7 @@ export function LoadError({ what, error, onRetry, retrying }: { what: string; er
       tone="error"
       title={`Could not load ${what}`}
       role="alert"
+      heading={heading}
       actions={
         forbidden ? null : (
           <button type="button" onClick={onRetry} disabled={retrying} className={adminButton.secondary}>

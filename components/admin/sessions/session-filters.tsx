@@ -5,7 +5,7 @@ import { type FormEvent, useId } from "react";
 import { fromUtcInputValue, toUtcInputValue } from "@/lib/admin-format";
 import { DEFAULT_STATUS, SESSION_FILTER_KEYS, type SessionQueryKey, type SessionQueryParams } from "@/lib/admin-sessions-query";
 import { adminButton } from "./admin-buttons";
-import { FilterField, filterInput } from "./filter-field";
+import { dateInput, FilterField, filterInput } from "./filter-field";
 
 const ENGINES = ["db", "cache", "cached_db", "file"] as const;
 const DEVICE_HINTS = ["desktop", "mobile", "tablet", "bot", "Chrome", "Firefox", "Safari"] as const;
@@ -47,7 +47,7 @@ export function SessionFilters({
     <input id={field(key)} name={key} type="text" defaultValue={query[key] ?? ""} placeholder={placeholder} autoComplete="off" spellCheck={false} className={filterInput} {...extra} />
   );
   const date = (key: SessionQueryKey) => (
-    <input id={field(key)} name={key} type="datetime-local" defaultValue={toUtcInputValue(query[key])} className={`${filterInput} tabular-nums`} />
+    <input id={field(key)} name={key} type="datetime-local" defaultValue={toUtcInputValue(query[key])} className={dateInput} />
   );
 
   return (
@@ -69,7 +69,7 @@ export function SessionFilters({
         <FilterField label="User" htmlFor={field("user")}>{text("user", "name or id", { title: "A user name, a user id, or anonymous for sessions without a user" })}</FilterField>
         <FilterField label="IP address" htmlFor={field("ip")}>{text("ip", "exact or prefix", { title: "An exact address, or a prefix ending in . or : such as 10.0. or 2001:db8:" })}</FilterField>
         <FilterField label="Device" htmlFor={field("device")}>
-          {text("device", "mobile, Firefox", { list: `${id}-devices` })}
+          {text("device", "e.g. mobile", { list: `${id}-devices` })}
           <datalist id={`${id}-devices`}>
             {DEVICE_HINTS.map((hint) => <option key={hint} value={hint} />)}
           </datalist>

@@ -108,7 +108,7 @@ export function SessionsView({ role }: { role: Role }) {
   return (
     <SessionsListContext value={list}>
       <div className="flex flex-col gap-4">
-        <SessionFilters key={search} query={query} onApply={navigate} onClear={clearFilters} filtered={filtered} />
+        {page?.listing === "none" ? null : <SessionFilters key={search} query={query} onApply={navigate} onClear={clearFilters} filtered={filtered} />}
         <div className="flex min-h-9 flex-wrap items-center justify-between gap-3">
           <SessionCount page={page} filtered={filtered} fetching={sessions.isFetching && !sessions.isPending} />
           <div className="flex flex-wrap items-center gap-2">
