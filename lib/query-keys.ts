@@ -1,7 +1,5 @@
 /** Query keys, one factory per resource, so invalidation stays consistent. */
 export const queryKeys = {
-  products: { all: ["products"] as const },
-  cart: { current: ["cart"] as const },
   account: { sessions: ["account", "sessions"] as const },
   admin: {
     /** Everything the dashboard shows: invalidated after any kill or role change. */

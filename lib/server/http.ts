@@ -12,11 +12,13 @@ export const API_ERRORS = {
   FORBIDDEN: "forbidden",
   CROSS_ORIGIN: "cross_origin_request",
   NOT_FOUND: "not_found",
+  CONFLICT: "conflict",
   INVALID_CREDENTIALS: "invalid_credentials",
   RATE_LIMITED: "rate_limited",
   SESSION_INTERRUPTED: "session_interrupted",
   SESSION_TOO_LARGE: "session_too_large",
   SERVICE_UNAVAILABLE: "service_unavailable",
+  NOT_IMPLEMENTED: "not_implemented",
   INTERNAL: "internal_error",
 } as const;
 
