@@ -30,7 +30,8 @@ export function ConfirmDialog({
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger ? <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger> : null}
-      <AlertDialog.Portal>
+      {/* Inside the dashboard's root, so its colour scheme (the `dark` class there) reaches the dialog. */}
+      <AlertDialog.Portal container={typeof document === "undefined" ? undefined : (document.getElementById("admin-root") ?? undefined)}>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 backdrop-blur-[1px]" />
         <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-stone-200 bg-white p-6 text-stone-900 shadow-xl focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100">
           <AlertDialog.Title className="text-base font-semibold">{title}</AlertDialog.Title>
