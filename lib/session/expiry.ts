@@ -169,3 +169,38 @@ export function shouldRefreshActivity({ data, policy, now }: ExpiryInput): boole
 export function toUnixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
+
+/** What ends a session: Django's cookie age, an explicit `set_expiry`, or one of SessionScope's limits. */
+export type DeadlineReason = "cookie_age" | "set_expiry" | "idle_timeout" | "absolute_lifetime";
+
+export interface SessionDeadline {
+  readonly reason: DeadlineReason;
+  readonly at: Date;
+}
+
+export interface SessionEnd extends SessionDeadline {
+  /** Every deadline that applies; `at`/`reason` are the earliest (a limit wins a tie: it is why the store's date was capped). */
+  readonly deadlines: readonly SessionDeadline[];
+  /** The cookie lives only until the browser closes, which may end the session before `at`. */
+  readonly atBrowserClose: boolean;
+}
+
+/**
+ * When and why a loaded session ends. `storedExpiry` is the date its store
+ * holds (set at the last save); without it, the date a save now would store.
+ */
+export function getSessionEnd(input: ExpiryInput & { readonly storedExpiry?: Date | null }): SessionEnd {
+  const { data, policy } = input;
+  const deadlines: SessionDeadline[] = [];
+  const created = readSeconds(data, CREATED_KEY);
+  const lastUse = readSeconds(data, ACTIVITY_KEY) ?? created;
+  if (policy.idleTimeoutSeconds !== null && lastUse !== null) deadlines.push({ reason: "idle_timeout", at: new Date((lastUse + policy.idleTimeoutSeconds) * 1000) });
+  if (policy.absoluteLifetimeSeconds !== null && created !== null) {
+    deadlines.push({ reason: "absolute_lifetime", at: new Date((created + policy.absoluteLifetimeSeconds) * 1000) });
+  }
+  const expiry = readExpiry(data);
+  const django = expiry.kind === "date" ? expiry.date : (input.storedExpiry ?? getExpiryDate(input));
+  deadlines.push({ reason: expiry.kind === "policy" ? "cookie_age" : "set_expiry", at: django });
+  const first = deadlines.reduce((earliest, deadline) => (deadline.at < earliest.at ? deadline : earliest));
+  return { reason: first.reason, at: first.at, deadlines, atBrowserClose: getExpireAtBrowserClose(input) };
+}
