@@ -147,6 +147,11 @@ export interface AdminUserView {
   readonly activeSessions: number;
 }
 
+/** GET /api/admin/users: every user, with their dashboard role (or none). */
+export interface AdminUserList {
+  readonly items: readonly AdminUserView[];
+}
+
 /** PUT /api/admin/users/:id/role */
 export interface RoleChangeRequest {
   readonly role: Role | null;
