@@ -3,6 +3,8 @@ export const queryKeys = {
   products: { all: ["products"] as const },
   cart: { current: ["cart"] as const },
   account: { sessions: ["account", "sessions"] as const },
+  /** The visitor's own session as the shop's panels show it: invalidated by every shop action. */
+  session: { current: ["session"] as const },
   admin: {
     /** Everything the dashboard shows: invalidated after any kill or role change. */
     all: ["admin"] as const,
