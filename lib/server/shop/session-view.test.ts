@@ -1,0 +1,110 @@
+// The shop's "your session right now" panel on a real SQLite database with
+// the db engine, as the app runs it (DATABASE_URL points the app's own
+// runtime at a temp file).
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Role } from "@/lib/roles";
+import type { Session } from "@/lib/session";
+import { createSqliteDatabase, type TestDatabase } from "../../../test/helpers/databases.ts";
+import { logIn } from "../auth/auth.ts";
+import { findUserById } from "../auth/users.ts";
+import { getDatabase } from "../db/client.ts";
+import { getSessionRuntime } from "../session/instance.ts";
+import { describeSession } from "./session-view.ts";
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createSqliteDatabase();
+  vi.stubEnv("DATABASE_URL", t.url);
+});
+afterAll(async () => {
+  await getDatabase().close();
+  await t.dispose();
+  vi.unstubAllEnvs();
+});
+beforeEach(async () => {
+  await t.db.prisma.djangoSession.deleteMany();
+  await t.db.prisma.sessionMeta.deleteMany();
+  await t.db.prisma.sessionPolicy.deleteMany();
+  await t.db.prisma.userRole.deleteMany();
+  await t.db.prisma.authUser.deleteMany();
+  getSessionRuntime().policy.invalidate();
+});
+
+async function openSession(): Promise<Session> {
+  const runtime = getSessionRuntime();
+  return runtime.openSession(null, await runtime.policy.get()).load();
+}
+
+/** A saved session holding a cart, logged in as a new user with `role` when a username is given. */
+async function shopperSession(username?: string, role?: Role): Promise<Session> {
+  const session = await openSession();
+  session.set("cart", { items: [{ productId: 3, quantity: 2 }] });
+  if (username) {
+    const row = await t.db.prisma.authUser.create({
+      data: {
+        username, password: "pbkdf2_sha256$1$salt$unused", firstName: "", lastName: "", email: "", isStaff: false, isSuperuser: false, isActive: true,
+        dateJoined: new Date(), ...(role ? { role: { create: { role } } } : {}),
+      },
+    });
+    await logIn(session, (await findUserById(row.id))!);
+  }
+  await session.save();
+  return session;
+}
+
+describe("the shop's session panel", () => {
+  it("a browser without a session is told so, with where one would be stored", async () => {
+    const view = await describeSession(await openSession(), new Date());
+    expect(view).toMatchObject({ engine: "db", storage: "a row in django_session on SQLite", session: null, dashboardHref: null });
+  });
+
+  it("shows the decoded data with the framework's keys explained, and ends at the stored date by the cookie age", async () => {
+    const session = await shopperSession("alice");
+    const view = await describeSession(session, new Date());
+    const entries = Object.fromEntries(view.session!.entries.map((entry) => [entry.key, entry]));
+    expect(JSON.parse(entries.cart!.json)).toEqual({ items: [{ productId: 3, quantity: 2 }] });
+    expect(entries.cart!.note).toMatch(/product ids and quantities/);
+    expect(entries._auth_user_id!.note).toBe("Who is logged in: alice.");
+    expect(entries._session_created!.note).toMatch(/absolute lifetime/);
+    const row = await t.db.prisma.djangoSession.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    expect(view.session).toMatchObject({ endsAt: row.expireDate.toISOString(), endsBecause: "cookie_age", endsAtBrowserClose: false });
+  });
+
+  it("never carries the session key or the password-derived hash, only the public id and a masked hash", async () => {
+    const session = await shopperSession("alice");
+    const view = await describeSession(session, new Date());
+    const json = JSON.stringify(view);
+    const hash = String(session.get("_auth_user_hash"));
+    expect(json).not.toContain(session.key!);
+    expect(json).not.toContain(hash.slice(0, 12));
+    expect(view.session!.entries.find((entry) => entry.key === "_auth_user_hash")!.json).toBe(JSON.stringify(`••••${hash.slice(-4)}`));
+    const meta = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    expect(view.session!.publicId).toBe(meta.publicId);
+  });
+
+  it("an anonymous session has its public id too", async () => {
+    const session = await shopperSession();
+    const meta = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    expect((await describeSession(session, new Date())).session!.publicId).toBe(meta.publicId);
+  });
+
+  it("links a visitor with a dashboard role to the same session in /admin, and nobody else", async () => {
+    const admin = await describeSession(await shopperSession("ada", "viewer"), new Date());
+    expect(admin.dashboardHref).toBe(`/admin/sessions/${admin.session!.publicId}`);
+    expect((await describeSession(await shopperSession("bob"), new Date())).dashboardHref).toBeNull();
+    expect((await describeSession(await shopperSession(), new Date())).dashboardHref).toBeNull();
+  });
+
+  it("names the idle timeout when it ends the session first", async () => {
+    await t.db.prisma.sessionPolicy.create({
+      data: { id: 1, cookieAge: 1_209_600, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: null, expireAtBrowserClose: false, updatedAt: new Date() },
+    });
+    getSessionRuntime().policy.invalidate();
+    const session = await shopperSession("alice");
+    const view = await describeSession(session, new Date());
+    const lastUse = Number(session.get("_session_activity"));
+    expect(view.session).toMatchObject({ endsBecause: "idle_timeout", endsAt: new Date((lastUse + 1800) * 1000).toISOString() });
+    expect(view.session!.entries.find((entry) => entry.key === "_session_activity")!.note).toMatch(/idle timeout counts from here/);
+  });
+});
