@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import { apiFetch } from "./api-client";
+import { useQueryClient } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/query-keys";
 
 export interface FlashMessageView {
   id: string;
@@ -25,15 +27,17 @@ const STYLES: Record<FlashMessageView["level"], string> = {
 export function FlashMessages({ messages }: { messages: FlashMessageView[] }) {
   const [dismissed, setDismissed] = useState<string[]>([]);
   const acknowledged = useRef(new Set<string>());
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     const ids = messages.map((m) => m.id).filter((id) => !acknowledged.current.has(id));
     if (ids.length === 0) return;
     ids.forEach((id) => acknowledged.current.add(id));
-    apiFetch("/api/messages/ack", { method: "POST", body: { ids } }).catch(() => {
-      ids.forEach((id) => acknowledged.current.delete(id)); // shown again next time
-    });
-  }, [messages]);
+    apiFetch("/api/messages/ack", { method: "POST", body: { ids } }).then(
+      () => queryClient.invalidateQueries({ queryKey: queryKeys.session.current }), // the panels showed them still stored
+      () => ids.forEach((id) => acknowledged.current.delete(id)), // shown again next time
+    );
+  }, [messages, queryClient]);
 
   const visible = messages.filter((m) => !dismissed.includes(m.id));
   if (visible.length === 0) return null;
