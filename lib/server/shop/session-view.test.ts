@@ -63,7 +63,7 @@ describe("the shop's session panel", () => {
     const session = await shopperSession("alice");
     const view = await describeSession(session, new Date());
     const entries = Object.fromEntries(view.session!.entries.map((entry) => [entry.key, entry]));
-    expect(JSON.parse(entries.cart!.json)).toEqual({ items: [{ productId: 3, quantity: 2 }] });
+    expect(entries.cart!.json).toBe('{"items":[{"productId":3,"quantity":2}]}');
     expect(entries.cart!.note).toMatch(/product ids and quantities/);
     expect(entries._auth_user_id!.note).toBe("Who is logged in: alice.");
     expect(entries._session_created!.note).toMatch(/absolute lifetime/);
@@ -81,6 +81,14 @@ describe("the shop's session panel", () => {
     expect(view.session!.entries.find((entry) => entry.key === "_auth_user_hash")!.json).toBe(JSON.stringify(`••••${hash.slice(-4)}`));
     const meta = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
     expect(view.session!.publicId).toBe(meta.publicId);
+  });
+
+  it("keeps short values on one line and indents long ones", async () => {
+    const session = await openSession();
+    session.set("cart", { items: [1, 2, 3, 4, 5, 6, 7, 8].map((productId) => ({ productId, quantity: 1 })) });
+    await session.save();
+    const cart = (await describeSession(session, new Date())).session!.entries.find((entry) => entry.key === "cart")!.json;
+    expect(cart.split("\n")).toEqual(["{", '  "items": [', ...[1, 2, 3, 4, 5, 6, 7, 8].map((id) => `    {"productId":${id},"quantity":1}${id < 8 ? "," : ""}`), "  ]", "}"]);
   });
 
   it("an anonymous session has its public id too", async () => {

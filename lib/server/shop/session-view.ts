@@ -144,16 +144,29 @@ function atTime(value: unknown): string {
   return Number.isFinite(seconds) ? ` (${formatDateTime(new Date(seconds * 1000).toISOString())})` : "";
 }
 
-/** Indented JSON of a decoded value: big integers keep every digit (as text), NaN and infinities are named. */
+/** A decoded value as JSON: big integers keep every digit (as text), NaN and infinities are named. */
 function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, inner: unknown) => {
+  const plain: unknown = JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) => {
       if (typeof inner === "bigint") return inner.toString();
       if (typeof inner === "number" && !Number.isFinite(inner)) return String(inner);
       if (inner instanceof Map) return Object.fromEntries(inner);
       return inner;
-    },
-    2,
-  ) ?? "null";
+    }) ?? "null",
+  );
+  return formatJson(plain, "");
+}
+
+const LINE = 64;
+
+/** Indented JSON that keeps short arrays and objects on one line, so a cart reads at a glance. */
+function formatJson(value: unknown, indent: string): string {
+  const flat = JSON.stringify(value);
+  if (flat.length + indent.length <= LINE || value === null || typeof value !== "object") return flat;
+  const inner = `${indent}  `;
+  const lines = Array.isArray(value)
+    ? value.map((item) => inner + formatJson(item, inner))
+    : Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatJson(item, inner)}`);
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${lines.join(",\n")}\n${indent}${close}`;
 }
