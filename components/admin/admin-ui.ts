@@ -14,7 +14,7 @@ export const fieldInput =
 
 export const tableHead = "border-b border-stone-200 bg-stone-50 text-left text-xs font-medium tracking-wide text-stone-500 uppercase dark:border-stone-800 dark:bg-stone-900/80 dark:text-stone-400";
 
-export const tableRow = "border-t border-stone-100 align-top first:border-t-0 hover:bg-stone-50 dark:border-stone-800 dark:hover:bg-stone-800/40";
+export const tableRow = "border-t border-stone-100 first:border-t-0 hover:bg-stone-50 dark:border-stone-800 dark:hover:bg-stone-800/40";
 
 export const pageTitle = "text-xl font-semibold tracking-tight text-stone-900 dark:text-stone-50";
 

@@ -28,11 +28,11 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
     <form key={auditQueryString(filters)} role="search" aria-label="Filter the audit log" onSubmit={apply} className="mt-5 flex flex-wrap items-end gap-3">
       <label className={fieldLabel}>
         Who
-        <input name="actor" defaultValue={filters.actor} placeholder="username or “command line”" className={`${fieldInput} w-52`} />
+        <input name="actor" defaultValue={filters.actor} placeholder="username" className={`${fieldInput} w-40`} />
       </label>
       <label className={fieldLabel}>
         Action
-        <select name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={`${fieldInput} w-64`}>
+        <select name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={`${fieldInput} w-56`}>
           <option value="">All actions</option>
           {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
             <option key={action} value={action}>
@@ -43,11 +43,11 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
       </label>
       <label className={fieldLabel}>
         From (UTC)
-        <input type="datetime-local" name="from" defaultValue={toUtcInputValue(filters.from)} className={fieldInput} />
+        <input type="datetime-local" name="from" defaultValue={toUtcInputValue(filters.from)} className={`${fieldInput} w-52`} />
       </label>
       <label className={fieldLabel}>
         To (UTC)
-        <input type="datetime-local" name="to" defaultValue={toUtcInputValue(filters.to)} className={fieldInput} />
+        <input type="datetime-local" name="to" defaultValue={toUtcInputValue(filters.to)} className={`${fieldInput} w-52`} />
       </label>
       <button type="submit" className={primaryButton}>
         Filter

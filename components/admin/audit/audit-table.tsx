@@ -41,7 +41,7 @@ export function AuditTable({ entries, since, loading = false }: { entries: reado
 function AuditRow({ entry, since }: { entry: AuditEntryView; since: number }) {
   const cli = entry.actor.id === null;
   return (
-    <tr className={tableRow}>
+    <tr className={`${tableRow} align-top`}>
       <td className="px-4 py-2.5 whitespace-nowrap">
         {cli ? (
           <span className="inline-flex items-center gap-1.5 text-stone-600 dark:text-stone-400">
@@ -63,7 +63,7 @@ function AuditRow({ entry, since }: { entry: AuditEntryView; since: number }) {
       <td className="px-4 py-2.5 text-right text-stone-900 tabular-nums dark:text-stone-100">
         {entry.sessionCount === null ? <span className="text-stone-400 dark:text-stone-500">—</span> : formatNumber(entry.sessionCount)}
       </td>
-      <td className="px-4 py-2.5">
+      <td className="px-4 py-2.5 whitespace-nowrap">
         {entry.ip || entry.device ? (
           <>
             <span className="font-mono text-xs text-stone-800 tabular-nums dark:text-stone-200">{entry.ip ?? "unknown address"}</span>

@@ -26,9 +26,9 @@ export function RoleGuide() {
           <Terminal aria-hidden className="size-4" /> The first admin
         </h3>
         <p className="mt-1 text-stone-600 dark:text-stone-400">A new deployment has no admin yet. Make one on the server, as Django&apos;s createsuperuser does:</p>
-        <pre className="mt-2 overflow-x-auto rounded bg-stone-100 px-2 py-1.5 font-mono text-xs text-stone-800 dark:bg-stone-950 dark:text-stone-200">
+        <code className="mt-2 block rounded bg-stone-100 px-2 py-1.5 font-mono text-xs text-stone-800 dark:bg-stone-950 dark:text-stone-200">
           npx sessionscope role grant USERNAME admin
-        </pre>
+        </code>
       </div>
     </aside>
   );

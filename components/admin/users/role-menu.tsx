@@ -2,6 +2,7 @@
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Check, ChevronDown } from "lucide-react";
+import { useRef } from "react";
 import type { AdminUserView } from "@/lib/admin-api";
 import { ROLE_DESCRIPTIONS, ROLES, type Role } from "@/lib/roles";
 import { secondaryButton } from "../admin-ui";
@@ -12,14 +13,22 @@ const OPTIONS = [
   { value: NO_ROLE, label: "No role", description: "A shopper: no access to the dashboard." },
 ];
 
-/** Picks a new role for a user; choosing one only asks for confirmation (the caller's dialog). */
+/**
+ * Picks a new role for a user; choosing one only asks for confirmation (the
+ * caller's dialog). The dialog opens once the menu has closed and given the
+ * focus back to its button, so that closing the dialog returns it there.
+ */
 export function RoleMenu({ user, busy, onChoose }: { user: AdminUserView; busy: boolean; onChoose: (role: Role | null) => void }) {
+  const chosen = useRef<{ role: Role | null } | null>(null);
   const choose = (value: string) => {
     const role = value === NO_ROLE ? null : (value as Role);
-    if (role !== user.role) onChoose(role);
+    chosen.current = role === user.role ? null : { role };
+  };
+  const openDialog = () => {
+    if (chosen.current) onChoose(chosen.current.role);
+    chosen.current = null;
   };
   return (
-    // Not modal: the confirmation dialog opens as the menu closes, and must get the focus.
     <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger disabled={busy} aria-label={`Change the role of ${user.username}`} className={`${secondaryButton} h-8 px-2.5`}>
         {busy ? "Saving…" : "Change role"} <ChevronDown aria-hidden className="size-3.5" />
@@ -28,6 +37,7 @@ export function RoleMenu({ user, busy, onChoose }: { user: AdminUserView; busy: 
         <DropdownMenu.Content
           align="end"
           sideOffset={4}
+          onCloseAutoFocus={() => setTimeout(openDialog)}
           className="z-50 w-72 rounded-md border border-stone-200 bg-white p-1 text-sm text-stone-900 shadow-lg dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
         >
           <DropdownMenu.Label className="px-2 py-1.5 text-xs font-medium text-stone-500 dark:text-stone-400">Role of {user.username}</DropdownMenu.Label>

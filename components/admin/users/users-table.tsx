@@ -77,7 +77,7 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
 
 function UserRow({ user, you, since, busy, onChoose }: { user: AdminUserView; you: boolean; since: number; busy: boolean; onChoose: (role: Role | null) => void }) {
   return (
-    <tr className={tableRow}>
+    <tr className={`${tableRow} align-middle`}>
       <th scope="row" className="px-4 py-2.5 text-left font-normal">
         <span className="font-medium text-stone-900 dark:text-stone-100">{user.username}</span>
         {you ? <span className="ml-1.5 text-xs text-stone-500 dark:text-stone-400">(you)</span> : null}
