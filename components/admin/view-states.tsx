@@ -1,5 +1,6 @@
 import { AlertTriangle, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
+import { ApiError } from "../shop/api-client";
 import { secondaryButton } from "./admin-ui";
 
 /** What a view shows with nothing in it: what would fill it, and what to do. */
@@ -11,6 +12,14 @@ export function EmptyState({ icon: Icon, title, children }: { icon: LucideIcon; 
       {children ? <div className="mt-1 max-w-md text-sm text-stone-600 dark:text-stone-400">{children}</div> : null}
     </div>
   );
+}
+
+/** What to try after a failed read, by what went wrong. */
+export function loadErrorHint(error: Error): string {
+  if (error instanceof ApiError && error.status === 401) return "Your session has ended: log in again to continue.";
+  if (error instanceof ApiError && error.status === 403) return `${error.message} An admin can change your role on the Users page.`;
+  if (error instanceof ApiError) return `${error.message} Try again in a moment.`;
+  return "The server could not be reached. Check your connection, then try again.";
 }
 
 /** A view that could not load: what went wrong, what to try, and a retry. */

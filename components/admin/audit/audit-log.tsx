@@ -5,7 +5,7 @@ import Link from "next/link";
 import { type AuditFilters, auditCsvHref } from "@/lib/admin-audit";
 import { formatCount } from "@/lib/admin-format";
 import { card, pageLead, pageTitle, secondaryButton } from "../admin-ui";
-import { EmptyState, ErrorState } from "../view-states";
+import { EmptyState, ErrorState, loadErrorHint } from "../view-states";
 import { AuditFilterBar } from "./audit-filters";
 import { AuditTable } from "./audit-table";
 import { useAuditLog } from "./use-audit-log";
@@ -31,7 +31,7 @@ export function AuditLog({ filters }: { filters: AuditFilters }) {
         {query.isPending ? (
           <AuditTable entries={[]} since={0} loading />
         ) : query.isError && entries.length === 0 ? (
-          <ErrorState title="The audit log could not be loaded" message={`${query.error.message} Check that you are still signed in, then try again.`} onRetry={() => void query.refetch()} />
+          <ErrorState title="The audit log could not be loaded" message={loadErrorHint(query.error)} onRetry={() => void query.refetch()} />
         ) : entries.length === 0 ? (
           filtered ? (
             <EmptyState icon={ScrollText} title="No entries match these filters">

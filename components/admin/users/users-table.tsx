@@ -9,7 +9,7 @@ import type { Role } from "@/lib/roles";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { RelativeTime } from "../../ui/relative-time";
 import { card, tableHead, tableRow } from "../admin-ui";
-import { EmptyState, ErrorState, SkeletonRows } from "../view-states";
+import { EmptyState, ErrorState, loadErrorHint, SkeletonRows } from "../view-states";
 import { RoleBadge } from "./role-badge";
 import { RoleMenu } from "./role-menu";
 import { type RoleChoice, useRoleChange, useUsers } from "./use-users";
@@ -25,7 +25,7 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
   return (
     <div className={`${card} overflow-x-auto`}>
       {users.isError ? (
-        <ErrorState title="The users could not be loaded" message={`${users.error.message} Check that you are still signed in as an admin, then try again.`} onRetry={() => void users.refetch()} />
+        <ErrorState title="The users could not be loaded" message={loadErrorHint(users.error)} onRetry={() => void users.refetch()} />
       ) : !users.isPending && items.length === 0 ? (
         <EmptyState icon={Users} title="No user accounts yet">
           Accounts appear here once people sign up or are created on the server; then give one a role.
