@@ -23,6 +23,10 @@ export const DURABILITY = {
 } as const;
 export type DurabilityMode = keyof typeof DURABILITY;
 
+/** The durability lines of the server benches (the Django script says the same). */
+export const PG_DURABILITY = "PostgreSQL (server settings as started by bench/run.ts)";
+export const REDIS_DURABILITY = "Redis (no persistence configured)";
+
 export const sqliteBackend = (mode: DurabilityMode) => (mode === "full" ? "sqlite-full" : "sqlite-default");
 
 export interface Timing {
@@ -92,9 +96,19 @@ export function emit(line: Omit<ResultLine, "ops_per_sec" | "us_per_op" | "n">, 
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** A configuration that could not run (same shape as the Django script's). */
+export interface SkipLine {
+  impl: string;
+  engine: string;
+  backend: string;
+  reason: string;
+  skipped: true;
+}
+
 /** Reports a configuration that could not run, so the report says so instead of silently missing a row. */
-export function emitSkip(line: { impl: string; engine: string; backend: string; reason: string }): void {
-  process.stdout.write(`${JSON.stringify({ ...line, skipped: true })}\n`);
+export function emitSkip(line: Omit<SkipLine, "skipped">): void {
+  const skip: SkipLine = { ...line, skipped: true };
+  process.stdout.write(`${JSON.stringify(skip)}\n`);
 }
 
 /** `--name value` pairs from argv. */
@@ -108,6 +122,15 @@ export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
     else args.set(name, argv[++i] ?? "");
   }
   return args;
+}
+
+/** A positive number given as `--name value`, or `fallback` when absent. */
+export function numberArg(args: ReadonlyMap<string, string>, name: string, fallback: number): number {
+  const text = args.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`bench: --${name} wants a positive number, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 export function check(condition: unknown, message: string): asserts condition {

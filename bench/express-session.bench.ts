@@ -14,7 +14,7 @@
  * Stores: better-sqlite3-session-store (better-sqlite3, both durability modes),
  * connect-pg-simple (pg), connect-redis (node-redis v5).
  *
- * Run (bench/run.mjs does this with real servers):
+ * Run (`npm run bench` does this with real servers):
  *   npx tsx bench/express-session.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
  */
 import { randomBytes } from "node:crypto";
@@ -27,7 +27,7 @@ import { RedisStore } from "connect-redis";
 import pg from "pg";
 import { createClient } from "redis";
 import {
-  DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+  DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";
 
 type Sess = session.SessionData & Record<string, unknown>;
@@ -96,7 +96,7 @@ async function benchStore(store: Store, label: { engine: string; backend: string
 
 async function benchSqlite(dir: string, mode: DurabilityMode): Promise<void> {
   const db = new BetterSqlite3(join(dir, `express-${mode}.db`));
-  // The same pragmas lib/server/db/connection.ts applies for each mode.
+  // The same pragmas lib/node/db/connection.ts applies for each mode.
   db.pragma("busy_timeout = 5000");
   db.pragma(`journal_mode = ${DURABILITY[mode].journal}`);
   db.pragma(`synchronous = ${DURABILITY[mode].synchronous}`);
@@ -114,7 +114,7 @@ async function benchPostgres(url: string): Promise<void> {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, createTableIfMissing: true, pruneSessionInterval: false }) as unknown as Store;
   try {
-    await benchStore(store, { engine: "db", backend: "postgresql", durability: "PostgreSQL (server settings as started by bench/run.mjs)", store: "connect-pg-simple" });
+    await benchStore(store, { engine: "db", backend: "postgresql", durability: PG_DURABILITY, store: "connect-pg-simple" });
   } finally {
     await pool.end();
   }
@@ -126,7 +126,7 @@ async function benchRedis(url: string): Promise<void> {
   await client.connect();
   const store = new RedisStore({ client, prefix: "sess:" }) as unknown as Store;
   try {
-    await benchStore(store, { engine: "cache", backend: "redis", durability: "Redis (no persistence configured)", store: "connect-redis" });
+    await benchStore(store, { engine: "cache", backend: "redis", durability: REDIS_DURABILITY, store: "connect-redis" });
   } finally {
     await client.quit();
   }

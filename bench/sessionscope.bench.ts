@@ -7,18 +7,22 @@
  *   load_modify_save = new Session({ key, … }), load(), set("counter", i), save()
  *   encode / decode  = the session codec (lib/session/codec.ts) on the 1 KB payload
  *
- * Run (bench/run.mjs does this with real servers):
+ * The stores are built from the framework's factories the way the app wires
+ * them (lib/node opens the database; the engines take the raw driver).
+ *
+ * Run (`npm run bench` does this with real servers):
  *   npx tsx bench/sessionscope.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
  */
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createSessionCodec, Session, type SessionStore } from "../lib/session/index.ts";
+import {
+  createCachedDbStore, createPostgresStore, createRedisStore, createSessionCodec, createSqliteStore, Session, type SessionStore,
+} from "../lib/session/index.ts";
 import { openDatabase, type Database } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import {
-  DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+  DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";
-import { EngineNotReady, cachedDbStore, postgresStore, redisStore, sqliteStore } from "./sessionscope-engines.ts";
 
 const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"; // the Django script's
 const payload = readPayload();
@@ -100,7 +104,7 @@ async function withSqlite(dir: string, mode: DurabilityMode): Promise<void> {
   try {
     await migrateDatabase(db);
     if (db.provider !== "sqlite") throw new Error("expected SQLite");
-    const store = await sqliteStore(db.sqlite);
+    const store = createSqliteStore(db.sqlite);
     await probe(store);
     await benchStore(store, { engine: store.engine, backend: sqliteBackend(mode), durability: DURABILITY[mode].text });
   } finally {
@@ -129,7 +133,11 @@ async function withRedis<T>(url: string, run: (client: Redis) => Promise<T>): Pr
   }
 }
 
-const PG_DURABILITY = "PostgreSQL (server settings as started by bench/run.mjs)";
+/** Session data from a database row's encoded string, to fill the cache after a miss. */
+function decodeForCache(encoded: string): ReadonlyMap<string, unknown> | null {
+  const result = codec.decode(encoded, new Date());
+  return result.ok ? result.data : null;
+}
 
 async function main(): Promise<void> {
   const only = new Set((args.get("only") ?? "codec,sqlite-full,sqlite-default,postgresql,redis,cached_db").split(","));
@@ -142,25 +150,23 @@ async function main(): Promise<void> {
   if (dir && only.has("sqlite-default")) runs.push(["db", "sqlite-default", () => withSqlite(dir, "normal")]);
   if (pgUrl && only.has("postgresql")) {
     runs.push(["db", "postgresql", () => withPostgres(pgUrl, async (db) => {
-      const store = await postgresStore(db.pool);
+      const store = createPostgresStore(db.pool);
       await probe(store);
       await benchStore(store, { engine: store.engine, backend: "postgresql", durability: PG_DURABILITY });
     })]);
   }
   if (redisUrl && only.has("redis")) {
     runs.push(["cache", "redis", () => withRedis(redisUrl, async (client) => {
-      const store = await redisStore(client);
+      const store = createRedisStore(client);
       await probe(store);
-      await benchStore(store, { engine: store.engine, backend: "redis", durability: "Redis (no persistence configured)" });
+      await benchStore(store, { engine: store.engine, backend: "redis", durability: REDIS_DURABILITY });
     })]);
   }
   if (pgUrl && redisUrl && only.has("cached_db")) {
     runs.push(["cached_db", "cached_db", () => withPostgres(pgUrl, (db) => withRedis(redisUrl, async (client) => {
-      const decode = (encoded: string) => {
-        const result = codec.decode(encoded, new Date());
-        return result.ok ? result.data : null;
-      };
-      const store = await cachedDbStore({ redis: client, pool: db.pool, decode }, probe);
+      // Django's cached_db: the database store (its meta rows say "cached_db") behind the Redis cache.
+      const store = createCachedDbStore(createPostgresStore(db.pool, { metaEngine: "cached_db" }), client, { decode: decodeForCache });
+      await probe(store);
       await benchStore(store, { engine: store.engine, backend: "cached_db", durability: "Redis cache + postgresql" });
     }))]);
   }
@@ -169,12 +175,9 @@ async function main(): Promise<void> {
     try {
       await run();
     } catch (error) {
-      const reason = error instanceof EngineNotReady ? `engine not ready: ${error.message}` : (error as Error).message;
-      if (!(error instanceof EngineNotReady)) {
-        failed = true;
-        console.error(`sessionscope bench: ${backend}: ${(error as Error).stack ?? error}`);
-      }
-      emitSkip({ impl: "sessionscope", engine, backend, reason });
+      failed = true;
+      console.error(`sessionscope bench: ${backend}: ${(error as Error).stack ?? error}`);
+      emitSkip({ impl: "sessionscope", engine, backend, reason: (error as Error).message });
     }
   }
   process.exit(failed ? 1 : 0);

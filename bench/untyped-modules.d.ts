@@ -1,4 +1,4 @@
-// Session stores the express-session bench drives that ship no type declarations.
+// Packages the benches use that ship no type declarations (only what the benches call).
 declare module "better-sqlite3-session-store" {
   import type session from "express-session";
   type SqliteStoreClass = new (options: { client: unknown; expired?: { clear?: boolean; intervalMs?: number } }) => session.Store;
@@ -15,4 +15,30 @@ declare module "connect-pg-simple" {
     pruneSessionInterval?: number | false;
   }) => session.Store;
   export default function connectPgSimple(expressSession: typeof session): PgStoreClass;
+}
+
+declare module "autocannon" {
+  interface Client {
+    setHeaders(headers: Record<string, string>): void;
+  }
+  interface Histogram {
+    p50: number;
+    p99: number;
+    mean: number;
+  }
+  /** The part of autocannon's result the request-cost bench reads. */
+  export interface Result {
+    latency: Histogram;
+    requests: { average: number };
+    non2xx: number;
+    errors: number;
+  }
+  interface Options {
+    url: string;
+    connections?: number;
+    /** Seconds. */
+    duration?: number;
+    setupClient?: (client: Client) => void;
+  }
+  export default function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): unknown;
 }

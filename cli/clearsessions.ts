@@ -1,9 +1,9 @@
 /** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
 import { supportsListing } from "../lib/session/index.ts";
-import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
-import { createProgress } from "./progress.ts";
+import { withProgress } from "./progress.ts";
 
 export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-size N]
 
@@ -20,11 +20,10 @@ Exit status: 0 done, 1 failed, 2 usage error.`;
 export async function runClearSessions(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
   let batchSize: number;
   try {
-    const args = parseArgs(argv, { values: ["batch-size"] });
-    if (args.flags.has("help")) return exitWith(io.stdout, CLEARSESSIONS_HELP, 0);
-    if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-    batchSize = Number(valueOf(args, "batch-size") ?? 500);
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError("--batch-size must be a whole number from 1 to 100000");
+    const { values, positionals, help } = parseCommandArgs(argv, { "batch-size": { type: "string" } });
+    if (help) return exitWith(io.stdout, CLEARSESSIONS_HELP, 0);
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    batchSize = wholeNumber(values["batch-size"], "batch-size", { min: 1, max: 100_000, fallback: 500 });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`clearsessions: ${error.message}`);
@@ -33,9 +32,7 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
   return runWithDataContext("clearsessions", env, io, async ({ store }) => {
     const now = io.now();
     const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
-    const progress = createProgress("Deleting expired sessions", total, tty);
-    const deleted = await store.clearExpired(now, { batchSize, onProgress: (done) => progress.update(done) });
-    progress.finish();
+    const deleted = await withProgress("Deleting expired sessions", total, tty, (report) => store.clearExpired(now, { batchSize, onProgress: report }));
     io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);
   });
 }

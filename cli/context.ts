@@ -4,7 +4,6 @@ import { openDatabase, type Database } from "../lib/node/db/connection.ts";
 import { parseEnv, type Env } from "../lib/node/env.ts";
 import { createRedisClient, redactUrl } from "../lib/node/redis.ts";
 import { createStoreFromEnv } from "../lib/node/session/engines.ts";
-import { sessionConfigFromEnv } from "../lib/node/session/runtime.ts";
 import type { SessionConfig, SessionStore } from "../lib/session/index.ts";
 import { oneLine, type CliEnv } from "./io.ts";
 
@@ -19,7 +18,6 @@ export interface DataContext {
 
 export async function openDataContext(source: CliEnv): Promise<DataContext> {
   const env = parseEnv(source);
-  const config = sessionConfigFromEnv(env);
   const db = openDatabase(env.DATABASE_URL);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
   try {
@@ -34,10 +32,10 @@ export async function openDataContext(source: CliEnv): Promise<DataContext> {
   }
   return {
     env,
-    config,
+    config: env.session,
     db,
     redis,
-    store: createStoreFromEnv(env, config, db, redis),
+    store: createStoreFromEnv(env, db, redis),
     async close() {
       redis?.disconnect();
       await db.close();

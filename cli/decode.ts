@@ -1,6 +1,6 @@
 /** `sessionscope decode`: verify and print a Django-format signed session value. */
 import { BadSignature, COOKIE_SALT, createSignedSerializer, decodeLegacySession, dumpsPython, MalformedPayload, SESSION_SALT } from "../lib/session/index.ts";
-import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { UsageError, parseCommandArgs } from "./args.ts";
 import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 
 export const DECODE_HELP = `Usage: sessionscope decode [options] VALUE
@@ -16,21 +16,29 @@ Options:
   --verbose          say on stderr which salt matched
 Exit status: 0 decoded, 1 rejected (one line on stderr), 2 usage error.`;
 
+const DECODE_OPTIONS = {
+  "secret-key": { type: "string" },
+  "fallback-key": { type: "string", multiple: true },
+  salt: { type: "string" },
+  "max-age": { type: "string" },
+  verbose: { type: "boolean" },
+} as const;
+
 export function runDecode(argv: readonly string[], env: CliEnv, io: CliIo): number {
   try {
-    const args = parseArgs(argv, { values: ["secret-key", "salt", "max-age"], repeatable: ["fallback-key"], booleans: ["verbose"] });
-    if (args.flags.has("help")) return exitWith(io.stdout, DECODE_HELP, 0);
-    const secretKey = valueOf(args, "secret-key") ?? env.SESSION_SECRET_KEY;
+    const { values, positionals, help } = parseCommandArgs(argv, DECODE_OPTIONS);
+    if (help) return exitWith(io.stdout, DECODE_HELP, 0);
+    const secretKey = values["secret-key"] ?? env.SESSION_SECRET_KEY;
     if (!secretKey) throw new UsageError("no secret key: pass --secret-key or set SESSION_SECRET_KEY");
-    if (args.positionals.length !== 1) throw new UsageError("expected exactly one VALUE");
-    const maxAgeText = valueOf(args, "max-age");
+    if (positionals.length !== 1) throw new UsageError("expected exactly one VALUE");
+    const maxAgeText = values["max-age"];
     const maxAge = maxAgeText === undefined ? null : Number(maxAgeText);
     if (maxAge !== null && !(Number.isFinite(maxAge) && maxAge >= 0)) throw new UsageError("--max-age must be a number of seconds");
-    const value = args.positionals[0]!;
-    const fallbackKeys = args.values.get("fallback-key") ?? [];
-    const salt = valueOf(args, "salt");
+    const value = positionals[0]!;
+    const fallbackKeys = values["fallback-key"] ?? [];
+    const salt = values.salt;
     const result = decodeValue(value, { secretKey, fallbackKeys, salts: salt ? [salt] : [SESSION_SALT, COOKIE_SALT], maxAge, now: io.now() });
-    if (args.flags.has("verbose")) io.stderr(`matched: ${result.matched}`);
+    if (values.verbose) io.stderr(`matched: ${result.matched}`);
     io.stdout(dumpsPython(result.data));
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 /** `sessionscope encode`: sign session data the way Django would. */
 import { createSignedSerializer, loadsPython, SESSION_SALT } from "../lib/session/index.ts";
-import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { UsageError, parseCommandArgs } from "./args.ts";
 import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 
 export const ENCODE_HELP = `Usage: sessionscope encode [options] JSON
@@ -15,24 +15,31 @@ Options:
   --no-compress       never zlib-compress the payload
 Exit status: 0 printed, 2 usage error or invalid JSON.`;
 
+const ENCODE_OPTIONS = {
+  "secret-key": { type: "string" },
+  salt: { type: "string" },
+  timestamp: { type: "string" },
+  "no-compress": { type: "boolean" },
+} as const;
+
 export function runEncode(argv: readonly string[], env: CliEnv, io: CliIo): number {
   try {
-    const args = parseArgs(argv, { values: ["secret-key", "salt", "timestamp"], booleans: ["no-compress"] });
-    if (args.flags.has("help")) return exitWith(io.stdout, ENCODE_HELP, 0);
-    const secretKey = valueOf(args, "secret-key") ?? env.SESSION_SECRET_KEY;
+    const { values, positionals, help } = parseCommandArgs(argv, ENCODE_OPTIONS);
+    if (help) return exitWith(io.stdout, ENCODE_HELP, 0);
+    const secretKey = values["secret-key"] ?? env.SESSION_SECRET_KEY;
     if (!secretKey) throw new UsageError("no secret key: pass --secret-key or set SESSION_SECRET_KEY");
-    if (args.positionals.length !== 1) throw new UsageError("expected exactly one JSON argument");
-    const timestamp = valueOf(args, "timestamp");
+    if (positionals.length !== 1) throw new UsageError("expected exactly one JSON argument");
+    const timestamp = values.timestamp;
     if (timestamp !== undefined && !/^\d+(\.\d+)?$/.test(timestamp)) throw new UsageError("--timestamp must be Unix seconds");
     const now = timestamp === undefined ? io.now() : new Date(Number(timestamp) * 1000);
     let data: unknown;
     try {
-      data = loadsPython(args.positionals[0]!);
+      data = loadsPython(positionals[0]!);
     } catch (error) {
       throw new UsageError(`invalid JSON: ${(error as Error).message}`);
     }
-    const salt = valueOf(args, "salt") ?? SESSION_SALT;
-    io.stdout(createSignedSerializer({ secretKey, salt, compress: !args.flags.has("no-compress"), zlib: "cpython" }).dumps(data, now));
+    const salt = values.salt ?? SESSION_SALT;
+    io.stdout(createSignedSerializer({ secretKey, salt, compress: !values["no-compress"], zlib: "cpython" }).dumps(data, now));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return exitWith(io.stderr, `encode: ${oneLine(error.message)} (see --help)`, 2);

@@ -1,32 +1,38 @@
-/** A one-line progress bar on a terminal; silent when output is not a TTY. */
-export interface Progress {
-  update(done: number): void;
-  finish(): void;
+/** A one-line progress bar (cli-progress) on a terminal; nothing at all in a pipe or a file. */
+import { SingleBar, type ValueType } from "cli-progress";
+
+export type ReportProgress = (done: number) => void;
+
+/**
+ * Runs `task` with a progress bar on `stream` while it works, when `stream` is
+ * a terminal. A null `total` shows a running count without a bar. The bar is
+ * stopped and its line cleared however the task ends (its redraw timer would
+ * otherwise keep the process alive), so the command's final line stands alone.
+ */
+export async function withProgress<T>(label: string, total: number | null, stream: NodeJS.WriteStream | null, task: (report: ReportProgress) => Promise<T>): Promise<T> {
+  if (!stream?.isTTY) return task(() => {});
+  const bar = new SingleBar({
+    stream,
+    format: total === null ? `${label} {value}` : `${label} [{bar}] {percentage}% {value}`,
+    formatValue,
+    barsize: 30,
+    barCompleteChar: "#",
+    barIncompleteChar: ".",
+    fps: 10,
+    clearOnComplete: true,
+    // Leaves the terminal's line wrapping alone, so a run stopped by Ctrl-C cannot leave it switched off.
+    linewrap: true,
+  });
+  bar.start(total ?? 0, 0);
+  try {
+    return await task((done) => bar.update(done));
+  } finally {
+    bar.stop();
+  }
 }
 
-export function createProgress(label: string, total: number | null, stream: NodeJS.WriteStream | null): Progress {
-  if (!stream?.isTTY) return { update() {}, finish() {} };
-  let last = 0;
-  const width = 30;
-  const draw = (done: number) => {
-    const count = done.toLocaleString("en-US");
-    if (total && total > 0) {
-      const ratio = Math.min(1, done / total);
-      const filled = Math.round(ratio * width);
-      stream.write(`\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${count}`);
-    } else {
-      stream.write(`\r${label} ${count}`);
-    }
-  };
-  return {
-    update(done) {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      draw(done);
-    },
-    finish() {
-      stream.write("\r\x1b[K");
-    },
-  };
+function formatValue(value: number, _options: unknown, type: ValueType): string {
+  if (type === "value" || type === "total") return value.toLocaleString("en-US");
+  if (type === "percentage") return String(value).padStart(3);
+  return String(value);
 }

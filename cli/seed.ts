@@ -4,12 +4,17 @@
  * (`seed-user-0001`, ... with unusable passwords) created as needed.
  */
 import { randomInt } from "node:crypto";
-import { CREATED_KEY, createSessionCodec, generateSessionKey, MODEL_BACKEND, type SaveRecord, sessionAuthHash, toUnixSeconds } from "../lib/session/index.ts";
+import {
+  AUTH_BACKEND_KEY, buildSaveRecord, CREATED_KEY, createSessionCodec, generateSessionKey, AUTH_HASH_KEY, MODEL_BACKEND, AUTH_USER_ID_KEY,
+  sessionAuthHash, toUnixSeconds,
+} from "../lib/session/index.ts";
 import { CATALOGUE } from "../lib/node/db/catalogue.ts";
-import { UsageError, parseArgs, valueOf } from "./args.ts";
+import { createLivePolicy } from "../lib/node/session/policy.ts";
+import { CART_KEY, FLASH_KEY } from "../lib/node/shop-keys.ts";
+import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
-import { createProgress } from "./progress.ts";
+import { withProgress, type ReportProgress } from "./progress.ts";
 
 export const SEED_HELP = `Usage: sessionscope seed --sessions N [--users M] [--expired PERCENT]
 
@@ -31,19 +36,16 @@ interface SeedOptions {
 }
 
 function parseSeedArgs(argv: readonly string[]): SeedOptions | "help" {
-  const args = parseArgs(argv, { values: ["sessions", "users", "expired"] });
-  if (args.flags.has("help")) return "help";
-  if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-  const whole = (name: string, fallback: number | undefined, max: number) => {
-    const text = valueOf(args, name);
-    if (text === undefined && fallback === undefined) throw new UsageError(`--${name} is required`);
-    const value = text === undefined ? fallback! : Number(text);
-    if (!Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}`);
-    return value;
-  };
-  const sessions = whole("sessions", undefined, 10_000_000);
+  const { values, positionals, help } = parseCommandArgs(argv, { sessions: { type: "string" }, users: { type: "string" }, expired: { type: "string" } });
+  if (help) return "help";
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const sessions = wholeNumber(values.sessions, "sessions", { min: 0, max: 10_000_000 });
   if (sessions === 0) throw new UsageError("--sessions must be at least 1");
-  return { sessions, users: whole("users", 100, 100_000), expired: whole("expired", 10, 100) };
+  return {
+    sessions,
+    users: wholeNumber(values.users, "users", { min: 0, max: 100_000, fallback: 100 }),
+    expired: wholeNumber(values.expired, "expired", { min: 0, max: 100, fallback: 10 }),
+  };
 }
 
 export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
@@ -60,7 +62,7 @@ export async function runSeed(argv: readonly string[], env: CliEnv, io: CliIo, t
   return runWithDataContext("seed", env, io, async (context) => {
     if (context.env.production) throw new Error("refusing to seed sessions in production (NODE_ENV=production outside demo mode)");
     const started = Date.now();
-    const written = await seedSessions(context, options, io.now(), createProgress("Seeding sessions", options.sessions, tty));
+    const written = await withProgress("Seeding sessions", options.sessions, tty, (report) => seedSessions(context, options, io.now(), report));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     io.stdout(`Wrote ${written.toLocaleString("en-US")} sessions to the ${context.store.engine} engine in ${seconds} s (${options.users} users, ${options.expired}% expired).`);
   });
@@ -94,48 +96,47 @@ async function ensureUsers(context: DataContext, count: number, now: Date): Prom
 const FLASH = ["Welcome back!", "Your cart was saved.", "Password changed.", "Order placed: thank you!"];
 const DAY = 86_400;
 
-async function seedSessions(context: DataContext, options: SeedOptions, now: Date, progress: ReturnType<typeof createProgress>): Promise<number> {
-  const users = options.users > 0 ? await ensureUsers(context, options.users, now) : [];
-  const { config, store } = context;
+async function seedSessions(context: DataContext, options: SeedOptions, now: Date, report: ReportProgress): Promise<number> {
+  const { config, db, store } = context;
+  // Each user's session auth hash, as login() stores it (computed once per user, not per session).
+  const users = (options.users > 0 ? await ensureUsers(context, options.users, now) : []).map((u) => ({
+    id: String(u.id),
+    authHash: sessionAuthHash(u.password, config.secretKey),
+  }));
   const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  // The policy the running site applies (the dashboard's settings over the environment's).
+  const policy = await createLivePolicy(db.prisma, config).get();
   const nowSeconds = toUnixSeconds(now);
   let written = 0;
   const writeOne = async (index: number) => {
     const expired = index % 100 < options.expired;
     // Created some time in the last two weeks; an expired one also expired already.
-    const age = expired ? config.cookieAge + randomInt(1, 7 * DAY) : randomInt(0, Math.min(config.cookieAge, 14 * DAY) - 60);
+    const age = expired ? policy.cookieAge + randomInt(1, 7 * DAY) : randomInt(0, Math.max(1, Math.min(policy.cookieAge, 14 * DAY) - 60));
     const created = new Date((nowSeconds - age) * 1000);
     const data = new Map<string, unknown>([[CREATED_KEY, nowSeconds - age]]);
     const user = users.length && randomInt(10) < 6 ? users[randomInt(users.length)]! : null;
     const items = Array.from({ length: randomInt(0, 4) }, () => ({ productId: randomInt(1, CATALOGUE.length + 1), quantity: randomInt(1, 4) }));
-    if (items.length) data.set("cart", { items });
-    if (randomInt(5) === 0) data.set("_flash", [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
+    if (items.length) data.set(CART_KEY, { items });
+    if (randomInt(5) === 0) data.set(FLASH_KEY, [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
     if (user) {
-      data.set("_auth_user_id", String(user.id));
-      data.set("_auth_user_backend", MODEL_BACKEND);
-      data.set("_auth_user_hash", sessionAuthHash(user.password, config.secretKey));
+      data.set(AUTH_USER_ID_KEY, user.id);
+      data.set(AUTH_BACKEND_KEY, MODEL_BACKEND);
+      data.set(AUTH_HASH_KEY, user.authHash);
     }
-    const expireDate = new Date(created.getTime() + config.cookieAge * 1000);
-    const record: SaveRecord = {
-      encoded: codec.encode(data, created),
-      expireDate,
-      ttlSeconds: Math.max(1, Math.floor((expireDate.getTime() - now.getTime()) / 1000)),
-      data,
-      createdAt: created,
-      userId: user ? String(user.id) : null,
-      now: created,
-    };
+    // Saved as the framework saves a new session at `created`: signed then, expiring by the policy from then.
+    const record = buildSaveRecord(data, codec, policy, created);
+    // Its TTL counts from `created` too; the engine's counts from now, `age` whole seconds later.
+    Object.assign(record, { ttlSeconds: Math.max(0, record.ttlSeconds - age) });
     const result = await store.save(generateSessionKey(), record, null);
     if (result.ok) written++;
-    progress.update(written);
+    report(written);
   };
   // A few writes in flight hide network latency (PostgreSQL, Redis) without flooding the server.
-  const parallel = context.db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
+  const parallel = db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
   for (let next = 0; next < options.sessions; ) {
     const batch = [];
     for (let j = 0; j < parallel && next < options.sessions; j++) batch.push(writeOne(next++));
     await Promise.all(batch);
   }
-  progress.finish();
   return written;
 }

@@ -1,7 +1,5 @@
 /** Query keys, one factory per resource, so invalidation stays consistent. */
 export const queryKeys = {
-  products: { all: ["products"] as const },
-  cart: { current: ["cart"] as const },
   account: { sessions: ["account", "sessions"] as const },
   /** The visitor's own session as the shop's panels show it: invalidated by every shop action. */
   session: { current: ["session"] as const },

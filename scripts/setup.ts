@@ -1,8 +1,16 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
-import { getEnv } from "../lib/node/env.ts";
+import { ConfigError, getEnv, type Env } from "../lib/node/env.ts";
 import { setupDatabase } from "../lib/node/db/setup.ts";
 
-const env = getEnv();
+let env: Env;
+try {
+  env = getEnv();
+} catch (error) {
+  // A configuration refusal is a message for the operator, not a crash: no stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const result = await setupDatabase(env.DATABASE_URL, { seed: !env.production, production: env.production });
 const where = env.databaseProvider === "sqlite" ? env.DATABASE_URL : "PostgreSQL";
 const applied = result.migrate.applied.length;

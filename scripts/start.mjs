@@ -1,22 +1,25 @@
-// `npm start`: build when the sources changed, migrate and seed the database,
-// then serve on PORT (default 3000) and print the URL and the demo logins.
-//   npm start            production server (next start)
-//   npm run dev          development server (next dev)
+// `npm start`: check the configuration, migrate and seed the database, build
+// when the sources changed, then serve on PORT (default 3000) and print the URL
+// and the demo logins.
+//   npm start                       the demo (production server, next start)
+//   NODE_ENV=production npm start   a real deployment: no demo unless SESSIONSCOPE_DEMO=1
+//   npm run dev                     development server (next dev)
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startMode } from "./start-mode.mjs";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const env = { NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...process.env };
-env.NODE_ENV = dev ? "development" : (process.env.NODE_ENV ?? "production");
-// `npm start` is the demo: seeded demo accounts and a generated secret key.
-// A real deployment sets SESSIONSCOPE_DEMO=0 and its own SESSION_SECRET_KEY.
-const demo = !["0", "false", "no", "off"].includes(String(process.env.SESSIONSCOPE_DEMO ?? "1").toLowerCase());
-env.SESSIONSCOPE_DEMO = demo ? "1" : "0";
+const mode = startMode(process.env, { dev });
+const demo = mode.demo;
+env.NODE_ENV = mode.nodeEnv;
+env.SESSIONSCOPE_DEMO = mode.demoVariable;
+if (mode.notice) console.log(mode.notice);
 if (demo && !env.SESSION_SECRET_KEY) env.SESSION_SECRET_KEY = demoSecretKey();
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
@@ -36,7 +39,7 @@ function run(command, args, extraEnv = {}) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const SOURCES = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 function sourceFingerprint() {
   const hash = createHash("sha256");
   const visit = (path) => {
@@ -52,6 +55,9 @@ function sourceFingerprint() {
   return hash.digest("hex");
 }
 
+// First, as it validates the configuration: a refusal comes before a minute of building.
+run(bin("tsx"), [join(root, "scripts", "setup.ts")]);
+
 if (!dev) {
   const stampPath = join(root, ".next", "sessionscope-build-stamp");
   const fingerprint = sourceFingerprint();
@@ -62,8 +68,6 @@ if (!dev) {
     writeFileSync(stampPath, fingerprint);
   }
 }
-
-run(bin("tsx"), [join(root, "scripts", "setup.ts")]);
 
 const server = spawn(bin("next"), [dev ? "dev" : "start", "-H", host, "-p", port], {
   cwd: root,

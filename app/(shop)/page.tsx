@@ -1,6 +1,6 @@
 import { ProductCard } from "@/components/shop/product-card";
 import { HowItWorks } from "@/components/shop/how-it-works";
-import { listProducts } from "@/lib/server/data/products";
+import { listProducts } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
 
@@ -27,8 +27,9 @@ export default async function HomePage() {
           row and its <code>sessionid</code> cookie appear only once something is stored in it.
         </p>
         <p>
-          Your first <strong>Add to cart</strong> is that moment: the API creates the session, writes{" "}
-          <code>{"{\"cart\": {\"items\": [...]}}"}</code> into it and answers with <code>Set-Cookie: sessionid=…</code>.
+          Your first <strong>Add to cart</strong> is that moment: a server action creates the session, writes{" "}
+          <code>{"{\"cart\": {\"items\": [...]}}"}</code> into it and answers with <code>Set-Cookie: sessionid=…</code>;
+          Next then renders the page again with the new cookie, so the header counts the item.
         </p>
       </HowItWorks>
     </>

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """
-Django's own session engines, measured the way SessionScope's are (bench/run.mjs).
+Django's own session engines, measured the way SessionScope's are (bench/run.ts).
 
 Standalone: configures Django in-process, migrates the sessions table, then
 times create / load / load-modify-save per engine and encode / decode of the
@@ -171,7 +171,7 @@ def backend_label(args, engine):
         return "cached_db", "Redis cache + " + db
     if args.database.startswith("sqlite:"):
         return db, DURABILITY[args.durability][2]
-    return db, "PostgreSQL (server settings as started by bench/run.mjs)"
+    return db, "PostgreSQL (server settings as started by bench/run.ts)"
 
 
 def bench_engine(args, engine, payload):

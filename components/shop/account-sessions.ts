@@ -1,22 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AccountSession, RevokeOthersResult, RevokeResult } from "@/lib/server/account/sessions";
 import { queryKeys } from "@/lib/query-keys";
 import { apiFetch } from "./api-client";
 
-/** One row of GET /api/account/sessions: an opaque id, never the session key. */
-export interface AccountSessionRow {
-  id: string;
-  current: boolean;
-  device: string;
-  ip: string | null;
-  createdAt: string | null;
-  lastActivity: string | null;
-  expiresAt: string;
-}
-
-export const fetchMySessions = async (): Promise<AccountSessionRow[]> =>
-  (await apiFetch<{ items: AccountSessionRow[] }>("/api/account/sessions")).items;
+/** GET /api/account/sessions: each row has an opaque id, never the session key. */
+export const fetchMySessions = async (): Promise<AccountSession[]> =>
+  (await apiFetch<{ items: AccountSession[] }>("/api/account/sessions")).items;
 
 export function useMySessions() {
   return useQuery({ queryKey: queryKeys.account.sessions, queryFn: fetchMySessions });
@@ -26,7 +17,7 @@ export function useMySessions() {
 export function useSignOutSession() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiFetch<{ current: boolean }>(`/api/account/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    mutationFn: (id: string) => apiFetch<RevokeResult>(`/api/account/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSuccess: ({ current }) => {
       if (current) {
         queryClient.clear();
@@ -45,7 +36,7 @@ export function useSignOutSession() {
 export function useSignOutOtherSessions() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch<{ revoked: number }>("/api/account/sessions/revoke-others", { method: "POST" }),
+    mutationFn: () => apiFetch<RevokeOthersResult>("/api/account/sessions/revoke-others", { method: "POST" }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions }),
   });
 }

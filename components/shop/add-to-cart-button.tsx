@@ -1,24 +1,21 @@
 "use client";
 
+import { useActionState } from "react";
+import { addToCartAction } from "@/app/(shop)/cart/actions";
 import { primaryButton } from "@/components/ui/button";
-import { useAddToCart } from "./use-add-to-cart";
 
+/** A catalogue card's one-click add: the same server action as the product page, one of the product. */
 export function AddToCartButton({ productId, productName }: { productId: number; productName: string }) {
-  const addToCart = useAddToCart();
+  const [state, formAction, pending] = useActionState(addToCartAction, null);
   return (
-    <div className="flex flex-col gap-1">
-      <button
-        type="button"
-        className={primaryButton}
-        disabled={addToCart.isPending}
-        aria-label={`Add ${productName} to cart`}
-        onClick={() => addToCart.mutate({ productId, quantity: 1 })}
-      >
-        {addToCart.isPending ? "Adding…" : "Add to cart"}
+    <form action={formAction} className="flex flex-col gap-1">
+      <input type="hidden" name="productId" value={productId} />
+      <button type="submit" className={primaryButton} disabled={pending} aria-label={`Add ${productName} to cart`}>
+        {pending ? "Adding…" : "Add to cart"}
       </button>
       <p aria-live="polite" className="min-h-5 text-xs">
-        {addToCart.isError ? <span className="text-red-700">{addToCart.error.message}</span> : addToCart.isSuccess ? <span className="text-green-700">Added.</span> : null}
+        {state?.ok === false ? <span className="text-red-700">{state.error.message}</span> : state?.ok ? <span className="text-green-700">Added.</span> : null}
       </p>
-    </div>
+    </form>
   );
 }

@@ -1,26 +1,21 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useActionState } from "react";
+import { addToCartAction } from "@/app/(shop)/cart/actions";
 import { primaryButton, textInput } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
-import { useAddToCart } from "./use-add-to-cart";
+import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 
-const MAX_QUANTITY = 99;
-
-/** The product page's form: a quantity from 1 to 99, checked here and again by the API. */
+/**
+ * The product page's form, a server action: the browser keeps the quantity
+ * within the cart's limit, the action checks it again. Setting the session
+ * cookie makes Next re-render the page, so the header's count follows.
+ */
 export function AddToCartForm({ productId }: { productId: number }) {
-  const addToCart = useAddToCart();
-  const [quantity, setQuantity] = useState("1");
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const value = Number(quantity);
-    if (!Number.isInteger(value) || value < 1 || value > MAX_QUANTITY) return;
-    addToCart.mutate({ productId, quantity: value });
-  };
-
+  const [state, formAction, pending] = useActionState(addToCartAction, null);
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Add to cart">
+    <form action={formAction} className="flex flex-col gap-3" aria-label="Add to cart">
+      <input type="hidden" name="productId" value={productId} />
       <div className="flex items-end gap-3">
         <label className="flex flex-col gap-1 text-sm font-medium">
           Quantity
@@ -29,22 +24,21 @@ export function AddToCartForm({ productId }: { productId: number }) {
             name="quantity"
             inputMode="numeric"
             min={1}
-            max={MAX_QUANTITY}
+            max={MAX_LINE_QUANTITY}
             step={1}
             required
-            value={quantity}
-            onChange={(event) => setQuantity(event.target.value)}
+            defaultValue={1}
             className={`${textInput} w-24`}
           />
         </label>
-        <button type="submit" className={primaryButton} disabled={addToCart.isPending}>
-          {addToCart.isPending ? "Adding…" : "Add to cart"}
+        <button type="submit" className={primaryButton} disabled={pending}>
+          {pending ? "Adding…" : "Add to cart"}
         </button>
       </div>
-      <FormError message={addToCart.isError ? addToCart.error.message : null} />
-      {addToCart.isSuccess ? (
+      <FormError message={state?.ok === false ? state.error.message : null} />
+      {state?.ok ? (
         <p role="status" className="text-sm text-green-700">
-          Added. Your cart now holds {addToCart.data.count} item{addToCart.data.count === 1 ? "" : "s"}.
+          Added. Your cart now holds {state.data.count} item{state.data.count === 1 ? "" : "s"}.
         </p>
       ) : null}
     </form>

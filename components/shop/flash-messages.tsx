@@ -1,17 +1,12 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import type { FlashLevel, FlashMessage } from "@/lib/server/shop/flash";
 import { apiFetch } from "./api-client";
 import { useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
 
-export interface FlashMessageView {
-  id: string;
-  level: "info" | "success" | "warning" | "error";
-  text: string;
-}
-
-const STYLES: Record<FlashMessageView["level"], string> = {
+const STYLES: Record<FlashLevel, string> = {
   info: "border-sky-200 bg-sky-50 text-sky-900",
   success: "border-green-200 bg-green-50 text-green-900",
   warning: "border-amber-200 bg-amber-50 text-amber-900",
@@ -24,7 +19,7 @@ const STYLES: Record<FlashMessageView["level"], string> = {
  * session: a reload no longer shows them. Only the shown ids are removed, so a
  * message added meanwhile by another tab survives.
  */
-export function FlashMessages({ messages }: { messages: FlashMessageView[] }) {
+export function FlashMessages({ messages }: { messages: readonly FlashMessage[] }) {
   const [dismissed, setDismissed] = useState<string[]>([]);
   const acknowledged = useRef(new Set<string>());
   const queryClient = useQueryClient();

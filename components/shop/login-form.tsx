@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { primaryButton, textInput } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { ApiError, apiFetch } from "./api-client";
+import { safeNextPath } from "./safe-next-path";
 
 /**
  * POST /api/auth/login. On success the response carries a NEW session cookie
@@ -23,7 +24,8 @@ export function LoginForm({ next }: { next: string }) {
       await apiFetch("/api/auth/login", { method: "POST", body: { username: String(form.get("username") ?? ""), password: String(form.get("password") ?? "") } });
       // A full load on purpose: the session cookie changed, and a client-side navigation would keep the
       // root layout (header, flash messages) as rendered for the old session.
-      window.location.assign(next);
+      // Checked again here, against the page's real origin: only a path on this site.
+      window.location.assign(safeNextPath(next, window.location.origin));
     } catch (caught) {
       // 401 says "Invalid username or password." whatever was wrong; 429 says how long to wait.
       setError(caught instanceof ApiError ? caught.message : "Could not reach the server. Try again.");

@@ -5,9 +5,8 @@ import { useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { primaryButton, textInput } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
+import { MIN_PASSWORD_LENGTH } from "@/lib/password-rules";
 import { apiFetch } from "./api-client";
-
-const MIN_LENGTH = 10;
 
 /** POST /api/account/password: the server checks the current password and applies update_session_auth_hash. */
 export function PasswordForm() {
@@ -43,12 +42,12 @@ export function PasswordForm() {
       </label>
       <div className="flex flex-col gap-1">
         <label htmlFor="new-password" className="text-sm font-medium">New password</label>
-        <input id="new-password" name="newPassword" type="password" autoComplete="new-password" required minLength={MIN_LENGTH} aria-describedby="new-password-hint" className={textInput} />
-        <p id="new-password-hint" className="text-xs text-stone-500">At least {MIN_LENGTH} characters, not only digits.</p>
+        <input id="new-password" name="newPassword" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} aria-describedby="new-password-hint" className={textInput} />
+        <p id="new-password-hint" className="text-xs text-stone-500">At least {MIN_PASSWORD_LENGTH} characters, not only digits.</p>
       </div>
       <label className="flex flex-col gap-1 text-sm font-medium">
         Confirm new password
-        <input name="confirmPassword" type="password" autoComplete="new-password" required minLength={MIN_LENGTH} className={textInput} />
+        <input name="confirmPassword" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} className={textInput} />
       </label>
       <FormError message={mismatch ?? (change.isError ? change.error.message : null)} />
       {change.isSuccess ? (

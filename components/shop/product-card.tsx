@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ProductDto } from "@/lib/server/data/products";
+import type { ProductDto } from "@/lib/server/shop/products";
 import { formatPrice } from "@/lib/format";
 import { AddToCartButton } from "./add-to-cart-button";
 

@@ -1,21 +1,16 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { queryKeys } from "@/lib/query-keys";
 import { secondaryButton } from "@/components/ui/button";
 import { apiFetch } from "./api-client";
 
 /** DELETE /api/cart/items/:productId removes the whole line (again through session.modify()). */
 export function RemoveFromCartButton({ productId, productName }: { productId: number; productName: string }) {
   const router = useRouter();
-  const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => apiFetch(`/api/cart/items/${productId}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.cart.current });
-      router.refresh(); // the server-rendered cart and the header's count
-    },
+    onSuccess: () => router.refresh(), // the server-rendered cart and the header's count
   });
   return (
     <span className="inline-flex flex-col items-end gap-1">

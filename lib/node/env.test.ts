@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env.ts";
 
 const STRONG_KEY = "q3Vt9x2LwZ8pRk4nYb7cFh1sJm6dGa0eTu5iOoPlKjHgFdSaQwErTy";
+const OLD_STRONG_KEY = "Zx8Lq2Wv7Nm4Rt6Yp1Ks9Hd3Gf5Jc0Ba-Ue_Io8Pl7Mk6Nj5Bh4Vg3Cf2";
+/** A production configuration that passes every rule; tests change one thing at a time. */
+const PRODUCTION = { NODE_ENV: "production", SESSION_SECRET_KEY: STRONG_KEY, SESSION_COOKIE_SECURE: "true" };
 
 describe("configuration", () => {
   it("uses Django's session defaults", () => {
@@ -23,6 +26,11 @@ describe("configuration", () => {
       production: false,
     });
     expect(env.SESSION_COOKIE_DOMAIN).toBeUndefined();
+  });
+
+  it("keeps file sessions in a folder of the app by default, not the shared temp folder", () => {
+    expect(parseEnv({}).SESSION_FILE_PATH).toBe("var/sessions");
+    expect(parseEnv({ SESSION_FILE_PATH: "/srv/sessions" }).SESSION_FILE_PATH).toBe("/srv/sessions");
   });
 
   it("parses booleans, numbers, lists and the PostgreSQL provider", () => {
@@ -54,8 +62,20 @@ describe("configuration", () => {
     expect(parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379" }).SESSION_ENGINE).toBe("cache");
   });
 
-  it("refuses SameSite=None without Secure", () => {
-    expect(() => parseEnv({ SESSION_COOKIE_SAMESITE: "None" })).toThrow(/needs SESSION_COOKIE_SECURE=true/);
+  it("reports the framework's cookie rules under the variables' names", () => {
+    expect(() => parseEnv({ SESSION_COOKIE_SAMESITE: "None" })).toThrow(
+      /invalid configuration\n {2}SESSION_COOKIE_SAMESITE "None" requires SESSION_COOKIE_SECURE to be true \(browsers drop/,
+    );
+    expect(parseEnv({ SESSION_COOKIE_SAMESITE: "None", SESSION_COOKIE_SECURE: "true" }).session.cookieSameSite).toBe("None");
+    expect(() => parseEnv({ SESSION_COOKIE_NAME: "session id" })).toThrow(/SESSION_COOKIE_NAME "session id" is not a valid cookie name/);
+    expect(() => parseEnv({ SESSION_COOKIE_PATH: "app" })).toThrow(/SESSION_COOKIE_PATH must start with "\/"/);
+    expect(() => parseEnv({ SESSION_COOKIE_AGE: "0" })).toThrow(/SESSION_COOKIE_AGE must be a positive whole number of seconds, got 0/);
+  });
+
+  it("hands the framework its config, validated once", () => {
+    const env = parseEnv({ SESSION_COOKIE_NAME: "sid", SESSION_COOKIE_SAMESITE: "false", SESSION_IDLE_TIMEOUT: "600" });
+    expect(env.session).toMatchObject({ cookieName: "sid", cookieSameSite: false, idleTimeoutSeconds: 600, absoluteLifetimeSeconds: null, cookieAge: 1209600 });
+    expect(Object.isFrozen(env.session)).toBe(true);
   });
 
   describe("in production", () => {
@@ -69,13 +89,46 @@ describe("configuration", () => {
       expect(() => parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: `django-insecure-${STRONG_KEY}` })).toThrow(/insecure/);
     });
 
-    it("starts with a strong key", () => {
-      expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET_KEY: STRONG_KEY }).production).toBe(true);
+    it("starts with a strong key and a Secure cookie", () => {
+      expect(parseEnv(PRODUCTION).production).toBe(true);
     });
 
-    it("allows the demo to run without a key", () => {
-      const env = parseEnv({ NODE_ENV: "production", SESSIONSCOPE_DEMO: "1" });
+    it("holds every fallback key to the same rules as the key", () => {
+      expect(parseEnv({ ...PRODUCTION, SESSION_SECRET_KEY_FALLBACKS: OLD_STRONG_KEY }).SESSION_SECRET_KEY_FALLBACKS).toEqual([OLD_STRONG_KEY]);
+      const weak = [
+        ["short-old-key", /key 2 of 2 is too weak/],
+        ["b".repeat(64), /key 2 of 2 is too weak/],
+        [`django-insecure-${OLD_STRONG_KEY}`, /key 2 of 2 is a known insecure development key/],
+        ["sessionscope-insecure-development-key-do-not-use-in-production", /key 2 of 2 is a known insecure development key/],
+      ] as const;
+      for (const [key, message] of weak) {
+        const source = { ...PRODUCTION, SESSION_SECRET_KEY_FALLBACKS: `${OLD_STRONG_KEY},${key}` };
+        expect(() => parseEnv(source), key).toThrow(message);
+        expect(() => parseEnv(source), key).toThrow(/Remove it from SESSION_SECRET_KEY_FALLBACKS/);
+        // The message names the key's position, never the key.
+        expect(() => parseEnv(source), key).not.toThrow(key);
+      }
+    });
+
+    it("refuses a session cookie without Secure, and says what to set", () => {
+      const insecure = { NODE_ENV: "production", SESSION_SECRET_KEY: STRONG_KEY };
+      expect(() => parseEnv(insecure)).toThrow(/may travel over plain HTTP[\s\S]*SESSION_COOKIE_SECURE=true[\s\S]*TRUST_PROXY=true[\s\S]*SESSIONSCOPE_ALLOW_INSECURE_COOKIE=1/);
+      expect(() => parseEnv({ ...insecure, SESSION_COOKIE_SECURE: "false" })).toThrow(/may travel over plain HTTP/);
+    });
+
+    it("accepts a cookie made Secure by a trusted TLS proxy, or an insecure one allowed explicitly", () => {
+      const insecure = { NODE_ENV: "production", SESSION_SECRET_KEY: STRONG_KEY, SESSION_COOKIE_SECURE: "false" };
+      expect(parseEnv({ ...insecure, TRUST_PROXY: "true" }).TRUST_PROXY).toBe(true);
+      expect(parseEnv({ ...insecure, SESSIONSCOPE_ALLOW_INSECURE_COOKIE: "1" }).SESSIONSCOPE_ALLOW_INSECURE_COOKIE).toBe(true);
+    });
+
+    it("allows the demo to run without a key, with weak fallbacks and without Secure", () => {
+      const env = parseEnv({ NODE_ENV: "production", SESSIONSCOPE_DEMO: "1", SESSION_SECRET_KEY_FALLBACKS: "old" });
       expect(env.production).toBe(false);
+    });
+
+    it("checks nothing of this outside production", () => {
+      expect(parseEnv({ NODE_ENV: "development", SESSION_SECRET_KEY_FALLBACKS: "old" }).production).toBe(false);
     });
   });
 });

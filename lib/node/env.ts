@@ -4,6 +4,7 @@
  * Nothing else in the app reads process.env.
  */
 import { z } from "zod";
+import { defineSessionConfig, SessionConfigError, type SessionConfig } from "../session/index.ts";
 
 const DEV_SECRET_KEY = "sessionscope-insecure-development-key-do-not-use-in-production";
 const MIN_SECRET_LENGTH = 50;
@@ -34,11 +35,12 @@ const schema = z.object({
     .default("")
     .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean)),
   SESSION_ENGINE: z.enum(["db", "cache", "cached_db", "file", "signed_cookies"]).default("db"),
-  SESSION_FILE_PATH: z.string().optional(),
-  SESSION_COOKIE_NAME: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a valid cookie name").default("sessionid"),
+  /** Folder of the file engine; relative paths are resolved against the working directory. */
+  SESSION_FILE_PATH: z.string().default("var/sessions"),
+  SESSION_COOKIE_NAME: z.string().default("sessionid"),
   SESSION_COOKIE_AGE: seconds.default(1209600),
   SESSION_COOKIE_DOMAIN: z.string().optional(),
-  SESSION_COOKIE_PATH: z.string().startsWith("/").default("/"),
+  SESSION_COOKIE_PATH: z.string().default("/"),
   SESSION_COOKIE_SECURE: bool.default(false),
   SESSION_COOKIE_HTTPONLY: bool.default(true),
   SESSION_COOKIE_SAMESITE: z.enum(["Lax", "Strict", "None", "false"]).default("Lax"),
@@ -46,7 +48,10 @@ const schema = z.object({
   SESSION_EXPIRE_AT_BROWSER_CLOSE: bool.default(false),
   SESSION_IDLE_TIMEOUT: seconds.optional(),
   SESSION_ABSOLUTE_LIFETIME: seconds.optional(),
+  /** A proxy you run sits in front: its X-Forwarded-For/-Proto are believed (client IP, HTTPS). */
   TRUST_PROXY: bool.default(false),
+  /** Production only: accept a session cookie that may travel over plain HTTP. */
+  SESSIONSCOPE_ALLOW_INSECURE_COOKIE: bool.default(false),
   /** Enables /api/bench/* (request-cost benchmark routes); never in production. */
   SESSIONSCOPE_BENCH_ROUTES: bool.default(false),
   /** Set by `npm start`: demo accounts and a generated secret key are allowed. */
@@ -57,6 +62,8 @@ export type Env = z.infer<typeof schema> & {
   readonly databaseProvider: "sqlite" | "postgresql";
   /** NODE_ENV=production outside demo mode: strict secret checks, no demo data. */
   readonly production: boolean;
+  /** The SESSION_* variables as the framework's validated config. */
+  readonly session: SessionConfig;
 };
 
 export class ConfigError extends Error {
@@ -73,34 +80,106 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   const production = env.NODE_ENV === "production" && !env.SESSIONSCOPE_DEMO;
-  if (production) checkProductionSecret(env.SESSION_SECRET_KEY);
+  if (production) {
+    checkProductionSecret(env.SESSION_SECRET_KEY);
+    checkProductionFallbacks(env.SESSION_SECRET_KEY_FALLBACKS);
+    checkProductionCookie(env);
+  }
   if ((env.SESSION_ENGINE === "cache" || env.SESSION_ENGINE === "cached_db") && !env.REDIS_URL) {
     throw new ConfigError(`SessionScope: SESSION_ENGINE=${env.SESSION_ENGINE} needs REDIS_URL (e.g. redis://127.0.0.1:6379).`);
   }
-  if (env.SESSION_COOKIE_SAMESITE === "None" && !env.SESSION_COOKIE_SECURE) {
-    throw new ConfigError("SessionScope: SESSION_COOKIE_SAMESITE=None needs SESSION_COOKIE_SECURE=true (browsers reject it otherwise).");
-  }
+  const session = sessionConfigFromEnv(env);
   const databaseProvider = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
-  return Object.freeze({ ...env, databaseProvider, production });
+  return Object.freeze({ ...env, databaseProvider, production, session });
 }
+
+/** The variable behind each session setting: a rule the framework enforces is reported under the name the user set. */
+const SESSION_VARIABLES = {
+  secretKey: "SESSION_SECRET_KEY",
+  secretKeyFallbacks: "SESSION_SECRET_KEY_FALLBACKS",
+  cookieName: "SESSION_COOKIE_NAME",
+  cookieAge: "SESSION_COOKIE_AGE",
+  cookieDomain: "SESSION_COOKIE_DOMAIN",
+  cookiePath: "SESSION_COOKIE_PATH",
+  cookieSecure: "SESSION_COOKIE_SECURE",
+  cookieHttpOnly: "SESSION_COOKIE_HTTPONLY",
+  cookieSameSite: "SESSION_COOKIE_SAMESITE",
+  saveEveryRequest: "SESSION_SAVE_EVERY_REQUEST",
+  expireAtBrowserClose: "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+  idleTimeoutSeconds: "SESSION_IDLE_TIMEOUT",
+  absoluteLifetimeSeconds: "SESSION_ABSOLUTE_LIFETIME",
+} as const satisfies Record<keyof SessionConfig, string>;
+
+// The cookie and expiry rules belong to defineSessionConfig; this only maps the variables onto it.
+function sessionConfigFromEnv(env: z.infer<typeof schema>): SessionConfig {
+  try {
+    return defineSessionConfig(
+      {
+        secretKey: env.SESSION_SECRET_KEY,
+        secretKeyFallbacks: env.SESSION_SECRET_KEY_FALLBACKS,
+        cookieName: env.SESSION_COOKIE_NAME,
+        cookieAge: env.SESSION_COOKIE_AGE,
+        cookieDomain: env.SESSION_COOKIE_DOMAIN ?? null,
+        cookiePath: env.SESSION_COOKIE_PATH,
+        cookieSecure: env.SESSION_COOKIE_SECURE,
+        cookieHttpOnly: env.SESSION_COOKIE_HTTPONLY,
+        cookieSameSite: env.SESSION_COOKIE_SAMESITE === "false" ? false : env.SESSION_COOKIE_SAMESITE,
+        saveEveryRequest: env.SESSION_SAVE_EVERY_REQUEST,
+        expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+        idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
+        absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
+      },
+      { names: SESSION_VARIABLES },
+    );
+  } catch (error) {
+    if (error instanceof SessionConfigError) throw new ConfigError(`SessionScope: invalid configuration\n  ${error.message.replace(/^SessionScope: /, "")}`);
+    throw error;
+  }
+}
+
+const isDevSecretKey = (key: string): boolean => key === DEV_SECRET_KEY;
+const MAKE_KEY = `"$(node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")"`;
 
 // Why: every session and login hash is signed with this key; a guessable key
 // lets anyone forge a session for any user.
 function checkProductionSecret(key: string): void {
-  const fix =
-    "Set SESSION_SECRET_KEY to a long random value, e.g.\n" +
-    `  SESSION_SECRET_KEY="$(node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")"`;
-  if (key === DEV_SECRET_KEY) {
-    throw new ConfigError(`SessionScope: refusing to start in production without SESSION_SECRET_KEY.\n${fix}`);
-  }
-  if (key.length < MIN_SECRET_LENGTH || new Set(key).size < 5) {
+  const problem = weakSecretProblem(key);
+  if (problem === null) return;
+  const fix = `Set SESSION_SECRET_KEY to a long random value, e.g.\n  SESSION_SECRET_KEY=${MAKE_KEY}`;
+  if (isDevSecretKey(key)) throw new ConfigError(`SessionScope: refusing to start in production without SESSION_SECRET_KEY.\n${fix}`);
+  throw new ConfigError(`SessionScope: SESSION_SECRET_KEY ${problem}.\n${fix}`);
+}
+
+// Why: a fallback key still verifies sessions, so a weak one lets a forger in
+// exactly as a weak SESSION_SECRET_KEY would.
+function checkProductionFallbacks(keys: readonly string[]): void {
+  keys.forEach((key, index) => {
+    const problem = weakSecretProblem(key);
+    if (problem === null) return;
     throw new ConfigError(
-      `SessionScope: SESSION_SECRET_KEY is too weak for production (needs ${MIN_SECRET_LENGTH}+ characters, at least 5 distinct).\n${fix}`,
+      `SessionScope: SESSION_SECRET_KEY_FALLBACKS key ${index + 1} of ${keys.length} ${problem}.\n` +
+        "Remove it from SESSION_SECRET_KEY_FALLBACKS (sessions signed with it then start afresh): a fallback must be as strong as SESSION_SECRET_KEY.",
     );
-  }
-  if (key.startsWith("django-insecure-") || key.startsWith("sessionscope-insecure-")) {
-    throw new ConfigError(`SessionScope: SESSION_SECRET_KEY is a known insecure development key.\n${fix}`);
-  }
+  });
+}
+
+/** Why a key is not fit for production, or null when it is. */
+function weakSecretProblem(key: string): string | null {
+  if (isDevSecretKey(key) || key.startsWith("django-insecure-") || key.startsWith("sessionscope-insecure-")) return "is a known insecure development key";
+  if (key.length < MIN_SECRET_LENGTH || new Set(key).size < 5) return `is too weak for production (needs ${MIN_SECRET_LENGTH}+ characters, at least 5 distinct)`;
+  return null;
+}
+
+// Why: a cookie without Secure is also sent over plain HTTP, where anyone on
+// the network path reads it and is then logged in as its owner.
+function checkProductionCookie(env: z.infer<typeof schema>): void {
+  if (env.SESSION_COOKIE_SECURE || env.TRUST_PROXY || env.SESSIONSCOPE_ALLOW_INSECURE_COOKIE) return;
+  throw new ConfigError(
+    "SessionScope: refusing to start in production with a session cookie that may travel over plain HTTP (SESSION_COOKIE_SECURE is not true).\n" +
+      "  Serving HTTPS: set SESSION_COOKIE_SECURE=true.\n" +
+      "  Behind a TLS-terminating proxy you run: set TRUST_PROXY=true; the cookie is then Secure whenever the proxy's X-Forwarded-Proto is https.\n" +
+      "  Plain HTTP on a network you trust, knowingly: set SESSIONSCOPE_ALLOW_INSECURE_COOKIE=1.",
+  );
 }
 
 let cached: Env | undefined;
@@ -110,4 +189,3 @@ export function getEnv(): Env {
   return cached;
 }
 
-export const isDevSecretKey = (key: string): boolean => key === DEV_SECRET_KEY;

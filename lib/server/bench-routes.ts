@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The route of the request-cost benchmark (bench/request-cost.mjs), served
+ * The route of the request-cost benchmark (bench/request-cost.ts), served
  * twice: without a session and with one (load, modify, save), so that the
  * difference is what a session costs a request. Off unless
  * SESSIONSCOPE_BENCH_ROUTES=1, and never in production.

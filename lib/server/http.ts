@@ -17,6 +17,7 @@ export const API_ERRORS = {
   SESSION_INTERRUPTED: "session_interrupted",
   SESSION_TOO_LARGE: "session_too_large",
   SERVICE_UNAVAILABLE: "service_unavailable",
+  NOT_IMPLEMENTED: "not_implemented",
   INTERNAL: "internal_error",
 } as const;
 

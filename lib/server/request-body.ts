@@ -23,6 +23,11 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   } catch {
     throw new HttpError(400, API_ERRORS.INVALID_JSON, "The request body is not valid JSON.");
   }
+  return parseInput(schema, value);
+}
+
+/** Validates input against one of the API's schemas: 422 with every issue when it does not match. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
@@ -30,6 +35,21 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
     throw new HttpError(422, API_ERRORS.VALIDATION, first ? `${first.path || "body"}: ${first.message}` : "Invalid request body.", {}, issues);
   }
   return parsed.data;
+}
+
+/**
+ * Numeric form fields (a server action's FormData) as the JSON API would
+ * receive them, for the same schema: an absent field stays absent (its
+ * default applies), anything that is not a number becomes NaN (and fails).
+ */
+export function readFormNumbers<K extends string>(form: FormData, names: readonly K[]): Partial<Record<K, number>> {
+  const values: Partial<Record<K, number>> = {};
+  for (const name of names) {
+    const raw = form.get(name);
+    if (raw === null) continue;
+    values[name] = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+  }
+  return values;
 }
 
 function tooLarge() {

@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { LINE_QUANTITY_LIMIT_MESSAGE, MAX_LINE_QUANTITY } from "@/lib/cart-limits";
+import { MIN_PASSWORD_LENGTH } from "@/lib/password-rules";
 
 /** Input shapes of the JSON API, shared by route handlers and server actions. */
 export const loginInput = z.strictObject({
@@ -10,7 +12,7 @@ export const loginInput = z.strictObject({
 
 export const cartItemInput = z.strictObject({
   productId: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be positive").max(2_147_483_647, "is too large"),
-  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(99, "must be at most 99").default(1),
+  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(MAX_LINE_QUANTITY, LINE_QUANTITY_LIMIT_MESSAGE).default(1),
 });
 
 export const productIdParam = z.string().regex(/^\d{1,10}$/, "must be a product id").transform(Number);
@@ -19,7 +21,7 @@ export const changePasswordInput = z.strictObject({
   currentPassword: z.string().min(1, "is required").max(4096, "is too long"),
   newPassword: z
     .string()
-    .min(10, "must be at least 10 characters")
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(4096, "is too long")
     .refine((value) => !/^\d+$/.test(value), "cannot be only digits"),
 });

@@ -128,7 +128,7 @@ function attempt(run: () => unknown): Attempt {
 }
 
 /** The top-level dict as a Map in Python key order; anything but a dict is not a session. */
-export function toSessionData(value: unknown): DecodeResult {
+function toSessionData(value: unknown): DecodeResult {
   if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
     return { ok: false, reason: `session data is a JSON ${Array.isArray(value) ? "list" : value === null ? "null" : typeof value}, not an object` };
   }

@@ -26,6 +26,14 @@ export interface SessionConfig {
 
 export type SessionConfigInput = Partial<SessionConfig> & { readonly secretKey: string };
 
+export interface DefineSessionConfigOptions {
+  /**
+   * What to call each setting in error messages, for callers whose users know
+   * the settings under other names (e.g. environment variables).
+   */
+  readonly names?: Partial<Record<keyof SessionConfig, string>>;
+}
+
 const DEFAULTS = {
   cookieName: "sessionid",
   cookieAge: 1_209_600,
@@ -43,23 +51,35 @@ const DEFAULTS = {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export function defineSessionConfig(input: SessionConfigInput): SessionConfig {
+/**
+ * The one place the session settings are checked: every caller (the app's
+ * environment, the CLI, tests) gets the same rules and the same messages.
+ */
+export function defineSessionConfig(input: SessionConfigInput, options: DefineSessionConfigOptions = {}): SessionConfig {
   const c = { ...DEFAULTS, ...dropUndefined(input) } as SessionConfig;
-  if (typeof c.secretKey !== "string" || c.secretKey.length === 0) fail("secretKey must be a non-empty string");
+  const name = (setting: keyof SessionConfig) => options.names?.[setting] ?? setting;
+  const positiveInteger = (setting: keyof SessionConfig, value: unknown) => {
+    if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${name(setting)} must be a positive whole number of seconds, got ${String(value)}`);
+  };
+  if (typeof c.secretKey !== "string" || c.secretKey.length === 0) fail(`${name("secretKey")} must be a non-empty string`);
   if (!Array.isArray(c.secretKeyFallbacks) || c.secretKeyFallbacks.some((k) => typeof k !== "string" || k === "")) {
-    fail("secretKeyFallbacks must be an array of non-empty strings");
+    fail(`${name("secretKeyFallbacks")} must be an array of non-empty strings`);
   }
-  if (typeof c.cookieName !== "string" || !TOKEN.test(c.cookieName)) fail(`cookieName ${JSON.stringify(c.cookieName)} is not a valid cookie name`);
+  if (typeof c.cookieName !== "string" || !TOKEN.test(c.cookieName)) {
+    fail(`${name("cookieName")} ${JSON.stringify(c.cookieName)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+  }
   positiveInteger("cookieAge", c.cookieAge);
   if (c.cookieDomain !== null && (typeof c.cookieDomain !== "string" || /[;\s,]/.test(c.cookieDomain) || c.cookieDomain === "")) {
-    fail("cookieDomain must be null or a domain such as \".example.com\"");
+    fail(`${name("cookieDomain")} must be null or a domain such as ".example.com"`);
   }
-  if (typeof c.cookiePath !== "string" || !c.cookiePath.startsWith("/") || /[;\s]/.test(c.cookiePath)) fail('cookiePath must start with "/"');
-  if (!["Lax", "Strict", "None", false].includes(c.cookieSameSite)) fail('cookieSameSite must be "Lax", "Strict", "None" or false');
-  // Browsers drop SameSite=None cookies without Secure, which would silently log everyone out.
-  if (c.cookieSameSite === "None" && !c.cookieSecure) fail('cookieSameSite "None" requires cookieSecure: true');
+  if (typeof c.cookiePath !== "string" || !c.cookiePath.startsWith("/") || /[;\s]/.test(c.cookiePath)) fail(`${name("cookiePath")} must start with "/"`);
+  if (!["Lax", "Strict", "None", false].includes(c.cookieSameSite)) fail(`${name("cookieSameSite")} must be "Lax", "Strict", "None" or false`);
   for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose"] as const) {
-    if (typeof c[flag] !== "boolean") fail(`${flag} must be a boolean`);
+    if (typeof c[flag] !== "boolean") fail(`${name(flag)} must be a boolean`);
+  }
+  // Browsers drop SameSite=None cookies without Secure, which would silently log everyone out.
+  if (c.cookieSameSite === "None" && !c.cookieSecure) {
+    fail(`${name("cookieSameSite")} "None" requires ${name("cookieSecure")} to be true (browsers drop SameSite=None cookies without Secure)`);
   }
   if (c.idleTimeoutSeconds !== null) positiveInteger("idleTimeoutSeconds", c.idleTimeoutSeconds);
   if (c.absoluteLifetimeSeconds !== null) positiveInteger("absoluteLifetimeSeconds", c.absoluteLifetimeSeconds);
@@ -74,10 +94,6 @@ export function toSessionPolicy(config: SessionConfig): SessionPolicy {
 
 function dropUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function positiveInteger(name: string, value: unknown): void {
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${name} must be a positive whole number of seconds, got ${String(value)}`);
 }
 
 function fail(message: string): never {

@@ -1,5 +1,5 @@
 /**
- * The session cookie as Django's SessionMiddleware writes it (FORMAT.md §8):
+ * The session cookie as Django's SessionMiddleware writes it (docs/django-format.md §8):
  * Set-Cookie values in Python's Morsel order, and the Cookie header parsed
  * like `django.http.parse_cookie`.
  */
@@ -65,7 +65,7 @@ function serialize(name: string, value: string, a: Attributes): string {
 }
 
 /** RFC 1123 date in GMT, e.g. "Tue, 28 Nov 2023 22:13:20 GMT". */
-export function formatHttpDate(date: Date): string {
+function formatHttpDate(date: Date): string {
   return date.toUTCString();
 }
 

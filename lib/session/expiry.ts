@@ -1,11 +1,18 @@
 /**
  * All expiry arithmetic, with the clock injected: Django's `_session_expiry`
- * semantics (FORMAT.md §6) plus SessionScope's idle timeout and absolute
+ * semantics (docs/django-format.md §6) plus SessionScope's idle timeout and absolute
  * lifetime, which live in the data so they hold on every engine.
  */
 import { PyFloat } from "./python-values.ts";
 
+/** Where the framework takes "now": sessions and engines take one injected, so tests and replays control time. */
 export type Clock = () => Date;
+
+/** The clock everything uses unless given another. */
+export const systemClock: Clock = () => new Date();
+
+/** The largest instant a Date can hold (ms since the epoch): the expiry of a stored entry without a TTL. */
+export const NEVER_EXPIRES = 8.64e15;
 
 export interface SessionPolicy {
   /** SESSION_COOKIE_AGE, seconds. */
@@ -152,10 +159,6 @@ export function getExpiredReason({ data, policy, now }: ExpiryInput): string | n
     return "idle timeout exceeded";
   }
   return null;
-}
-
-export function isExpiredOnLoad(input: ExpiryInput): boolean {
-  return getExpiredReason(input) !== null;
 }
 
 /** With an idle timeout, a used session is re-saved to record activity, at most every min(60 s, timeout/10). */

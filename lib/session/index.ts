@@ -2,18 +2,19 @@
 export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
 export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
-export type { SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
-export { buildDeleteCookie, buildSessionCookie, formatHttpDate, parseSessionCookie } from "./cookie.ts";
+export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
+export { buildDeleteCookie, buildSessionCookie, parseSessionCookie } from "./cookie.ts";
 export {
   BadSignature, MalformedPayload, SESSION_ERROR_CODES, SessionConfigError, SessionInterrupted, SessionKeyError, SessionScopeError,
   SignatureExpired,
 } from "./errors.ts";
 export type { SessionErrorCode } from "./errors.ts";
 export {
-  ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, isExpiredOnLoad, parseIsoDate, shouldRefreshActivity, toUnixSeconds,
+  ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, NEVER_EXPIRES, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
+  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
+export { constantTimeEqual } from "./crypto.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
 export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
@@ -26,7 +27,7 @@ export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampS
 export { supportsActivity, supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
-export type { MemoryStore } from "./engines/memory.ts";
+export type { MemoryStore, MemoryStoreOptions } from "./engines/memory.ts";
 export { createCachedDbStore } from "./engines/cached-db.ts";
 export type { CachedDbStoreOptions, DatabaseStore } from "./engines/cached-db.ts";
 export { createFileStore } from "./engines/file.ts";
@@ -41,7 +42,7 @@ export type { SignedCookieStoreOptions } from "./engines/signed-cookies.ts";
 export { createSqliteStore } from "./engines/sqlite.ts";
 export type { SqliteDriver, SqliteStatement, SqliteStoreOptions, SqlStore } from "./engines/sqlite.ts";
 export { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./engines/sqlite-dates.ts";
-export { newPublicId } from "./engines/sql-common.ts";
+export { newPublicId } from "./engines/public-id.ts";
 export { dumpsPickle } from "./engines/pickle.ts";
 export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
 export { buildSaveRecord, decodeStored } from "./session-record.ts";
@@ -50,11 +51,11 @@ export type { DeadlineReason, SessionDeadline, SessionEnd } from "./expiry.ts";
 export { commitSession } from "./middleware.ts";
 export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
 export {
-  BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY, getSessionUser, legacySessionAuthHash, login, logout,
+  AUTH_BACKEND_KEY, AUTH_HASH_KEY, AUTH_USER_ID_KEY, MODEL_BACKEND, getSessionUser, legacySessionAuthHash, login, logout,
   sessionAuthHash, updateSessionAuthHash,
 } from "./auth/session-auth.ts";
 export type { AuthKeys, AuthUser, UserLookup } from "./auth/session-auth.ts";
 export {
-  DEFAULT_PBKDF2_ITERATIONS, burnPasswordCheck, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
+  DEFAULT_PBKDF2_ITERATIONS, PBKDF2_CHANNEL, burnPasswordCheck, checkPassword, hashPassword, makeSalt, parsePasswordHash, passwordNeedsRehash, verifyPassword,
 } from "./auth/passwords.ts";
 export type { ParsedHash } from "./auth/passwords.ts";

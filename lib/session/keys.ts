@@ -1,30 +1,15 @@
 /** Session keys: Django's 32-character [a-z0-9] keys and its validity rule. */
-import { randomFillSync } from "node:crypto";
+import { takeRandomByte } from "./crypto.ts";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 /** 252 = 7 * 36: bytes at or above it are dropped so every character is equally likely. */
 const LIMIT = 252;
 
-// Random bytes come from a pooled CSPRNG buffer: one randomFillSync per ~100 keys instead of one per key.
-// Each byte is used once and wiped, so no two keys (or a key and anything else) share randomness.
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
-function nextRandomByte(): number {
-  if (poolOffset === pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const byte = pool[poolOffset]!;
-  pool[poolOffset++] = 0;
-  return byte;
-}
-
 /** 32 characters from [a-z0-9], uniform, from the CSPRNG (about 165 bits). */
 export function generateSessionKey(length = 32): string {
   let key = "";
   while (key.length < length) {
-    const byte = nextRandomByte();
+    const byte = takeRandomByte();
     // Rejection sampling: `byte % 36` alone would favour the first characters (modulo bias).
     if (byte < LIMIT) key += ALPHABET[byte % 36];
   }

@@ -2,7 +2,7 @@
  * The pre-3.1 session format, still read by Django 3.1/3.2:
  * base64(hex(salted_hmac("django.contrib.sessions" + class name, json, SHA-1)) + ":" + json).
  */
-import { timingSafeEqual } from "node:crypto";
+import { constantTimeEqual } from "./crypto.ts";
 import { BadSignature, MalformedPayload } from "./errors.ts";
 import { decodeBase64Strict } from "./encoding.ts";
 import { loadsPython } from "./python-json.ts";
@@ -21,13 +21,11 @@ export function decodeLegacySession(encoded: string, options: LegacyOptions): un
   const raw = decodeBase64Strict(encoded).toString("latin1");
   const cut = raw.indexOf(":");
   if (cut < 0) throw new MalformedPayload("legacy session data has no ':' separator");
-  const given = Buffer.from(raw.slice(0, cut), "latin1");
+  const given = raw.slice(0, cut);
   const serialized = raw.slice(cut + 1);
   const keySalt = options.keySalt ?? LEGACY_KEY_SALT;
   const matches = [options.secretKey, ...(options.fallbackKeys ?? [])].some((secret) => {
-    const expected = Buffer.from(saltedHmac(keySalt, serialized, secret, "sha1").toString("hex"), "latin1");
-    // Constant-time so the hash cannot be guessed byte by byte from response times.
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return constantTimeEqual(given, saltedHmac(keySalt, serialized, secret, "sha1").toString("hex"));
   });
   if (!matches) throw new BadSignature("legacy session hash does not match");
   try {

@@ -1,4 +1,5 @@
 /** The edges between a Session and its store: decoding what was loaded, building what is saved. */
+import { AUTH_USER_ID_KEY } from "./auth/session-auth.ts";
 import type { DecodeResult, SessionCodec } from "./codec.ts";
 import { ACTIVITY_KEY, computeStoredExpiry, getCreatedAt, toUnixSeconds, type SessionPolicy } from "./expiry.ts";
 import type { SaveRecord, StoredSession } from "./store.ts";
@@ -13,7 +14,7 @@ export function decodeStored(stored: StoredSession, codec: SessionCodec, now: Da
 export function buildSaveRecord(data: Map<string, unknown>, codec: SessionCodec, policy: SessionPolicy, now: Date): SaveRecord {
   if (policy.idleTimeoutSeconds !== null) data.set(ACTIVITY_KEY, toUnixSeconds(now));
   const expireDate = computeStoredExpiry({ data, policy, now });
-  const userId = data.get("_auth_user_id");
+  const userId = data.get(AUTH_USER_ID_KEY);
   let encoded: string | undefined;
   return {
     get encoded() {

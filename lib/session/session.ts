@@ -1,5 +1,5 @@
 /**
- * The Session: Django's SessionBase semantics over a Map (FORMAT.md §6, §7).
+ * The Session: Django's SessionBase semantics over a Map (docs/django-format.md §6, §7).
  *
  * API shape: `await session.load()` once, then the dict methods are
  * synchronous. One explicit await marks the only I/O point, reads stay plain
@@ -11,7 +11,7 @@ import type { SessionCodec } from "./codec.ts";
 import { SESSION_ERROR_CODES, SessionInterrupted, SessionKeyError, SessionScopeError } from "./errors.ts";
 import {
   CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, formatIsoDate, getCookieMaxAge, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate,
-  shouldRefreshActivity, toUnixSeconds, type Clock, type SessionPolicy,
+  shouldRefreshActivity, systemClock, toUnixSeconds, type Clock, type SessionPolicy,
 } from "./expiry.ts";
 import { generateSessionKey, isValidSessionKey } from "./keys.ts";
 import { orderedKeys } from "./python-json.ts";
@@ -45,14 +45,14 @@ export class Session {
   #version: string | null = null;
   #log: Change[] = [];
   #loading: Promise<this> | null = null;
-  readonly #o: SessionOptions & { policy: SessionPolicy; clock: Clock };
+  readonly #options: SessionOptions & { policy: SessionPolicy; clock: Clock };
   /** True once this request changed the data (the middleware then saves and sets the cookie). */
   modified = false;
   /** True once this request read or wrote the data (the middleware then adds `Vary: Cookie`). */
   accessed = false;
 
   constructor(options: SessionOptions) {
-    this.#o = { ...options, policy: options.policy ?? DEFAULT_SESSION_POLICY, clock: options.clock ?? (() => new Date()) };
+    this.#options = { ...options, policy: options.policy ?? DEFAULT_SESSION_POLICY, clock: options.clock ?? systemClock };
     this.#key = isValidSessionKey(options.key) ? options.key : null;
   }
 
@@ -73,14 +73,14 @@ export class Session {
   async #fetch(): Promise<this> {
     const key = this.#key;
     if (key === null) return this.#reset();
-    const now = this.#o.clock();
-    const stored = await this.#o.store.load(key, now);
+    const now = this.#options.clock();
+    const stored = await this.#options.store.load(key, now);
     if (!stored) return this.#invalid("session not found or expired");
-    const decoded = decodeStored(stored, this.#o.codec, now);
+    const decoded = decodeStored(stored, this.#options.codec, now);
     if (!decoded.ok) return this.#invalid(`session data rejected: ${decoded.reason}`);
-    const expired = getExpiredReason({ data: decoded.data, policy: this.#o.policy, now });
+    const expired = getExpiredReason({ data: decoded.data, policy: this.#options.policy, now });
     if (expired) {
-      await this.#o.store.delete(key);
+      await this.#options.store.delete(key);
       return this.#invalid(expired);
     }
     this.#data = decoded.data;
@@ -90,7 +90,7 @@ export class Session {
 
   /** Fixation protection: a key that does not lead to a valid session is forgotten, never reused. */
   #invalid(reason: string): this {
-    this.#o.onInvalid?.(reason);
+    this.#options.onInvalid?.(reason);
     return this.#reset();
   }
 
@@ -190,17 +190,17 @@ export class Session {
     this.set(EXPIRY_KEY, value instanceof Date ? formatIsoDate(value) : value);
   }
   getExpiryAge(): number {
-    return getExpiryAge({ data: this.#use(), policy: this.#o.policy, now: this.#o.clock() });
+    return getExpiryAge({ data: this.#use(), policy: this.#options.policy, now: this.#options.clock() });
   }
   getExpiryDate(): Date {
-    return getExpiryDate({ data: this.#use(), policy: this.#o.policy, now: this.#o.clock() });
+    return getExpiryDate({ data: this.#use(), policy: this.#options.policy, now: this.#options.clock() });
   }
   /** The cookie's Max-Age: null for a browser-close session; capped by the absolute lifetime. */
   getCookieMaxAge(): number | null {
-    return getCookieMaxAge({ data: this.#use(), policy: this.#o.policy, now: this.#o.clock() });
+    return getCookieMaxAge({ data: this.#use(), policy: this.#options.policy, now: this.#options.clock() });
   }
   getExpireAtBrowserClose(): boolean {
-    return getExpireAtBrowserClose({ data: this.#use(), policy: this.#o.policy });
+    return getExpireAtBrowserClose({ data: this.#use(), policy: this.#options.policy });
   }
 
   setTestCookie(): void {
@@ -216,8 +216,8 @@ export class Session {
   /** Whether the response must save: modified, SESSION_SAVE_EVERY_REQUEST, or idle-timeout activity due; never when empty. */
   needsSave(): boolean {
     if (this.isEmpty()) return false;
-    if (this.modified || this.#o.policy.saveEveryRequest) return true;
-    return this.#data !== null && shouldRefreshActivity({ data: this.#data, policy: this.#o.policy, now: this.#o.clock() });
+    if (this.modified || this.#options.policy.saveEveryRequest) return true;
+    return this.#data !== null && shouldRefreshActivity({ data: this.#data, policy: this.#options.policy, now: this.#options.clock() });
   }
 
   /** Empties the session, deletes it from the store and forgets the key (logout). */
@@ -226,7 +226,7 @@ export class Session {
     this.#reset();
     this.accessed = true;
     this.modified = true;
-    if (key !== null) await this.#o.store.delete(key);
+    if (key !== null) await this.#options.store.delete(key);
   }
 
   /** Keeps the data under a new key and deletes the old one (login: defeats session fixation). */
@@ -234,16 +234,16 @@ export class Session {
     await this.load();
     const old = this.#key;
     await this.#create();
-    if (old !== null) await this.#o.store.delete(old);
+    if (old !== null) await this.#options.store.delete(old);
   }
 
   async save(): Promise<void> {
     await this.load();
     if (this.#key === null || this.#version === null) return this.#create();
     const key = this.#key;
-    const { maxSaveAttempts = 20, backoff = jitter, store } = this.#o;
+    const { maxSaveAttempts = 20, backoff = jitter, store } = this.#options;
     for (let attempt = 1; ; attempt++) {
-      const now = this.#o.clock();
+      const now = this.#options.clock();
       const result = await store.save(key, this.#record(now), this.#version);
       if (result.ok) return this.#saved(result);
       if (result.reason === "missing") throw new SessionInterrupted();
@@ -256,10 +256,10 @@ export class Session {
   }
 
   async #reloadAndReplay(key: string): Promise<void> {
-    const now = this.#o.clock();
-    const stored = await this.#o.store.load(key, now);
+    const now = this.#options.clock();
+    const stored = await this.#options.store.load(key, now);
     if (!stored) throw new SessionInterrupted();
-    const decoded = decodeStored(stored, this.#o.codec, now);
+    const decoded = decodeStored(stored, this.#options.codec, now);
     if (!decoded.ok) throw new SessionInterrupted(`SessionScope: the stored session became unreadable (${decoded.reason})`);
     this.#data = replayChanges(decoded.data, this.#log);
     this.#version = stored.version;
@@ -268,10 +268,10 @@ export class Session {
   async #create(): Promise<void> {
     const data = this.#use();
     for (let attempt = 0; attempt < 10; attempt++) {
-      const now = this.#o.clock();
+      const now = this.#options.clock();
       if (!data.has(CREATED_KEY)) data.set(CREATED_KEY, toUnixSeconds(now));
       const key = generateSessionKey();
-      const result = await this.#o.store.save(key, this.#record(now), null);
+      const result = await this.#options.store.save(key, this.#record(now), null);
       if (result.ok) {
         this.#key = key;
         this.modified = true;
@@ -289,6 +289,6 @@ export class Session {
   }
 
   #record(now: Date): SaveRecord {
-    return buildSaveRecord(this.#data!, this.#o.codec, this.#o.policy, now);
+    return buildSaveRecord(this.#data!, this.#options.codec, this.#options.policy, now);
   }
 }

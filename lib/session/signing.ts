@@ -1,9 +1,10 @@
 /**
  * Django's `django.core.signing`: salted HMAC, Signer, TimestampSigner and
- * `dumps`/`loads` with the exact compression and base64 rules (FORMAT.md §1).
+ * `dumps`/`loads` with the exact compression and base64 rules (docs/django-format.md §1).
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { inflateSync } from "node:zlib";
+import { constantTimeEqual } from "./crypto.ts";
 import { compress as deflate, type ZlibFlavour } from "./deflate.ts";
 import { BadSignature, MalformedPayload, SignatureExpired } from "./errors.ts";
 import { decodeBase62, decodeBase64Url, encodeBase62, encodeBase64Url } from "./encoding.ts";
@@ -30,14 +31,6 @@ function deriveKey(keySalt: string, secret: string, algorithm: HashAlgorithm): B
 /** Django's `salted_hmac(key_salt, value, secret, algorithm)`, as the raw digest. */
 export function saltedHmac(keySalt: string, value: string, secret: string, algorithm: HashAlgorithm): Buffer {
   return createHmac(algorithm, deriveKey(keySalt, secret, algorithm)).update(value, "utf8").digest();
-}
-
-/** Compares two signature strings without leaking where they differ. */
-function signaturesEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given, "utf8");
-  const b = Buffer.from(expected, "latin1");
-  // Constant-time so an attacker cannot learn a valid signature byte by byte from response times.
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export interface SignerOptions {
@@ -73,8 +66,8 @@ export function createSigner(options: SignerOptions): Signer {
       const value = signed.slice(0, cut);
       const sig = signed.slice(cut + 1);
       // Fallback keys let a rotated SECRET_KEY keep existing sessions valid until they expire.
-      for (const key of keys) if (signaturesEqual(sig, compute(key, algorithm, value))) return value;
-      if (legacyKey && signaturesEqual(sig, compute(legacyKey, "sha1", value))) return value;
+      for (const key of keys) if (constantTimeEqual(sig, compute(key, algorithm, value))) return value;
+      if (legacyKey && constantTimeEqual(sig, compute(legacyKey, "sha1", value))) return value;
       throw new BadSignature("signature does not match");
     },
   };
@@ -106,7 +99,7 @@ export function createTimestampSigner(options: SignerOptions): TimestampSigner {
 }
 
 /** b64url of the serialized bytes, zlib-compressed with a "." prefix only when that saves at least 2 bytes. */
-export function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native"): string {
+function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native"): string {
   const data = Buffer.from(serialized, "latin1");
   if (compress) {
     const z = deflate(data, zlib);
@@ -116,7 +109,7 @@ export function encodePayload(serialized: string, compress: boolean, zlib: ZlibF
 }
 
 /** The serialized text inside a payload (latin-1, as Django decodes it). */
-export function decodePayload(payload: string): string {
+function decodePayload(payload: string): string {
   const compressed = payload.startsWith(".");
   const bytes = decodeBase64Url(compressed ? payload.slice(1) : payload);
   if (!compressed) return bytes.toString("latin1");

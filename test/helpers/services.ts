@@ -1,9 +1,23 @@
 import { inject } from "vitest";
 
+export type Service = "postgresql" | "redis";
+
 /**
  * The URL of a real service started for this run, or null when it is not
  * installed (outside CI only: under CI=true the run already failed).
  */
-export function serviceUrl(name: "postgresql" | "redis"): string | null {
+export function serviceUrl(name: Service): string | null {
   return name === "postgresql" ? inject("pgUrl") : inject("redisUrl");
+}
+
+/** The run's migrated PostgreSQL template database (test/services/global-setup.ts), to copy test databases from. */
+export function postgresTemplate(): string | null {
+  return inject("pgTemplate");
+}
+
+/** The URL of a service a suite declared it needs (describeWithServices registers it only when present). */
+export function requireServiceUrl(name: Service): string {
+  const url = serviceUrl(name);
+  if (url === null) throw new Error(`no ${name} server for this run`);
+  return url;
 }

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runClearSessions } from "../../cli/clearsessions.ts";
 import type { CliIo } from "../../cli/io.ts";
 import { runSeed } from "../../cli/seed.ts";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { serviceUrl } from "../helpers/services.ts";
+import { DATABASES } from "../helpers/backends.ts";
+import type { TestDatabase } from "../helpers/databases.ts";
+import { describeWithServices } from "../helpers/register.ts";
 
 function captureIo(now = new Date()) {
   const out: string[] = [];
@@ -22,17 +23,18 @@ async function countRows(t: TestDatabase, where = "1 = 1"): Promise<number> {
   return Number((await t.db.pool.query(`SELECT count(*) AS n FROM django_session WHERE ${where}`)).rows[0].n);
 }
 
-const providers = [
-  { name: "SQLite", create: () => createSqliteDatabase(), available: () => true, expired: "expire_date < strftime('%Y-%m-%d %H:%M:%f', 'now')" },
-  { name: "PostgreSQL", create: () => createPostgresDatabase(serviceUrl("postgresql")!), available: () => serviceUrl("postgresql") !== null, expired: "expire_date < now()" },
-];
+const EXPIRED = {
+  SQLite: "expire_date < strftime('%Y-%m-%d %H:%M:%f', 'now')",
+  PostgreSQL: "expire_date < now()",
+};
 
-for (const provider of providers) {
-  describe.skipIf(!provider.available())(`seed and clearsessions on ${provider.name}`, () => {
+for (const database of DATABASES) {
+  const expired = EXPIRED[database.name];
+  describeWithServices(`seed and clearsessions on ${database.name}`, database.needs, () => {
     let t: TestDatabase;
     let env: Record<string, string>;
     beforeAll(async () => {
-      t = await provider.create();
+      t = await database.open();
       env = { DATABASE_URL: t.url, SESSION_SECRET_KEY: "cli-test-secret-key" };
     });
     afterAll(async () => {
@@ -45,7 +47,7 @@ for (const provider of providers) {
       expect(err).toEqual([]);
       expect(out[0]).toMatch(/^Wrote 2,000 sessions to the db engine in [\d.]+ s \(20 users, 25% expired\)\.$/);
       expect(await countRows(t)).toBe(2000);
-      expect(await countRows(t, provider.expired)).toBe(500);
+      expect(await countRows(t, expired)).toBe(500);
       const users = await t.db.prisma.authUser.count({ where: { username: { startsWith: "seed-user-" } } });
       expect(users).toBe(20);
     });
@@ -55,7 +57,7 @@ for (const provider of providers) {
       expect(await runClearSessions(["--batch-size", "64"], env, io)).toBe(0);
       expect(out).toEqual(["Deleted 500 expired sessions (db engine)."]);
       expect(await countRows(t)).toBe(1500);
-      expect(await countRows(t, provider.expired)).toBe(0);
+      expect(await countRows(t, expired)).toBe(0);
       const again = captureIo();
       expect(await runClearSessions([], env, again.io)).toBe(0);
       expect(again.out).toEqual(["Deleted 0 expired sessions (db engine)."]);

@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { migrationExecutor, openDatabase } from "../../lib/node/db/connection.ts";
 import { PROJECT_ROOT, migrateDatabase } from "../../lib/node/db/setup.ts";
 import { migrationsDir, readMigrations } from "../../lib/node/db/migrate.ts";
 import { seedDemoData } from "../../lib/node/db/seed.ts";
 import { verifyPassword } from "../../lib/session/index.ts";
 import { CATALOGUE, DEMO_ACCOUNTS } from "../../lib/node/db/catalogue.ts";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { serviceUrl } from "../helpers/services.ts";
+import { DATABASES } from "../helpers/backends.ts";
+import { createPostgresDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { describeWithServices } from "../helpers/register.ts";
+import { requireServiceUrl } from "../helpers/services.ts";
 
 interface Column {
   name: string;
@@ -32,16 +34,11 @@ async function sessionColumns(t: TestDatabase): Promise<Column[]> {
   return rows as Column[];
 }
 
-const providers = [
-  { name: "SQLite", create: () => createSqliteDatabase(), available: () => true },
-  { name: "PostgreSQL", create: () => createPostgresDatabase(serviceUrl("postgresql")!), available: () => serviceUrl("postgresql") !== null },
-];
-
-for (const provider of providers) {
-  describe.skipIf(!provider.available())(`database on ${provider.name}`, () => {
+for (const database of DATABASES) {
+  describeWithServices(`database on ${database.name}`, database.needs, () => {
     let t: TestDatabase;
     beforeAll(async () => {
-      t = await provider.create();
+      t = await database.open();
     });
     afterAll(async () => {
       await t?.dispose();
@@ -111,9 +108,9 @@ for (const provider of providers) {
   });
 }
 
-describe.skipIf(serviceUrl("postgresql") === null)("migrations under concurrency", () => {
+describeWithServices("migrations under concurrency", ["postgresql"], () => {
   it("lets two servers start at once against one PostgreSQL database", async () => {
-    const t = await createPostgresDatabase(serviceUrl("postgresql")!);
+    const t = await createPostgresDatabase(requireServiceUrl("postgresql"));
     try {
       // Fresh database: drop what createPostgresDatabase applied, then race two migrators.
       if (t.db.provider !== "postgresql") throw new Error("expected PostgreSQL");

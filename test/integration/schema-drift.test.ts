@@ -4,9 +4,10 @@
 // that was not given a migration (they are written by hand here, since
 // Prisma's migrate engine cannot run on these machines).
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { serviceUrl } from "../helpers/services.ts";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DATABASES } from "../helpers/backends.ts";
+import type { TestDatabase } from "../helpers/databases.ts";
+import { describeWithServices } from "../helpers/register.ts";
 
 interface ModelSpec {
   readonly table: string;
@@ -83,16 +84,11 @@ it("the SQLite schema describes the same tables and columns as the source schema
   expect(schema.length).toBeGreaterThanOrEqual(8);
 });
 
-const providers = [
-  { name: "SQLite", create: () => createSqliteDatabase(), available: true },
-  { name: "PostgreSQL", create: () => createPostgresDatabase(serviceUrl("postgresql")!), available: serviceUrl("postgresql") !== null },
-];
-
-for (const provider of providers.filter((p) => p.available)) {
-  describe(`migrations on ${provider.name} match prisma/schema.prisma`, () => {
+for (const database of DATABASES) {
+  describeWithServices(`migrations on ${database.name} match prisma/schema.prisma`, database.needs, () => {
     let t: TestDatabase;
     beforeAll(async () => {
-      t = await provider.create();
+      t = await database.open();
     });
     afterAll(async () => {
       await t?.dispose();

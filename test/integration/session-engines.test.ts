@@ -1,131 +1,33 @@
 // The Session API on every engine, as an application uses it: the expiry
 // rules (Django's, plus idle timeout and absolute lifetime) and the
-// no-lost-update guarantee hold whatever stores the session.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, DEFAULT_SESSION_POLICY, Session, type SessionPolicy, type SessionStore } from "../../lib/session/index.ts";
-import { createPostgresDatabase, createSqliteDatabase } from "../helpers/databases.ts";
-import { serviceUrl } from "../helpers/services.ts";
+// no-lost-update guarantee hold whatever stores the session. Time is the
+// test's clock, moved by hand; where Redis expires entries on its own clock,
+// the tests read back the TTL the engine asked Redis for.
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { DEFAULT_SESSION_POLICY, Session, type SessionPolicy } from "../../lib/session/index.ts";
+import { type Harness, SESSION_BACKENDS, TEST_CODEC } from "../helpers/backends.ts";
+import { createTestClock, type TestClock } from "../helpers/clock.ts";
+import { describeWithServices, itIf } from "../helpers/register.ts";
 
-const SECRET = "session-engines-test-secret";
-/** Registers a test only where it applies (signed cookies cannot merge; Redis expiry runs on its own clock). */
-const itIf = (condition: boolean): typeof it => (condition ? it : ((() => {}) as unknown as typeof it));
-const codec = createSessionCodec({ secretKey: SECRET });
-const pgUrl = serviceUrl("postgresql");
-const redisUrl = serviceUrl("redis");
+/** Redis's TTLs are whole seconds, counted from the save on Redis's own clock. */
+const TTL_TOLERANCE_MS = 1500;
 
-interface Engine {
-  readonly name: string;
-  readonly available: boolean;
-  /** Compare-and-swap saves (false for signed cookies, which hold the data client-side). */
-  readonly atomic: boolean;
-  /** Expiry runs on the server's own clock (Redis TTLs): these tests wait for real instead of moving an injected clock. */
-  readonly realTime?: boolean;
-  open(): Promise<{ store: SessionStore; dispose(): Promise<void> }>;
-}
+for (const backend of SESSION_BACKENDS) {
+  const { traits } = backend;
 
-async function redis(db: number): Promise<Redis> {
-  const client = new Redis(`${redisUrl}/${db}`, { maxRetriesPerRequest: 1 });
-  await client.flushdb();
-  return client;
-}
-
-const decode = (encoded: string) => {
-  const result = codec.decode(encoded, new Date());
-  return result.ok ? result.data : null;
-};
-
-const ENGINES: Engine[] = [
-  {
-    name: "db on SQLite",
-    available: true,
-    atomic: true,
-    async open() {
-      const t = await createSqliteDatabase();
-      if (t.db.provider !== "sqlite") throw new Error("expected SQLite");
-      return { store: createSqliteStore(t.db.sqlite), dispose: () => t.dispose() };
-    },
-  },
-  {
-    name: "db on PostgreSQL",
-    available: pgUrl !== null,
-    atomic: true,
-    async open() {
-      const t = await createPostgresDatabase(pgUrl!);
-      if (t.db.provider !== "postgresql") throw new Error("expected PostgreSQL");
-      return { store: createPostgresStore(t.db.pool), dispose: () => t.dispose() };
-    },
-  },
-  {
-    name: "cache on Redis",
-    available: redisUrl !== null,
-    atomic: true,
-    realTime: true,
-    async open() {
-      const client = await redis(6);
-      return { store: createRedisStore(client), dispose: async () => void client.disconnect() };
-    },
-  },
-  {
-    name: "cached_db on PostgreSQL + Redis",
-    available: pgUrl !== null && redisUrl !== null,
-    atomic: true,
-    realTime: true,
-    async open() {
-      const t = await createPostgresDatabase(pgUrl!);
-      if (t.db.provider !== "postgresql") throw new Error("expected PostgreSQL");
-      const client = await redis(7);
-      const store = createCachedDbStore(createPostgresStore(t.db.pool, { metaEngine: "cached_db" }), client, { decode });
-      return { store, dispose: async () => (client.disconnect(), await t.dispose()) };
-    },
-  },
-  {
-    name: "file",
-    available: true,
-    atomic: true,
-    async open() {
-      const directory = await mkdtemp(join(tmpdir(), "sessionscope-session-files-"));
-      return { store: createFileStore({ directory, cookieName: "sessionid", cookieAge: 1209600 }), dispose: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "signed cookies",
-    available: true,
-    atomic: false,
-    async open() {
-      return { store: createSignedCookieStore({ secretKey: SECRET, maxAge: 1209600 }), dispose: async () => {} };
-    },
-  },
-];
-
-if (ENGINES.some((e) => !e.available)) {
-  console.warn(`\n*** session-engines: SKIPPED ${ENGINES.filter((e) => !e.available).map((e) => e.name).join(", ")} (service not installed) ***\n`);
-}
-
-for (const engine of ENGINES.filter((e) => e.available)) {
-  describe(`Session on ${engine.name}`, () => {
-    let store: SessionStore;
-    let dispose: () => Promise<void>;
-    let now: number;
-    const clock = () => new Date(now);
-    const open = (key: string | null, policy: SessionPolicy = DEFAULT_SESSION_POLICY) =>
-      new Session({ key, store, codec, policy, clock });
-    // Real-time engines run the same scenarios 25 times faster, on the real clock.
-    const scale = engine.realTime ? 20 : 1;
-    const advance = async (seconds: number) => {
-      if (engine.realTime) await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / scale));
-      now = engine.realTime ? Date.now() : now + seconds * 1000;
-    };
+  describeWithServices(`Session on ${backend.name}`, backend.needs, () => {
+    let h: Harness;
+    let clock: TestClock;
+    const open = (key: string | null, policy: SessionPolicy = DEFAULT_SESSION_POLICY, options: { maxSaveAttempts?: number } = {}) =>
+      new Session({ key, store: h.store, codec: TEST_CODEC, policy, clock, ...options });
 
     beforeEach(async () => {
-      ({ store, dispose } = await engine.open());
-      now = Date.now();
+      clock = createTestClock();
+      h = await backend.open({ clock });
+      clock.set(new Date());
     });
     afterEach(async () => {
-      await dispose();
+      await h?.dispose();
     });
 
     async function create(policy: SessionPolicy, values: Record<string, unknown>): Promise<string> {
@@ -135,29 +37,45 @@ for (const engine of ENGINES.filter((e) => e.available)) {
       return session.key!;
     }
 
+    /** A session whose own age (Django's set_expiry) is 30 s, shorter than the policy's. */
+    async function createCarolFor30Seconds(): Promise<Session> {
+      const session = await open(null).load();
+      session.set("user", "carol");
+      session.setExpiry(30);
+      await session.save();
+      return session;
+    }
+
+    /** Redis holds the session's entry for `seconds` more (the engine asked for exactly that). */
+    async function expectServerTtl(key: string, seconds: number) {
+      if (!h.serverTtlMs) throw new Error("the backend declares server TTLs, but its harness cannot read them");
+      const ttl = await h.serverTtlMs(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(Math.abs(ttl - seconds * 1000)).toBeLessThanOrEqual(TTL_TOLERANCE_MS);
+    }
+
     it("ends a session after its absolute lifetime, however active it is", async () => {
-      // Whole seconds: a lifetime of 100 (5 when real-time), activity every 30 (1.5).
-      const policy = { ...DEFAULT_SESSION_POLICY, absoluteLifetimeSeconds: 100 / scale };
+      const policy = { ...DEFAULT_SESSION_POLICY, absoluteLifetimeSeconds: 100 };
       let key = await create(policy, { user: "alice" });
-      for (let step = 0; step < (engine.realTime ? 2 : 3); step++) {
-        await advance(30);
+      for (const step of [1, 2]) {
+        clock.advance(30);
         const session = await open(key, policy).load();
         expect(session.get("user")).toBe("alice");
         session.set("step", step);
         await session.save();
         key = session.key!;
       }
-      await advance(engine.realTime ? 50 : 11); // past the lifetime
+      clock.advance(41); // 101 s after creation, 41 s after the last request
       const late = await open(key, policy).load();
       expect(late.key).toBeNull();
       expect(late.get("user")).toBeUndefined();
     });
 
     it("ends an idle session, and keeps a used one alive", async () => {
-      const policy = { ...DEFAULT_SESSION_POLICY, idleTimeoutSeconds: engine.realTime ? 4 : 60 };
+      const policy = { ...DEFAULT_SESSION_POLICY, idleTimeoutSeconds: 60 };
       let key = await create(policy, { user: "bob" });
       for (let step = 0; step < 3; step++) {
-        await advance(engine.realTime ? 37.5 : 50);
+        clock.advance(50);
         const session = await open(key, policy).load();
         expect(session.get("user")).toBe("bob");
         // A read-only request still records activity when the idle timeout is on.
@@ -165,28 +83,57 @@ for (const engine of ENGINES.filter((e) => e.available)) {
         await session.save();
         key = session.key!;
       }
-      await advance(engine.realTime ? 100 : 61);
+      clock.advance(61);
       expect((await open(key, policy).load()).get("user")).toBeUndefined();
     });
 
-    itIf(!engine.realTime)("honours set_expiry: a shorter per-session age ends it sooner", async () => {
-      const session = await open(null).load();
-      session.set("user", "carol");
-      session.setExpiry(30);
-      await session.save();
-      await advance(29);
-      expect((await open(session.key).load()).get("user")).toBe("carol");
-      await advance(2);
-      const expired = await open(session.key).load();
-      // Signed cookies ignore set_expiry on load, exactly as Django's backend (ticket #19201).
-      expect(expired.get("user")).toBe(engine.atomic ? undefined : "carol");
+    itIf(traits.serverTtl)("asks Redis to drop the session at its idle timeout and absolute lifetime, moved by each save", async () => {
+      const idle = { ...DEFAULT_SESSION_POLICY, idleTimeoutSeconds: 60 };
+      const idleKey = await create(idle, { user: "bob" });
+      await expectServerTtl(idleKey, 60);
+      clock.advance(50);
+      const used = await open(idleKey, idle).load();
+      await used.save();
+      await expectServerTtl(idleKey, 60);
+
+      const lifetime = { ...DEFAULT_SESSION_POLICY, absoluteLifetimeSeconds: 100 };
+      const lifetimeKey = await create(lifetime, { user: "alice" });
+      await expectServerTtl(lifetimeKey, 100);
+      clock.advance(30);
+      const active = await open(lifetimeKey, lifetime).load();
+      active.set("step", 1);
+      await active.save();
+      await expectServerTtl(lifetimeKey, 70);
     });
 
-    itIf(engine.atomic)("loses no update: 50 concurrent requests that modify one session all persist", async () => {
+    itIf(traits.enforcesStoredExpiry && !traits.serverTtl)("honours set_expiry: a shorter per-session age ends it sooner", async () => {
+      const session = await createCarolFor30Seconds();
+      clock.advance(29);
+      expect((await open(session.key).load()).get("user")).toBe("carol");
+      clock.advance(2);
+      expect((await open(session.key).load()).get("user")).toBeUndefined();
+    });
+
+    itIf(traits.serverTtl)("honours set_expiry by asking Redis to drop the entry sooner", async () => {
+      const session = await createCarolFor30Seconds();
+      await expectServerTtl(session.key!, 30);
+      clock.advance(29);
+      expect((await open(session.key).load()).get("user")).toBe("carol");
+    });
+
+    itIf(!traits.enforcesStoredExpiry)("ignores set_expiry on load, as Django's signed cookies do (ticket #19201)", async () => {
+      const session = await createCarolFor30Seconds();
+      clock.advance(31);
+      expect((await open(session.key).load()).get("user")).toBe("carol");
+    });
+
+    itIf(traits.atomicSave)("loses no update: 50 concurrent requests that modify one session all persist", async () => {
       const key = await create(DEFAULT_SESSION_POLICY, { cart: { items: [] } });
       await Promise.all(
         Array.from({ length: 50 }, async (_, i) => {
-          const session = await open(key).load();
+          // Each conflict means another request's save landed in between, and each lands once:
+          // 50 attempts are always enough, however slow the machine.
+          const session = await open(key, DEFAULT_SESSION_POLICY, { maxSaveAttempts: 50 }).load();
           session.modify<{ items: number[] }>("cart", (cart) => ({ items: [...(cart?.items ?? []), i] }));
           session.set(`visited-${i % 5}`, true);
           await session.save();
@@ -195,6 +142,21 @@ for (const engine of ENGINES.filter((e) => e.available)) {
       const final = await open(key).load();
       expect((final.get("cart") as { items: number[] }).items.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
       expect(final.keys().filter((k) => k.startsWith("visited-")).sort()).toEqual(["visited-0", "visited-1", "visited-2", "visited-3", "visited-4"]);
+    });
+
+    itIf(!traits.atomicSave)("cannot merge concurrent requests: each response's cookie holds only its own change", async () => {
+      expect(h.store.atomicSave).toBe(false);
+      const key = await create(DEFAULT_SESSION_POLICY, { user: "dave" });
+      const first = await open(key).load();
+      const second = await open(key).load();
+      first.set("a", 1);
+      second.set("b", 2);
+      await first.save();
+      await second.save();
+      const fromSecond = await open(second.key).load();
+      expect(fromSecond.get("user")).toBe("dave");
+      expect(fromSecond.get("b")).toBe(2);
+      expect(fromSecond.get("a")).toBeUndefined();
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { HowItWorks } from "@/components/shop/how-it-works";
 import { LoginForm } from "@/components/shop/login-form";
 import { safeNextPath } from "@/components/shop/safe-next-path";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 type Props = { searchParams: Promise<{ next?: string | string[] }> };
 
 export default async function LoginPage({ searchParams }: Props) {
-  const next = safeNextPath((await searchParams).next);
+  const next = safeNextPath((await searchParams).next, await requestOrigin());
   const user = await getCurrentUser((await readSession()).session, { readOnly: true });
   const showDemo = !getEnv().production;
   return (
@@ -67,4 +68,12 @@ export default async function LoginPage({ searchParams }: Props) {
       </HowItWorks>
     </>
   );
+}
+
+/** This site's origin as the browser sees it (X-Forwarded-* are only kept from a trusted proxy). */
+async function requestOrigin(): Promise<string> {
+  const request = await headers();
+  const host = request.get("x-forwarded-host") ?? request.get("host") ?? "localhost";
+  const scheme = request.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  return `${scheme}://${host}`;
 }

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { listProducts } from "@/lib/server/data/products";
+import { listProducts } from "@/lib/server/shop/products";
 
 export async function GET() {
   return NextResponse.json({ items: await listProducts() });

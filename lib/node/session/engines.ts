@@ -3,25 +3,30 @@
  * database's raw driver for the db engine (prepared statements, no ORM on the
  * hot path), Redis for cache and cached_db, a folder for files.
  */
-import { tmpdir } from "node:os";
+import { mkdirSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Redis } from "ioredis";
-import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionConfig, type SessionStore } from "../../session/index.ts";
+import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
+import { log, rateLimited } from "../log.ts";
 
 export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
 }
 
-let warnedAt = 0;
+// One line a minute at most: a Redis outage must not flood the logs.
+const warnCacheFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 function onCacheError(error: Error, operation: string): void {
-  // One line a minute at most: a Redis outage must not flood the logs.
-  if (Date.now() - warnedAt < 60_000) return;
-  warnedAt = Date.now();
-  console.warn(`SessionScope: Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
+  warnCacheFailure(`Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
 }
 
-export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database, redis: Redis | null): SessionStore {
+/**
+ * The store for SESSION_ENGINE. `redis` is the client for env.REDIS_URL, which
+ * parseEnv already requires for the cache and cached_db engines.
+ */
+export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null): SessionStore {
+  const config = env.session;
   switch (env.SESSION_ENGINE) {
     case "db":
       return createDatabaseStore(db);
@@ -33,12 +38,12 @@ export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database
         cookieName: config.cookieName,
       });
     case "file":
-      return createFileStore({ directory: env.SESSION_FILE_PATH ?? tmpdir(), cookieName: config.cookieName, cookieAge: config.cookieAge });
+      return createFileStore({ directory: preparePrivateFolder(env.SESSION_FILE_PATH), cookieName: config.cookieName, cookieAge: config.cookieAge });
     case "cache":
-      return createRedisStore(requireRedis(redis, env));
+      return createRedisStore(client(redis));
     case "cached_db": {
       const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
-      return createCachedDbStore(createDatabaseStore(db, "cached_db"), requireRedis(redis, env), {
+      return createCachedDbStore(createDatabaseStore(db, "cached_db"), client(redis), {
         decode: (encoded) => {
           const decoded = codec.decode(encoded, new Date());
           return decoded.ok ? decoded.data : null;
@@ -49,7 +54,36 @@ export function createStoreFromEnv(env: Env, config: SessionConfig, db: Database
   }
 }
 
-function requireRedis(redis: Redis | null, env: Env): Redis {
-  if (!redis) throw new Error(`SessionScope: SESSION_ENGINE=${env.SESSION_ENGINE} needs REDIS_URL`);
+/**
+ * The file engine's folder, created 0700 if missing and refused unless only
+ * this process's user can enter it. Why: session files are named after their
+ * keys, so anyone who can list the folder can take over every session.
+ */
+export function preparePrivateFolder(path: string, uid: number | undefined = process.getuid?.()): string {
+  const folder = resolve(path);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" || code === "ENOTDIR") throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is not a directory`);
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} cannot be created (${code ?? String(error)})`, { cause: error });
+  }
+  const stat = statSync(folder);
+  if (!stat.isDirectory()) throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is not a directory`);
+  if (uid === undefined) return folder; // Windows: no POSIX owner or mode bits to check.
+  const fix = `Use a folder of the app's own user (e.g. mkdir -m 700 ${folder}) or chmod 700 it.`;
+  if (stat.uid !== uid) {
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} belongs to another user (uid ${stat.uid}, this process runs as ${uid}): its owner can read every session key.\n${fix}`);
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(3, "0");
+    throw new Error(`SessionScope: SESSION_FILE_PATH ${folder} is open to other users (mode ${mode}): session file names are session keys, so they could take over every session.\n${fix}`);
+  }
+  return folder;
+}
+
+function client(redis: Redis | null): Redis {
+  // A caller's mistake, not a configuration one: the rule and its message live in parseEnv.
+  if (!redis) throw new TypeError("createStoreFromEnv: pass the Redis client for env.REDIS_URL");
   return redis;
 }

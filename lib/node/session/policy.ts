@@ -11,8 +11,6 @@ const REFRESH_MS = 5_000;
 
 export interface LivePolicy {
   get(): Promise<SessionPolicy>;
-  /** Forget the cached value (after an admin changed it in this process). */
-  invalidate(): void;
 }
 
 export function createLivePolicy(prisma: AppPrismaClient, config: SessionConfig, clock: () => number = Date.now): LivePolicy {
@@ -46,9 +44,6 @@ export function createLivePolicy(prisma: AppPrismaClient, config: SessionConfig,
         })
         .finally(() => (pending = null));
       return pending;
-    },
-    invalidate() {
-      cached = null;
     },
   };
 }

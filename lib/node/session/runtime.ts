@@ -5,7 +5,7 @@
  * "server-only" here).
  */
 import type { Redis } from "ioredis";
-import { createSessionCodec, defineSessionConfig, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
+import { createSessionCodec, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { createStoreFromEnv } from "./engines.ts";
@@ -21,28 +21,10 @@ export interface SessionRuntime {
   openSession(key: string | null, policy: SessionPolicy, onInvalid?: (reason: string) => void): Session;
 }
 
-export function sessionConfigFromEnv(env: Env): SessionConfig {
-  return defineSessionConfig({
-    secretKey: env.SESSION_SECRET_KEY,
-    secretKeyFallbacks: env.SESSION_SECRET_KEY_FALLBACKS,
-    cookieName: env.SESSION_COOKIE_NAME,
-    cookieAge: env.SESSION_COOKIE_AGE,
-    cookieDomain: env.SESSION_COOKIE_DOMAIN ?? null,
-    cookiePath: env.SESSION_COOKIE_PATH,
-    cookieSecure: env.SESSION_COOKIE_SECURE,
-    cookieHttpOnly: env.SESSION_COOKIE_HTTPONLY,
-    cookieSameSite: env.SESSION_COOKIE_SAMESITE === "false" ? false : env.SESSION_COOKIE_SAMESITE,
-    saveEveryRequest: env.SESSION_SAVE_EVERY_REQUEST,
-    expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
-    idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
-    absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
-  });
-}
-
 export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
-  const config = sessionConfigFromEnv(env);
+  const config = env.session;
   const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
-  const store = createStoreFromEnv(env, config, db, redis);
+  const store = createStoreFromEnv(env, db, redis);
   const policy = createLivePolicy(db.prisma, config);
   return {
     config,

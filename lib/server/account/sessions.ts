@@ -19,10 +19,20 @@ export interface AccountSession {
   readonly expiresAt: string;
 }
 
+/** The answer to signing out one session: `current` when it was the caller's own (a logout). */
+export interface RevokeResult {
+  readonly current: boolean;
+}
+
+export interface RevokeOthersResult {
+  readonly revoked: number;
+}
+
 function userIndexedStore() {
   const { store, engine } = getSessionRuntime();
   if (!supportsUserIndex(store)) {
-    throw new HttpError(501, API_ERRORS.BAD_REQUEST, `The ${engine} engine keeps no per-user index, so sessions cannot be listed or revoked one by one.`);
+    // The request is fine; this server's configuration cannot answer it (a 5xx, so nothing is saved).
+    throw new HttpError(501, API_ERRORS.NOT_IMPLEMENTED, `This server's session engine (${engine}) keeps no per-user index, so sessions cannot be listed or signed out one by one.`);
   }
   return store;
 }
@@ -45,7 +55,7 @@ export async function listMySessions(session: Session, user: CurrentUser): Promi
 }
 
 /** Signs out one of the user's sessions; signing out the current one is a logout. */
-export async function revokeMySession(session: Session, user: CurrentUser, publicId: string): Promise<{ current: boolean }> {
+export async function revokeMySession(session: Session, user: CurrentUser, publicId: string): Promise<RevokeResult> {
   const store = userIndexedStore();
   const target = (await store.listByUser(String(user.id), new Date())).find((item) => item.publicId === publicId);
   // Someone else's id gives the same answer as a made-up one.
@@ -58,7 +68,7 @@ export async function revokeMySession(session: Session, user: CurrentUser, publi
   return { current: false };
 }
 
-export async function revokeOtherSessions(session: Session, user: CurrentUser): Promise<{ revoked: number }> {
+export async function revokeOtherSessions(session: Session, user: CurrentUser): Promise<RevokeOthersResult> {
   await session.load();
   const revoked = await userIndexedStore().deleteByUser(String(user.id), session.key ?? undefined);
   return { revoked };

@@ -1,6 +1,6 @@
 import "server-only";
 import { isRole, type Role } from "@/lib/roles";
-import { getPrisma } from "../db/client.ts";
+import type { AppPrismaClient } from "../../node/db/connection.ts";
 
 export type { Role } from "@/lib/roles";
 
@@ -12,6 +12,14 @@ export interface UserRecord {
   readonly password: string;
   readonly isActive: boolean;
   readonly role: Role | null;
+}
+
+/** Django's auth_user as authentication needs it. */
+export interface UserStore {
+  findByUsername(username: string): Promise<UserRecord | null>;
+  findById(id: string | number): Promise<UserRecord | null>;
+  setPassword(id: number, passwordHash: string): Promise<UserRecord>;
+  touchLastLogin(id: number, at: Date): Promise<void>;
 }
 
 const include = { role: true } as const;
@@ -30,22 +38,23 @@ function toRecord(row: Row): UserRecord {
   };
 }
 
-export async function findUserByUsername(username: string): Promise<UserRecord | null> {
-  const row = await getPrisma().authUser.findUnique({ where: { username }, include });
-  return row ? toRecord(row) : null;
-}
-
-export async function findUserById(id: string | number): Promise<UserRecord | null> {
-  const numeric = typeof id === "number" ? id : /^\d{1,10}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(numeric)) return null;
-  const row = await getPrisma().authUser.findUnique({ where: { id: numeric }, include });
-  return row ? toRecord(row) : null;
-}
-
-export async function setUserPassword(id: number, passwordHash: string): Promise<UserRecord> {
-  return toRecord(await getPrisma().authUser.update({ where: { id }, data: { password: passwordHash }, include }));
-}
-
-export async function touchLastLogin(id: number, at: Date): Promise<void> {
-  await getPrisma().authUser.update({ where: { id }, data: { lastLogin: at } });
+export function createUserStore(prisma: AppPrismaClient): UserStore {
+  return {
+    async findByUsername(username) {
+      const row = await prisma.authUser.findUnique({ where: { username }, include });
+      return row ? toRecord(row) : null;
+    },
+    async findById(id) {
+      const numeric = typeof id === "number" ? id : /^\d{1,10}$/.test(id) ? Number(id) : NaN;
+      if (!Number.isSafeInteger(numeric)) return null;
+      const row = await prisma.authUser.findUnique({ where: { id: numeric }, include });
+      return row ? toRecord(row) : null;
+    },
+    async setPassword(id, passwordHash) {
+      return toRecord(await prisma.authUser.update({ where: { id }, data: { password: passwordHash }, include }));
+    },
+    async touchLastLogin(id, at) {
+      await prisma.authUser.update({ where: { id }, data: { lastLogin: at } });
+    },
+  };
 }

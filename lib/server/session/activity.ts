@@ -1,11 +1,14 @@
 import "server-only";
 import { type SessionStore, supportsActivity } from "@/lib/session";
+import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 
 /** Last activity is written at most this often per session (per server process). */
-export const ACTIVITY_INTERVAL_MS = 60_000;
+const ACTIVITY_INTERVAL_MS = 60_000;
 const MAX_TRACKED = 50_000;
 const lastWritten = new Map<string, number>();
+// A database outage fails every write: one line a minute says so.
+const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 
 /**
  * Records who used a session and when, for the dashboard: at most about once
@@ -18,10 +21,6 @@ export function recordActivity(store: SessionStore, key: string, info: RequestIn
   if (lastWritten.size >= MAX_TRACKED) lastWritten.delete(lastWritten.keys().next().value!);
   lastWritten.set(key, now.getTime());
   store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent }).catch((error: unknown) => {
-    console.warn(`SessionScope: could not record session activity (${(error as Error).message})`);
+    warnWriteFailure(`could not record session activity (${(error as Error).message})`);
   });
-}
-
-export function forgetActivity(key: string): void {
-  lastWritten.delete(key);
 }

@@ -8,13 +8,14 @@ import "server-only";
  * session meanwhile, the change is replayed on the fresh cart instead of
  * overwriting it. Fifty simultaneous "add" clicks leave fifty items.
  */
+import { CART_LINES_LIMIT_MESSAGE, LINE_QUANTITY_LIMIT_MESSAGE, MAX_CART_LINES, MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
+import { CART_KEY } from "../../node/shop-keys.ts";
+import { findProductById, findProductsByIds } from "./products.ts";
 
-export const CART_KEY = "cart";
-export const MAX_LINE_QUANTITY = 99;
-export const MAX_CART_LINES = 50;
+export { CART_KEY };
 
 interface StoredLine {
   productId: number;
@@ -61,7 +62,7 @@ export async function readCart(session: Session): Promise<CartView> {
   await session.load();
   const { items } = storedCart(session.get(CART_KEY));
   if (items.length === 0) return { items: [], count: 0, totalCents: 0 };
-  const products = await getPrisma().product.findMany({ where: { id: { in: items.map((line) => line.productId) } } });
+  const products = await findProductsByIds(items.map((line) => line.productId));
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines = items.flatMap((line): CartLine[] => {
     const product = byId.get(line.productId);
@@ -76,16 +77,16 @@ export async function readCart(session: Session): Promise<CartView> {
 }
 
 export async function addToCart(session: Session, productId: number, quantity: number): Promise<CartView> {
-  const product = await getPrisma().product.findUnique({ where: { id: productId } });
+  const product = await findProductById(productId);
   if (!product) throw new HttpError(404, API_ERRORS.NOT_FOUND, `There is no product ${productId}.`);
   await session.load();
   const current = storedCart(session.get(CART_KEY));
   const line = current.items.find((item) => item.productId === productId);
   if ((line?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
-    throw new HttpError(422, API_ERRORS.VALIDATION, `At most ${MAX_LINE_QUANTITY} of one product fit in the cart.`);
+    throw new HttpError(422, API_ERRORS.VALIDATION, LINE_QUANTITY_LIMIT_MESSAGE);
   }
   if (!line && current.items.length >= MAX_CART_LINES) {
-    throw new HttpError(422, API_ERRORS.VALIDATION, `The cart holds at most ${MAX_CART_LINES} different products.`);
+    throw new HttpError(422, API_ERRORS.VALIDATION, CART_LINES_LIMIT_MESSAGE);
   }
   session.modify<StoredCart>(CART_KEY, (value) => {
     // Runs again on the fresh cart if a concurrent request saved first.

@@ -6,8 +6,9 @@ import "server-only";
  */
 import { randomBytes } from "node:crypto";
 import type { Session } from "@/lib/session";
+import { FLASH_KEY } from "../../node/shop-keys.ts";
 
-export const FLASH_KEY = "_flash";
+export { FLASH_KEY };
 const MAX_MESSAGES = 10;
 
 export type FlashLevel = "info" | "success" | "warning" | "error";

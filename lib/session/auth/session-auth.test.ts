@@ -4,7 +4,7 @@ import { createMemoryStore } from "../engines/memory.ts";
 import { Session } from "../session.ts";
 import { loadMeta, loadVectors, str } from "../../../test/fixtures/django-vectors.ts";
 import {
-  BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, SESSION_KEY, getSessionUser, legacySessionAuthHash, login, logout,
+  AUTH_BACKEND_KEY, AUTH_HASH_KEY, AUTH_USER_ID_KEY, MODEL_BACKEND, getSessionUser, legacySessionAuthHash, login, logout,
   sessionAuthHash, updateSessionAuthHash, type AuthUser,
 } from "./session-auth.ts";
 
@@ -52,7 +52,7 @@ describe("login", () => {
     expect(after).not.toBe(before);
     expect(await store.exists(before)).toBe(false);
     expect(Object.fromEntries((await open(after).load()).entries())).toMatchObject(vector("login_cycle_key").decoded as object);
-    expect((await open(after).load()).keys().slice(-3)).toEqual([SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY]);
+    expect((await open(after).load()).keys().slice(-3)).toEqual([AUTH_USER_ID_KEY, AUTH_BACKEND_KEY, AUTH_HASH_KEY]);
   });
 
   it("flushes another user's session, dropping its data (login_other_user_flush)", async () => {
@@ -132,16 +132,16 @@ describe("getSessionUser", () => {
     const key = await saved(session);
     const rotated = await open(key).load();
     expect(await getSessionUser(rotated, lookup, { secretKey: SECRET, fallbackKeys: ["old-key"] })).toBe(alice);
-    expect(rotated.get(HASH_SESSION_KEY)).toBe(sessionAuthHash(alice.password, SECRET));
+    expect(rotated.get(AUTH_HASH_KEY)).toBe(sessionAuthHash(alice.password, SECRET));
     expect(await saved(rotated)).not.toBe(key);
   });
 
   it("ignores sessions of unknown backends and unknown or inactive users", async () => {
     const { open } = setup();
     const session = await open().load();
-    session.update({ [SESSION_KEY]: String(alice.id), [BACKEND_SESSION_KEY]: "other.Backend", [HASH_SESSION_KEY]: "x" });
+    session.update({ [AUTH_USER_ID_KEY]: String(alice.id), [AUTH_BACKEND_KEY]: "other.Backend", [AUTH_HASH_KEY]: "x" });
     expect(await getSessionUser(session, lookup, keys)).toBeNull();
-    session.set(BACKEND_SESSION_KEY, MODEL_BACKEND);
+    session.set(AUTH_BACKEND_KEY, MODEL_BACKEND);
     expect(await getSessionUser(session, async () => ({ ...alice, isActive: false }), keys)).toBeNull();
   });
 });
@@ -163,7 +163,7 @@ describe("updateSessionAuthHash (update_session_auth_hash)", () => {
     await updateSessionAuthHash(current, changed, keys);
     const newKey = await saved(current);
     expect(newKey).not.toBe(hereKey);
-    expect(current.get(HASH_SESSION_KEY)).toBe((v.decoded as Record<string, string>)[HASH_SESSION_KEY]);
+    expect(current.get(AUTH_HASH_KEY)).toBe((v.decoded as Record<string, string>)[AUTH_HASH_KEY]);
 
     const lookup = async () => changed;
     expect(await getSessionUser(await open(newKey).load(), lookup, keys)).toBe(changed);

@@ -1,16 +1,20 @@
 /**
  * Session-based authentication exactly as django.contrib.auth does it
- * (FORMAT.md §9): the three session keys, the session auth hash, login with
+ * (docs/django-format.md §9): the three session keys, the session auth hash, login with
  * key rotation, logout with flush, and the per-request hash check that ends
  * a user's other sessions when the password changes.
  */
-import { timingSafeEqual } from "node:crypto";
+import { constantTimeEqual } from "../crypto.ts";
 import type { Session } from "../session.ts";
 import { saltedHmac } from "../signing.ts";
 
-export const SESSION_KEY = "_auth_user_id";
-export const BACKEND_SESSION_KEY = "_auth_user_backend";
-export const HASH_SESSION_KEY = "_auth_user_hash";
+// The logged-in user, as Django keeps it in the session (written in this order).
+/** The user's primary key, as a string. */
+export const AUTH_USER_ID_KEY = "_auth_user_id";
+/** The dotted path of the backend that authenticated the user. */
+export const AUTH_BACKEND_KEY = "_auth_user_backend";
+/** The session auth hash: an HMAC of the stored password hash (see sessionAuthHash). */
+export const AUTH_HASH_KEY = "_auth_user_hash";
 /** Django's default backend path, so a Django site sharing the sessions accepts them. */
 export const MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend";
 
@@ -39,14 +43,6 @@ export function legacySessionAuthHash(passwordHash: string, secretKey: string): 
   return saltedHmac(AUTH_HASH_SALT, passwordHash, secretKey, "sha1").toString("hex");
 }
 
-// Why constant-time: the stored hash is compared with one derived from a
-// secret; a timing leak would let an attacker forge it byte by byte.
-function hashesEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /**
  * Django's `login()`. An anonymous session gets a new key with its data kept
  * (a cart survives): rotating the key defeats session fixation. A session of
@@ -57,17 +53,17 @@ export async function login(session: Session, user: AuthUser, keys: AuthKeys, ba
   await session.load();
   const hash = sessionAuthHash(user.password, keys.secretKey);
   const userId = String(user.id);
-  if (session.has(SESSION_KEY)) {
-    const stored = session.get(HASH_SESSION_KEY);
-    if (session.get(SESSION_KEY) !== userId || typeof stored !== "string" || !hashesEqual(stored, hash)) {
+  if (session.has(AUTH_USER_ID_KEY)) {
+    const stored = session.get(AUTH_HASH_KEY);
+    if (session.get(AUTH_USER_ID_KEY) !== userId || typeof stored !== "string" || !constantTimeEqual(stored, hash)) {
       await session.flush();
     }
   } else {
     await session.cycleKey();
   }
-  session.set(SESSION_KEY, userId);
-  session.set(BACKEND_SESSION_KEY, backend);
-  session.set(HASH_SESSION_KEY, hash);
+  session.set(AUTH_USER_ID_KEY, userId);
+  session.set(AUTH_BACKEND_KEY, backend);
+  session.set(AUTH_HASH_KEY, hash);
 }
 
 /** Django's `logout()`: everything goes, and the middleware deletes the cookie. */
@@ -94,26 +90,26 @@ export async function getSessionUser<U extends AuthUser>(
   } = {},
 ): Promise<U | null> {
   await session.load();
-  const id = session.get(SESSION_KEY);
-  const backend = session.get(BACKEND_SESSION_KEY);
+  const id = session.get(AUTH_USER_ID_KEY);
+  const backend = session.get(AUTH_BACKEND_KEY);
   const backends = options.backends ?? [MODEL_BACKEND];
   if (typeof id !== "string" || typeof backend !== "string" || !backends.includes(backend)) return null;
   const user = await lookup(id);
   // Django's ModelBackend: an unknown or inactive user is anonymous (the session stays).
   if (!user || !user.isActive) return null;
-  const stored = session.get(HASH_SESSION_KEY);
+  const stored = session.get(AUTH_HASH_KEY);
   if (typeof stored === "string") {
-    if (hashesEqual(stored, sessionAuthHash(user.password, keys.secretKey))) return user;
+    if (constantTimeEqual(stored, sessionAuthHash(user.password, keys.secretKey))) return user;
     for (const fallback of keys.fallbackKeys ?? []) {
-      if (hashesEqual(stored, sessionAuthHash(user.password, fallback))) {
+      if (constantTimeEqual(stored, sessionAuthHash(user.password, fallback))) {
         // Django 4.1+: accept the old key's hash once, then move to the new key.
         if (options.readOnly) return user;
         await session.cycleKey();
-        session.set(HASH_SESSION_KEY, sessionAuthHash(user.password, keys.secretKey));
+        session.set(AUTH_HASH_KEY, sessionAuthHash(user.password, keys.secretKey));
         return user;
       }
     }
-    if (options.acceptLegacySha1 && hashesEqual(stored, legacySessionAuthHash(user.password, keys.secretKey))) return user;
+    if (options.acceptLegacySha1 && constantTimeEqual(stored, legacySessionAuthHash(user.password, keys.secretKey))) return user;
   }
   // Read-only callers get "no user"; the next request that can write flushes the session.
   if (!options.readOnly) await session.flush();
@@ -128,5 +124,5 @@ export async function getSessionUser<U extends AuthUser>(
 export async function updateSessionAuthHash(session: Session, user: AuthUser, keys: AuthKeys): Promise<void> {
   await session.load();
   await session.cycleKey();
-  if (session.get(SESSION_KEY) === String(user.id)) session.set(HASH_SESSION_KEY, sessionAuthHash(user.password, keys.secretKey));
+  if (session.get(AUTH_USER_ID_KEY) === String(user.id)) session.set(AUTH_HASH_KEY, sessionAuthHash(user.password, keys.secretKey));
 }

@@ -19,9 +19,10 @@
  * to the database and reports each failure through `onCacheError`.
  */
 import { randomUUID } from "node:crypto";
+import { systemClock, type Clock } from "../expiry.ts";
 import type { IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
-import { djangoCacheKey, luaScript, type RedisClient } from "./redis-client.ts";
+import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
 
 export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore;
 
@@ -37,6 +38,11 @@ export interface CachedDbStoreOptions {
   readonly keyPrefix?: string;
   readonly version?: number;
   readonly indexPrefix?: string;
+  /**
+   * Where the engine takes the time it reads cache TTLs against; default the
+   * system clock. The database store it wraps takes its own: give both the same.
+   */
+  readonly clock?: Clock;
 }
 
 /** KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, pttl, leased]. */
@@ -75,6 +81,7 @@ return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 `);
 
 export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): DatabaseStore {
+  const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
   const index = options.indexPrefix ?? "sessionscope:cached_db:";
   const timeoutMs = options.cacheTimeoutMs ?? 500;
@@ -125,7 +132,7 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
         return (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number, number];
       });
       if (read?.[0] && read[1]) {
-        const expireDate = new Date(read[2] < 0 ? 8.64e15 : Date.now() + read[2]);
+        const expireDate = expireDateFromPttl(read[2], clock().getTime());
         if (expireDate > now) {
           try {
             return { data: loadsPickle(read[0]), version: read[1].toString("utf8"), expireDate };
@@ -137,7 +144,7 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       const stored = await db.load(key, now);
       if (!stored || stored.encoded === undefined || read?.[3] !== 1) return stored;
       const data = options.decode(stored.encoded);
-      const ttlMs = stored.expireDate.getTime() - Date.now();
+      const ttlMs = stored.expireDate.getTime() - clock().getTime();
       if (data && ttlMs > 0) {
         await cache("populate", null, () => POPULATE.run(redis, [k.entry, k.version, k.lease], [token, dumpsPickle(data), stored.version, ttlMs]));
       }
@@ -170,7 +177,7 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
     async deleteIssuedBefore(date) {
       let cursor: string | null = null;
       do {
-        const page = await db.list({ status: "all" }, { cursor, limit: 500 }, new Date());
+        const page = await db.list({ status: "all" }, { cursor, limit: 500 }, clock());
         for (const item of page.items) if (item.createdAt && item.createdAt < date) await kill(item.key);
         cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
       } while (cursor !== null);

@@ -89,7 +89,7 @@ describe("file engine", () => {
     expect(await store.save(key, record("a:b"), null)).toEqual({ ok: false, reason: "exists" });
   });
 
-  it("deletes an expired file on load only when the wall clock agrees", async () => {
+  it("deletes an expired file on load only when the engine's clock agrees", async () => {
     const store = newStore();
     const live = "live12345678";
     await store.save(live, record("a:b"), null);
@@ -99,6 +99,19 @@ describe("file engine", () => {
     await store.save(dead, record("a:b", new Date(Date.now() - 1000)), null);
     expect(await store.load(dead, new Date())).toBeNull();
     expect(await store.exists(dead)).toBe(false);
+  });
+
+  it("takes the engine's time from its injected clock", async () => {
+    let now = Date.now();
+    const store = createFileStore({ directory, cookieName: "sessionid", cookieAge: AGE, clock: () => new Date(now) });
+    const key = "clock1234567";
+    const expireDate = new Date(now + 60_000);
+    await store.save(key, record("a:b", expireDate), null);
+    expect(await store.load(key, new Date(now + 120_000))).toBeNull();
+    expect(await store.exists(key)).toBe(true);
+    now += 120_000;
+    expect(await store.load(key, new Date(now))).toBeNull();
+    expect(await store.exists(key)).toBe(false);
   });
 
   it("clearExpired deletes only expired session files, ignoring temp, lock and foreign files", async () => {

@@ -16,9 +16,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
-import { link, lstat, open, opendir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { link, lstat, open, opendir, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { systemClock, type Clock } from "../expiry.ts";
+import { isFileSafeKey } from "../keys.ts";
 import type { ClearExpiredOptions, SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
+import { DEFAULT_BATCH_SIZE } from "./batches.ts";
+import { createFileLocks, errorCode, ignoreMissing } from "./file-lock.ts";
 
 export interface FileStoreOptions {
   /** SESSION_FILE_PATH: created (0o700) if missing. */
@@ -33,34 +37,28 @@ export interface FileStoreOptions {
   readonly lockStaleMs?: number;
   /** How long a save waits for a lock before throwing (default 10000 ms). */
   readonly lockTimeoutMs?: number;
+  /** Where the engine takes "now" when it decides a file it read has expired; default the system clock. */
+  readonly clock?: Clock;
 }
 
-const DEFAULT_BATCH_SIZE = 1000;
 const MAX_NAME_LENGTH = 255;
 // Room for the "_out_<random>" and ".lock" suffixes on top of prefix + key.
 const SUFFIX_ROOM = 24;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
-const ignoreMissing = (error: unknown) => {
-  if (errorCode(error) !== "ENOENT") throw error;
-};
-
 export function createFileStore(options: FileStoreOptions): SessionStore {
   const { cookieName, cookieAge } = options;
   const ageMs = cookieAge * 1000;
-  const staleMs = options.lockStaleMs ?? 5000;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+  const withLock = createFileLocks({ staleMs: options.lockStaleMs ?? 5000, timeoutMs: options.lockTimeoutMs ?? 10_000 });
+  const clock = options.clock ?? systemClock;
   // The prefix becomes part of a path: it must be one plain file-name component.
   if (!cookieName || /[/\\\0]/.test(cookieName) || cookieName === "." || cookieName === "..") {
     throw new Error(`SessionScope: the cookie name ${JSON.stringify(cookieName)} cannot prefix session file names`);
   }
   const directory = prepareDirectory(options.directory);
-  const queues = new Map<string, Promise<void>>();
 
   /** The file of a key, or null for a key Django would reject (InvalidSessionKey): such a key never reaches a path. */
   function fileOf(key: string): string | null {
-    if (key.length < 8 || cookieName.length + key.length + SUFFIX_ROOM > MAX_NAME_LENGTH || !/^[a-z0-9]+$/.test(key)) return null;
+    if (key.length < 8 || cookieName.length + key.length + SUFFIX_ROOM > MAX_NAME_LENGTH || !isFileSafeKey(key)) return null;
     const file = resolve(directory, cookieName + key);
     return dirname(file) === directory ? file : null;
   }
@@ -89,44 +87,6 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     }
     await handle.close();
     return temp;
-  }
-
-  /** Runs `fn` holding the session's lock: an in-process queue, then the lock file for other processes. */
-  function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-    const previous = queues.get(file) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      await acquireLockFile(`${file}.lock`);
-      try {
-        return await fn();
-      } finally {
-        await unlink(`${file}.lock`).catch(ignoreMissing);
-      }
-    });
-    const tail = run.then(() => undefined, () => undefined);
-    queues.set(file, tail);
-    void tail.then(() => {
-      if (queues.get(file) === tail) queues.delete(file);
-    });
-    return run;
-  }
-
-  async function acquireLockFile(lock: string): Promise<void> {
-    const deadline = Date.now() + lockTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await (await open(lock, "wx", 0o600)).close();
-        return;
-      } catch (error) {
-        if (errorCode(error) !== "EEXIST") throw error;
-      }
-      // A crashed process must not block the session forever: an old lock is broken.
-      const held = await stat(lock).catch((error: unknown) => (ignoreMissing(error), null));
-      if (held && Date.now() - held.mtimeMs > staleMs) await unlink(lock).catch(ignoreMissing);
-      if (!held || Date.now() - held.mtimeMs > staleMs) continue;
-      if (Date.now() > deadline) throw new Error(`SessionScope: timed out waiting for the session lock ${lock}`);
-      // Randomised backoff (1 ms doubling to 32 ms) so contending processes do not retry in step.
-      await sleep(Math.random() * Math.min(32, 2 ** attempt));
-    }
   }
 
   /** Deletes the file if, under its lock, it has still expired at `now` (a concurrent save may have extended it). */
@@ -185,8 +145,10 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
         await handle.close();
       }
       if (expireDate.getTime() <= now.getTime()) {
-        // Removed only once the wall clock agrees too, so a skewed or test clock never destroys live data.
-        if (expireDate.getTime() <= Date.now()) await deleteIfExpired(file, Date.now());
+        // Removed only once the engine's clock agrees too: a caller asking about a later
+        // `now` (a preview, a skewed caller) never destroys data that is still live.
+        const engineNow = clock().getTime();
+        if (expireDate.getTime() <= engineNow) await deleteIfExpired(file, engineNow);
         return null;
       }
       // Django's creation placeholder (empty = `{}`): nothing to resume, and the codec rejects "".

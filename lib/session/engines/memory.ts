@@ -2,6 +2,7 @@
  * An in-memory engine: a real compare-and-swap store for tests, demos and
  * single-process development. Data vanish with the process.
  */
+import type { Clock } from "../expiry.ts";
 import type {
   IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionListFilter, SessionListItem, SessionPage, SessionStore,
   StoredSession, UserIndexedStore,
@@ -17,7 +18,15 @@ interface Entry {
 
 export type MemoryStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & { readonly size: number };
 
-export function createMemoryStore(): MemoryStore {
+export interface MemoryStoreOptions {
+  /**
+   * Taken like every engine's, so one harness can build them all; the memory
+   * engine records no time of its own (every method that needs "now" is given it).
+   */
+  readonly clock?: Clock;
+}
+
+export function createMemoryStore(_options: MemoryStoreOptions = {}): MemoryStore {
   const entries = new Map<string, Entry>();
   let nextVersion = 0;
 

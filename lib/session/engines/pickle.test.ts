@@ -84,7 +84,7 @@ print(json.dumps(out))`;
     }
   });
 
-  it("writes FORMAT.md's example from a Map", () => {
+  it("writes the example of docs/django-format.md §5.2 from a Map", () => {
     expect(dumpsPickle(new Map([["foo", "bar"]])).toString("hex")).toBe("80049510000000000000007d948c03666f6f948c0362617294732e");
   });
 

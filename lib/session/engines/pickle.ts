@@ -1,5 +1,5 @@
 /**
- * Python pickles of session dicts, for Django's cache entries (FORMAT.md §5.2).
+ * Python pickles of session dicts, for Django's cache entries (docs/django-format.md §5.2).
  *
  * `dumpsPickle` writes protocol 4 byte for byte as CPython's C pickler does
  * (`pickle.dumps(d, 4)`): FRAME opcodes around runs of at most ~64 KiB,

@@ -9,11 +9,12 @@
  * under READ COMMITTED a concurrent writer's commit makes PostgreSQL re-check
  * that condition on the new row version, so exactly one of two racing saves wins.
  */
-import type { ActivityStore, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
-import {
-  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, isStorableKey, listPage, metaItem, newPublicId, toDbUserId,
-  type MetaRow, type SqlDialect, type UnindexedRow,
-} from "./sql-common.ts";
+import { systemClock, type Clock } from "../expiry.ts";
+import type { ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import { removeInBatches } from "./batches.ts";
+import { newPublicId } from "./public-id.ts";
+import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
+import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
@@ -25,12 +26,13 @@ export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & Is
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
   readonly metaEngine?: string;
+  /** Where the engine takes the time it records itself (public ids); default the system clock. */
+  readonly clock?: Clock;
 }
 
 const dialect: SqlDialect = {
   param: (values, value) => `$${values.push(value)}`,
   expireValue: (date) => date,
-  createdValue: (raw) => raw,
   startsWith: (expr, p) => `starts_with(${expr}, ${p})`,
   userIdText: (column) => `${column}::text`,
   cursorColumn: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
@@ -42,9 +44,9 @@ const SQL = {
   exists: `SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $1`,
   // A leftover meta row (its session deleted by Django) is reset on insert.
   insert:
-    `WITH ins AS (INSERT INTO ${SESSION_TABLE} (session_key, session_data, expire_date) VALUES ($1, $2, $3) ` +
+    `WITH inserted AS (INSERT INTO ${SESSION_TABLE} (session_key, session_data, expire_date) VALUES ($1, $2, $3) ` +
     `ON CONFLICT (session_key) DO NOTHING RETURNING session_key) ` +
-    `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM ins ` +
+    `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM inserted ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
     `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
   // The common save: the session row changes and its meta row already says the same owner.
@@ -59,53 +61,51 @@ const SQL = {
   // SessionScope saves it). An unconditional upsert would lock and rewrite the meta tuple on
   // every save (ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false).
   update:
-    `WITH upd AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
-    `RETURNING session_key), cur AS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3), ` +
-    `chg AS (UPDATE ${META_TABLE} SET user_id = $6::integer WHERE session_key = (SELECT session_key FROM upd) ` +
+    `WITH updated AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
+    `RETURNING session_key), current_meta AS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3), ` +
+    `owner_changed AS (UPDATE ${META_TABLE} SET user_id = $6::integer WHERE session_key = (SELECT session_key FROM updated) ` +
     `AND user_id IS DISTINCT FROM $6::integer), ` +
     // ON CONFLICT covers a meta row another transaction inserted after this statement's snapshot.
-    `ins AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $5, $6::integer, $7::timestamptz, $8 FROM upd ` +
-    `WHERE NOT EXISTS (SELECT 1 FROM cur) ` +
+    `meta_inserted AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $5, $6::integer, $7::timestamptz, $8 FROM updated ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM current_meta) ` +
     `ON CONFLICT (session_key) DO UPDATE SET user_id = EXCLUDED.user_id WHERE m.user_id IS DISTINCT FROM EXCLUDED.user_id) ` +
-    `SELECT (SELECT count(*) FROM upd)::int AS updated, EXISTS (SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $3) AS present`,
-  delete: `WITH d AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = $1) DELETE FROM ${META_TABLE} WHERE session_key = $1`,
+    `SELECT (SELECT count(*) FROM updated)::int AS updated, EXISTS (SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $3) AS present`,
+  delete: `WITH removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = $1) DELETE FROM ${META_TABLE} WHERE session_key = $1`,
   // Rows another transaction holds (a save in flight) are skipped, never waited on.
   clearBatch:
     `WITH victims AS (SELECT session_key FROM ${SESSION_TABLE} WHERE expire_date < $1 LIMIT $2 FOR UPDATE SKIP LOCKED), ` +
-    `d AS (DELETE FROM ${SESSION_TABLE} s USING victims v WHERE s.session_key = v.session_key RETURNING s.session_key), ` +
-    `m AS (DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT session_key FROM d)) ` +
-    `SELECT count(*)::int AS scanned, count(*)::int AS n FROM d`,
+    `removed AS (DELETE FROM ${SESSION_TABLE} s USING victims v WHERE s.session_key = v.session_key RETURNING s.session_key), ` +
+    `removed_meta AS (DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT session_key FROM removed)) ` +
+    `SELECT count(*)::int AS scanned, count(*)::int AS removed FROM removed`,
   deleteByUser:
-    `WITH m AS (DELETE FROM ${META_TABLE} WHERE user_id = $1 AND ($2::varchar IS NULL OR session_key <> $2) RETURNING session_key), ` +
-    `d AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM m) RETURNING 1) ` +
-    `SELECT count(*)::int AS n FROM d`,
+    `WITH removed_meta AS (DELETE FROM ${META_TABLE} WHERE user_id = $1 AND ($2::varchar IS NULL OR session_key <> $2) RETURNING session_key), ` +
+    `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING 1) ` +
+    `SELECT count(*)::int AS removed FROM removed`,
   issuedBeforeBatch:
-    `WITH m AS (DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT session_key FROM ${META_TABLE} WHERE created_at < $1 LIMIT $2 ` +
+    `WITH removed_meta AS (DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT session_key FROM ${META_TABLE} WHERE created_at < $1 LIMIT $2 ` +
     `FOR UPDATE SKIP LOCKED) RETURNING session_key), ` +
-    `d AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM m) RETURNING 1) ` +
-    `SELECT (SELECT count(*) FROM m)::int AS scanned, (SELECT count(*) FROM d)::int AS n`,
+    `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING 1) ` +
+    `SELECT (SELECT count(*) FROM removed_meta)::int AS scanned, (SELECT count(*) FROM removed)::int AS removed`,
   activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3 WHERE session_key = $4`,
-  listByUser:
-    `SELECT m.session_key AS k, m.created_at AS c, m.user_id AS u, m.public_id AS p, s.expire_date AS e, m.last_activity AS a, m.ip AS ip, m.user_agent AS ua FROM ${META_TABLE} m ` +
-    `JOIN ${SESSION_TABLE} s ON s.session_key = m.session_key WHERE m.user_id = $1 AND s.expire_date > $2 ` +
-    `ORDER BY m.created_at DESC, m.session_key ASC`,
 } as const;
 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
 
 export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOptions = {}): PostgresStore {
-  const engine = options.metaEngine ?? "db";
+  const metaEngine = options.metaEngine ?? "db";
+  const clock = options.clock ?? systemClock;
   const run = (name: keyof typeof SQL, values: unknown[]) => pool.query({ name: `sessionscope_${name}`, text: SQL[name], values });
-
-  async function inBatches(name: "clearBatch" | "issuedBeforeBatch", cutoff: Date, batchSize: number, onProgress?: (n: number) => void) {
-    let total = 0;
-    for (;;) {
-      const row = (await run(name, [cutoff, batchSize])).rows[0] as { scanned: number; n: number };
-      total += row.n;
-      if (row.n > 0) onProgress?.(total);
-      if (row.scanned < batchSize) return total;
-    }
-  }
+  const rows: SqlRowReader = {
+    meta: async (query) => (await pool.query(query)).rows as MetaRow[],
+    unindexed: async (query) => (await pool.query(query)).rows as UnindexedRow[],
+    count: async (query) => Number(((await pool.query(query)).rows[0] as { total: string | number }).total),
+    toDate,
+  };
+  const removeBefore = (name: "clearBatch" | "issuedBeforeBatch", cutoff: Date, options?: ClearExpiredOptions) =>
+    removeInBatches(async (limit) => {
+      const row = (await run(name, [cutoff, limit])).rows[0] as { scanned: number; removed: number };
+      return [row.scanned, row.removed];
+    }, options);
 
   return {
     engine: "db",
@@ -125,7 +125,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
         const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, userId]);
         if (fast.rowCount === 1) return { ok: true, version: record.encoded };
       }
-      const meta = [newPublicId(), userId, record.createdAt, engine];
+      const meta = [newPublicId(clock().getTime()), userId, record.createdAt, metaEngine];
       if (expectedVersion === null) {
         const result = await run("insert", [key, record.encoded, record.expireDate, ...meta]);
         return result.rowCount === 1 ? { ok: true, version: record.encoded } : { ok: false, reason: "exists" };
@@ -142,34 +142,27 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
       await run("delete", [key]);
     },
     clearExpired(now, options) {
-      return inBatches("clearBatch", now, Math.max(1, options?.batchSize ?? DEFAULT_BATCH_SIZE), options?.onProgress);
+      return removeBefore("clearBatch", now, options);
     },
     list(filter, page, now) {
-      return listPage(dialect, {
-        meta: async (x) => (await pool.query(x)).rows as MetaRow[],
-        unindexed: async (x) => (await pool.query(x)).rows as UnindexedRow[],
-        toDate,
-      }, filter, page, now);
+      return listPage(dialect, rows, filter, page, now);
     },
-    async count(filter, now) {
-      const x = countQuery(dialect, filter, now);
-      return Number(((await pool.query(x)).rows[0] as { n: string | number }).n);
+    count(filter, now) {
+      return countSessions(dialect, rows, filter, now);
     },
     async deleteByUser(userId, exceptKey) {
       const id = toDbUserId(userId);
       if (id === null) return 0;
-      return ((await run("deleteByUser", [id, exceptKey ?? null])).rows[0] as { n: number }).n;
+      return ((await run("deleteByUser", [id, exceptKey ?? null])).rows[0] as { removed: number }).removed;
     },
-    async listByUser(userId, now) {
-      const id = toDbUserId(userId);
-      if (id === null) return [];
-      return ((await run("listByUser", [id, now])).rows as MetaRow[]).map((r) => metaItem(r, toDate));
+    listByUser(userId, now) {
+      return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
       await run("activity", [activity.at, activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key]);
     },
     deleteIssuedBefore(date) {
-      return inBatches("issuedBeforeBatch", date, DEFAULT_BATCH_SIZE);
+      return removeBefore("issuedBeforeBatch", date);
     },
   };
 }

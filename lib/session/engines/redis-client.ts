@@ -4,6 +4,7 @@
  * server has not cached the script yet (after a restart or SCRIPT FLUSH).
  */
 import { createHash } from "node:crypto";
+import { NEVER_EXPIRES } from "../expiry.ts";
 
 export type RedisArg = string | Buffer | number;
 
@@ -32,7 +33,12 @@ export function luaScript(source: string): LuaScript {
   };
 }
 
-/** Django's cache key for a session: KEY_PREFIX:VERSION:name (FORMAT.md §5.2). */
+/** Django's cache key for a session: KEY_PREFIX:VERSION:name (docs/django-format.md §5.2). */
 export function djangoCacheKey(name: string, options: { keyPrefix?: string; version?: number } = {}): string {
   return `${options.keyPrefix ?? ""}:${options.version ?? 1}:${name}`;
+}
+
+/** When an entry expires, from its PTTL (ms left; negative: the entry has no TTL) read at `nowMs`. */
+export function expireDateFromPttl(pttl: number, nowMs: number): Date {
+  return new Date(pttl < 0 ? NEVER_EXPIRES : nowMs + pttl);
 }

@@ -9,11 +9,13 @@
  * must-create is SET NX EX. The indexes the dashboard needs (redis-scripts.ts)
  * change in the same script, so they never disagree with the entries.
  */
+import { systemClock, type Clock } from "../expiry.ts";
 import type { IssuedBeforeStore, ListableStore, SaveResult, SessionListFilter, SessionListItem, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
-import { djangoCacheKey, type RedisClient } from "./redis-client.ts";
+import { newPublicId } from "./public-id.ts";
+import { djangoCacheKey, expireDateFromPttl, type RedisClient } from "./redis-client.ts";
 import { DELETE, LOAD, PAGE, PRUNE, RANK_AFTER, SAVE, USER_SESSIONS } from "./redis-scripts.ts";
-import { decodeCursor, encodeCursor, newPublicId } from "./sql-common.ts";
 
 export interface RedisStoreOptions {
   /** Django's CACHES KEY_PREFIX (default ""). */
@@ -24,15 +26,19 @@ export interface RedisStoreOptions {
   readonly indexPrefix?: string;
   /** Called when a stored entry cannot be read (not a pickle of a dict of JSON-like values); it then counts as absent. */
   readonly onCorruptEntry?: (key: string, error: Error) => void;
+  /** Where the engine takes the time it reads TTLs against and records (public ids); default the system clock. */
+  readonly clock?: Clock;
 }
 
 export type RedisStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore;
 
-type Described = [key: Buffer | string, created: string, user: string, publicId: string, pttl: number];
+/** What the PAGE and USER_SESSIONS scripts return per session (empty strings where the meta hash has no value). */
+type Described = [key: Buffer | string, createdMs: string, userId: string, publicId: string, pttl: number];
 
 const CHUNK = 200;
 
 export function createRedisStore(redis: RedisClient, options: RedisStoreOptions = {}): RedisStore {
+  const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cache", options);
   const index = options.indexPrefix ?? "sessionscope:cache:";
   const metaPrefix = `${index}meta:`;
@@ -41,12 +47,12 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
   const expiry = `${index}expiry`;
   const keysOf = (key: string) => [entryPrefix + key, metaPrefix + key, created, expiry];
 
-  const item = ([k, c, u, p, pttl]: Described): SessionListItem => ({
-    key: String(k),
-    publicId: p || null,
-    createdAt: c ? new Date(Number(c)) : null,
-    userId: u || null,
-    expireDate: new Date(pttl < 0 ? 8.64e15 : Date.now() + pttl),
+  const item = ([key, createdMs, userId, publicId, pttl]: Described, nowMs: number): SessionListItem => ({
+    key: String(key),
+    publicId: publicId || null,
+    createdAt: createdMs ? new Date(Number(createdMs)) : null,
+    userId: userId || null,
+    expireDate: expireDateFromPttl(pttl, nowMs),
   });
   const matches = (i: SessionListItem, filter: SessionListFilter, now: Date) => {
     const status = filter.status ?? "active";
@@ -60,8 +66,11 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
       if (scanned < 1000) return;
     }
   };
-  const userSessions = async (userId: string) =>
-    ((await USER_SESSIONS.run(redis, [userPrefix + userId], [entryPrefix, metaPrefix])) as Described[]).map(item);
+  const userSessions = async (userId: string) => {
+    const described = (await USER_SESSIONS.run(redis, [userPrefix + userId], [entryPrefix, metaPrefix])) as Described[];
+    const nowMs = clock().getTime();
+    return described.map((d) => item(d, nowMs));
+  };
   const remove = async (key: string) => Number(await DELETE.run(redis, keysOf(key), [key, userPrefix]));
 
   /** Filtered items newest first from rank `start`; the page script prunes dead members, so ranks are re-derived from the last one seen. */
@@ -74,12 +83,13 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
         if (Number(await redis.call("ZCARD", [created])) <= rank) return out;
         continue; // the whole range was pruned: later members moved down
       }
+      const nowMs = clock().getTime();
       for (const d of page) {
-        const i = item(d);
+        const i = item(d, nowMs);
         if (matches(i, filter, now)) out.push(i);
         if (out.length === want) return out;
       }
-      rank = await rankAfterItem(item(page.at(-1)!));
+      rank = await rankAfterItem(item(page.at(-1)!, nowMs));
     }
     return out;
   }
@@ -91,7 +101,7 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
     async load(key, now): Promise<StoredSession | null> {
       const [bytes, pttl] = (await LOAD.run(redis, [entryPrefix + key], [], true)) as [Buffer | null, number];
       if (!bytes) return null;
-      const expireDate = new Date(pttl < 0 ? 8.64e15 : Date.now() + Number(pttl));
+      const expireDate = expireDateFromPttl(Number(pttl), clock().getTime());
       if (expireDate <= now) return null;
       try {
         return { data: loadsPickle(bytes), version: bytes.toString("latin1"), expireDate };
@@ -113,7 +123,7 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
           Math.max(1, record.ttlSeconds),
           record.createdAt.getTime(),
           record.userId ?? "",
-          newPublicId(),
+          newPublicId(clock().getTime()),
           key,
           userPrefix,
           record.expireDate.getTime(),

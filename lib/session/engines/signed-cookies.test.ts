@@ -31,6 +31,14 @@ describe("signed-cookies engine", () => {
     expect(again.get("cart")).toEqual([1, 2, 3]);
   });
 
+  it("signs with its clock's time when the save does not carry one", async () => {
+    const store = createSignedCookieStore({ secretKey: SECRET, maxAge: AGE, clock: () => new Date(T0) });
+    const result = await store.save("", { encoded: "", expireDate: new Date(T0), ttlSeconds: AGE, data: new Map([["a", 1]]), createdAt: new Date(T0), userId: null }, null);
+    const value = result.ok ? result.key! : "";
+    expect(value.split(":")[1]).toBe("1r31eq");
+    expect((await store.load(value, new Date(T0)))?.expireDate).toEqual(new Date(T0 + AGE * 1000));
+  });
+
   it("loads the cookies Django wrote", async () => {
     const store = createSignedCookieStore({ secretKey: SECRET, maxAge: AGE });
     for (const v of loadVectors("signed_cookies.json").filter((x) => !x.signing_loads_error && x.name === "auth")) {

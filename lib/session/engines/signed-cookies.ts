@@ -13,6 +13,7 @@
 import { createCookieCodec, type CookieCodecOptions } from "../codec.ts";
 import { decodeBase62 } from "../encoding.ts";
 import { SESSION_ERROR_CODES, SessionScopeError } from "../errors.ts";
+import { systemClock, type Clock } from "../expiry.ts";
 import type { SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
 
 /** Browsers drop cookies over 4096 bytes (name, value and attributes); RFC 6265 §6.1. */
@@ -23,11 +24,13 @@ export interface SignedCookieStoreOptions extends CookieCodecOptions {
   readonly cookieName?: string;
   /** Room kept for the cookie's attributes (expires, Path, SameSite...); default 160 bytes. */
   readonly attributeBytes?: number;
+  /** Signs with this clock's time when a save does not say when it happens; default the system clock. */
+  readonly clock?: Clock;
 }
 
 export function createSignedCookieStore(options: SignedCookieStoreOptions): SessionStore {
   const codec = createCookieCodec(options);
-  const { cookieName = "sessionid", attributeBytes = 160, maxAge } = options;
+  const { cookieName = "sessionid", attributeBytes = 160, maxAge, clock = systemClock } = options;
   const limit = MAX_COOKIE_BYTES - cookieName.length - 1 - attributeBytes;
 
   return {
@@ -43,7 +46,7 @@ export function createSignedCookieStore(options: SignedCookieStoreOptions): Sess
       return false;
     },
     async save(_key: string, record: SaveRecord): Promise<SaveResult> {
-      const value = codec.encode(record.data, record.now ?? new Date());
+      const value = codec.encode(record.data, record.now ?? clock());
       if (value.length > limit) {
         throw new SessionScopeError(
           SESSION_ERROR_CODES.COOKIE_TOO_LARGE,

@@ -10,13 +10,14 @@
  * only lands `WHERE session_data = <version>`. SQLite serialises writers, so
  * the check and the write are one atomic step across connections and processes.
  */
+import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore,
+  ActivityStore, IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore,
 } from "../store.ts";
-import {
-  DEFAULT_BATCH_SIZE, META_TABLE, SESSION_TABLE, countQuery, isStorableKey, listPage, metaItem, newPublicId, toDbUserId,
-  type MetaRow, type SqlDialect, type UnindexedRow,
-} from "./sql-common.ts";
+import { removeInBatches } from "./batches.ts";
+import { newPublicId } from "./public-id.ts";
+import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
+import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -37,24 +38,27 @@ export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedB
 export interface SqliteStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
   readonly metaEngine?: string;
+  /** Where the engine takes the time it records itself (public ids); default the system clock. */
+  readonly clock?: Clock;
 }
 
 const dialect: SqlDialect = {
   param: (values, value) => (values.push(value), "?"),
   expireValue: formatSqliteDate,
-  createdValue: (raw) => raw,
   startsWith: (expr, p) => `instr(${expr}, ${p}) = 1`,
   userIdText: (column) => `CAST(${column} AS TEXT)`,
   cursorColumn: (column) => column,
 };
 
+// Between batches: lets other requests of this process take the write lock.
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions = {}): SqlStore {
-  const engine = options.metaEngine ?? "db";
-  const q = {
+  const metaEngine = options.metaEngine ?? "db";
+  const clock = options.clock ?? systemClock;
+  const statements = {
     load: db.prepare(`SELECT session_data, expire_date FROM ${SESSION_TABLE} WHERE session_key = ? AND expire_date > ?`),
-    exists: db.prepare(`SELECT 1 AS x FROM ${SESSION_TABLE} WHERE session_key = ?`),
+    exists: db.prepare(`SELECT 1 AS found FROM ${SESSION_TABLE} WHERE session_key = ?`),
     insert: db.prepare(`INSERT INTO ${SESSION_TABLE} (session_key, session_data, expire_date) VALUES (?, ?, ?) ON CONFLICT (session_key) DO NOTHING`),
     update: db.prepare(`UPDATE ${SESSION_TABLE} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`),
     // The common save: the meta row already names the same owner, so only the session row changes.
@@ -81,18 +85,13 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     clearBatch: db.prepare(
       `DELETE FROM ${SESSION_TABLE} WHERE rowid IN (SELECT rowid FROM ${SESSION_TABLE} WHERE expire_date < ? LIMIT ?) RETURNING session_key`,
     ),
-    userMeta: db.prepare(
+    deleteUserMeta: db.prepare(
       `DELETE FROM ${META_TABLE} WHERE user_id = ? AND session_key IS NOT ? RETURNING session_key`,
     ),
     issuedBeforeBatch: db.prepare(
       `DELETE FROM ${META_TABLE} WHERE rowid IN (SELECT rowid FROM ${META_TABLE} WHERE created_at < ? LIMIT ?) RETURNING session_key`,
     ),
     activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ? WHERE session_key = ?`),
-    listByUser: db.prepare(
-      `SELECT m.session_key AS k, m.created_at AS c, m.user_id AS u, m.public_id AS p, s.expire_date AS e, m.last_activity AS a, m.ip AS ip, m.user_agent AS ua FROM ${META_TABLE} m ` +
-        `JOIN ${SESSION_TABLE} s ON s.session_key = m.session_key WHERE m.user_id = ? AND s.expire_date > ? ` +
-        `ORDER BY m.created_at DESC, m.session_key ASC`,
-    ),
   };
   // Listing statements depend on the filter's shape; each shape is prepared once.
   const dynamic = new Map<string, SqliteStatement>();
@@ -101,63 +100,55 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     if (!statement) dynamic.set(sql, (statement = db.prepare(sql)));
     return statement;
   };
+  const rows: SqlRowReader = {
+    meta: async (query) => prepared(query.text).all(...query.values) as MetaRow[],
+    unindexed: async (query) => prepared(query.text).all(...query.values) as UnindexedRow[],
+    count: async (query) => Number((prepared(query.text).get(...query.values) as { total: number }).total),
+    toDate: parseSqliteDate,
+  };
 
   const insertTx = db.transaction((key: string, record: SaveRecord): boolean => {
-    if (q.insert.run(key, record.encoded, formatSqliteDate(record.expireDate)).changes === 0) return false;
-    q.insertMeta.run(key, newPublicId(), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), engine);
+    if (statements.insert.run(key, record.encoded, formatSqliteDate(record.expireDate)).changes === 0) return false;
+    statements.insertMeta.run(key, newPublicId(clock().getTime()), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), metaEngine);
     return true;
   });
   const updateTx = db.transaction((key: string, record: SaveRecord, expected: string): SaveResult => {
     const expire = formatSqliteDate(record.expireDate);
     const userId = toDbUserId(record.userId);
-    if (q.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) return { ok: true, version: record.encoded };
-    if (q.update.run(record.encoded, expire, key, expected).changes === 0) {
-      return { ok: false, reason: q.exists.get(key) ? "conflict" : "missing" };
+    if (statements.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) return { ok: true, version: record.encoded };
+    if (statements.update.run(record.encoded, expire, key, expected).changes === 0) {
+      return { ok: false, reason: statements.exists.get(key) ? "conflict" : "missing" };
     }
-    q.upsertMeta.run(key, newPublicId(), userId, formatPrismaSqliteDate(record.createdAt), engine);
+    statements.upsertMeta.run(key, newPublicId(clock().getTime()), userId, formatPrismaSqliteDate(record.createdAt), metaEngine);
     return { ok: true, version: record.encoded };
   });
   const deleteTx = db.transaction((key: string) => {
-    q.delete.run(key);
-    q.deleteMeta.run(key);
+    statements.delete.run(key);
+    statements.deleteMeta.run(key);
   });
   const clearBatchTx = db.transaction((cutoff: string, limit: number): [number, number] => {
-    const keys = (q.clearBatch.all(cutoff, limit) as Array<{ session_key: string }>).map((r) => r.session_key);
-    if (keys.length) q.deleteMetaMany.run(JSON.stringify(keys));
+    const keys = (statements.clearBatch.all(cutoff, limit) as Array<{ session_key: string }>).map((r) => r.session_key);
+    if (keys.length) statements.deleteMetaMany.run(JSON.stringify(keys));
     return [keys.length, keys.length];
   });
   // Deletes the sessions whose meta rows a RETURNING statement just removed.
   // Returns [meta rows removed, sessions removed].
-  const deleteByMetaTx = db.transaction((statement: SqliteStatement, a: unknown, b: unknown): [number, number] => {
-    const keys = (statement.all(a, b) as Array<{ session_key: string }>).map((r) => r.session_key);
-    return [keys.length, keys.length ? q.deleteSessionsMany.run(JSON.stringify(keys)).changes : 0];
+  const deleteByMetaTx = db.transaction((statement: SqliteStatement, ...params: unknown[]): [number, number] => {
+    const keys = (statement.all(...params) as Array<{ session_key: string }>).map((r) => r.session_key);
+    return [keys.length, keys.length ? statements.deleteSessionsMany.run(JSON.stringify(keys)).changes : 0];
   });
-
-  /** Runs `step` (one short transaction: [rows scanned, sessions removed]) until a batch comes back short. */
-  async function inBatches(step: (limit: number) => [number, number], options?: ClearExpiredOptions): Promise<number> {
-    const batchSize = Math.max(1, options?.batchSize ?? DEFAULT_BATCH_SIZE);
-    let total = 0;
-    for (;;) {
-      const [scanned, removed] = step(batchSize);
-      total += removed;
-      if (removed > 0) options?.onProgress?.(total);
-      if (scanned < batchSize) return total;
-      // Let other requests of this process take the write lock between batches.
-      await yieldToEventLoop();
-    }
-  }
 
   return {
     engine: "db",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
       if (!isStorableKey(key)) return null;
-      const row = q.load.get(key, formatSqliteDate(now)) as { session_data: string; expire_date: string } | undefined;
+      const row = statements.load.get(key, formatSqliteDate(now)) as { session_data: string; expire_date: string } | undefined;
       return row ? { encoded: row.session_data, version: row.session_data, expireDate: parseSqliteDate(row.expire_date) } : null;
     },
     async exists(key) {
       if (!isStorableKey(key)) return false;
-      return q.exists.get(key) !== undefined;
+      return statements.exists.get(key) !== undefined;
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
       if (expectedVersion === null) return insertTx(key, record) ? { ok: true, version: record.encoded } : { ok: false, reason: "exists" };
@@ -169,34 +160,27 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     },
     clearExpired(now, options) {
       const cutoff = formatSqliteDate(now);
-      return inBatches((limit) => clearBatchTx(cutoff, limit), options);
+      return removeInBatches((limit) => clearBatchTx(cutoff, limit), options, yieldToEventLoop);
     },
     list(filter, page, now) {
-      return listPage(dialect, {
-        meta: async (x) => prepared(x.text).all(...x.values) as MetaRow[],
-        unindexed: async (x) => prepared(x.text).all(...x.values) as UnindexedRow[],
-        toDate: parseSqliteDate,
-      }, filter, page, now);
+      return listPage(dialect, rows, filter, page, now);
     },
-    async count(filter, now) {
-      const x = countQuery(dialect, filter, now);
-      return Number((prepared(x.text).get(...x.values) as { n: number }).n);
+    count(filter, now) {
+      return countSessions(dialect, rows, filter, now);
     },
     async deleteByUser(userId, exceptKey) {
       const id = toDbUserId(userId);
-      return id === null ? 0 : deleteByMetaTx(q.userMeta, id, exceptKey ?? null)[1];
+      return id === null ? 0 : deleteByMetaTx(statements.deleteUserMeta, id, exceptKey ?? null)[1];
     },
-    async listByUser(userId, now) {
-      const id = toDbUserId(userId);
-      if (id === null) return [];
-      return (q.listByUser.all(id, formatSqliteDate(now)) as MetaRow[]).map((r) => metaItem(r, parseSqliteDate));
+    listByUser(userId, now) {
+      return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      q.activity.run(formatPrismaSqliteDate(activity.at), activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key);
+      statements.activity.run(formatPrismaSqliteDate(activity.at), activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key);
     },
     deleteIssuedBefore(date) {
       const cutoff = formatPrismaSqliteDate(date);
-      return inBatches((limit) => deleteByMetaTx(q.issuedBeforeBatch, cutoff, limit));
+      return removeInBatches((limit) => deleteByMetaTx(statements.issuedBeforeBatch, cutoff, limit), undefined, yieldToEventLoop);
     },
   };
 }

@@ -3,8 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddToCartForm } from "@/components/shop/add-to-cart-form";
 import { HowItWorks } from "@/components/shop/how-it-works";
+import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import { formatPrice } from "@/lib/format";
-import { findProductBySlug } from "@/lib/server/data/products";
+import { findProductBySlug } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
 
@@ -44,13 +45,14 @@ export default async function ProductPage({ params }: Props) {
       </article>
       <HowItWorks>
         <p>
-          Adding posts <code>{`{ productId: ${product.id}, quantity }`}</code> to <code>/api/cart/items</code>. The route
-          stores only ids and quantities in the session under <code>&apos;cart&apos;</code>; names and prices come from
-          the database each time the cart is shown, so a price change never leaves a stale copy in a session.
+          Adding runs a server action with <code>{`{ productId: ${product.id}, quantity }`}</code>: the same checks and cart
+          code as <code>POST /api/cart/items</code>, and the form works even before (or without) JavaScript. It stores
+          only ids and quantities in the session under <code>&apos;cart&apos;</code>; names and prices come from the
+          database each time the cart is shown, so a price change never leaves a stale copy in a session.
         </p>
         <p>
           The change is an atomic <code>session.modify()</code>: if another tab saved the session meanwhile, the update
-          is replayed on the fresh cart instead of overwriting it. The API refuses more than 99 of one product.
+          is replayed on the fresh cart instead of overwriting it. More than {MAX_LINE_QUANTITY} of one product is refused.
         </p>
       </HowItWorks>
     </>

@@ -1,4 +1,8 @@
 import "server-only";
+/**
+ * The catalogue as the shop reads it: every product read goes through here
+ * (pages, the JSON API and the cart alike). The catalogue is public: no role check.
+ */
 import { getPrisma } from "../db/client.ts";
 
 export interface ProductDto {
@@ -27,7 +31,6 @@ function toDto(row: ProductRow): ProductDto {
   };
 }
 
-/** The catalogue is public: no role check. */
 export async function listProducts(): Promise<ProductDto[]> {
   const rows = await getPrisma().product.findMany({ orderBy: { id: "asc" } });
   return rows.map(toDto);
@@ -36,4 +39,16 @@ export async function listProducts(): Promise<ProductDto[]> {
 export async function findProductBySlug(slug: string): Promise<ProductDto | null> {
   const row = await getPrisma().product.findUnique({ where: { slug } });
   return row ? toDto(row) : null;
+}
+
+export async function findProductById(id: number): Promise<ProductDto | null> {
+  const row = await getPrisma().product.findUnique({ where: { id } });
+  return row ? toDto(row) : null;
+}
+
+/** The products that still exist among `ids`, in no particular order. */
+export async function findProductsByIds(ids: readonly number[]): Promise<ProductDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await getPrisma().product.findMany({ where: { id: { in: [...new Set(ids)] } } });
+  return rows.map(toDto);
 }

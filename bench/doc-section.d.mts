@@ -1,1 +1,0 @@
-export declare function writeDocSection(name: string, lines: readonly string[]): string;

@@ -1,0 +1,117 @@
+/**
+ * SessionScope vs Django vs express-session, in one run, on this machine:
+ * `npm run bench -- --help`. Starts the servers, runs the benches backend by
+ * backend in interleaved rounds, and writes docs/benchmarks.md (or --out).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import pg from "pg";
+import type { SkipLine } from "./common.ts";
+import { writeReportKeepingSections } from "./report/doc-section.ts";
+import { mark } from "./report/format.ts";
+import { analyse, renderReport } from "./report/render.ts";
+import { backendName, OP_NAMES } from "./report/sections.ts";
+import { type BenchLine, isSkip, type ProcessRun, runBench } from "./runner/child.ts";
+import { machineFacts } from "./runner/machine.ts";
+import { HELP, parseRunOptions, type RunOptions, UsageError } from "./runner/options.ts";
+import { needsPostgres, needsRedis, PG_DATABASES, type PlanContext, planBackend, planFloor, TSX } from "./runner/plan.ts";
+import { startPostgres, startRedis, Teardown } from "./runner/services.ts";
+
+async function startServers(options: RunOptions, teardown: Teardown): Promise<Pick<PlanContext, "pgUrl" | "redisUrl">> {
+  let pgUrl: string | null = null;
+  let redisUrl: string | null = null;
+  if (options.only.some(needsPostgres)) {
+    const server = await startPostgres();
+    if (!server) throw new Error("bench: PostgreSQL is not installed (apt-get install -y postgresql)");
+    teardown.addService(server);
+    pgUrl = server.url;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    for (const db of Object.values(PG_DATABASES)) await admin.query(`CREATE DATABASE ${db}`);
+    await admin.end();
+    console.log(`bench: PostgreSQL on 127.0.0.1:${server.port} (pid ${server.pid})`);
+  }
+  if (options.only.some(needsRedis)) {
+    const server = await startRedis();
+    if (!server) throw new Error("bench: redis-server is not installed (apt-get install -y redis-server)");
+    teardown.addService(server);
+    redisUrl = server.url;
+    console.log(`bench: Redis on 127.0.0.1:${server.port} (pid ${server.pid})`);
+  }
+  return { pgUrl, redisUrl };
+}
+
+/** Every round of the floor, then of each backend; rounds interleave the implementations, so a noisy stretch hits each of them. */
+async function runRounds(options: RunOptions, context: PlanContext, teardown: Teardown): Promise<{ lines: BenchLine[]; runs: ProcessRun[] }> {
+  const env = { BENCH_SECONDS: String(options.seconds), BENCH_WARMUP: String(options.warmup) };
+  const lines: BenchLine[] = [];
+  const runs: ProcessRun[] = [];
+  const floorArgs = planFloor(options.only, context);
+  if (floorArgs) {
+    console.log("== floor");
+    for (let round = 1; round <= options.rounds; round++) {
+      const r = await runBench("floor", TSX, floorArgs, { env, teardown });
+      runs.push(r);
+      lines.push(...r.lines);
+    }
+  }
+  for (const backend of options.only) {
+    console.log(`== ${backend}`);
+    const steps = planBackend(backend, context);
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) console.log(`  -- round ${round} of ${options.rounds}`);
+      for (const step of steps) {
+        const r = await runBench(step.label, step.command, step.args, { env, teardown });
+        runs.push(r);
+        lines.push(...r.lines);
+        if (!r.ok && !r.lines.some(isSkip)) {
+          const reason = `process failed: ${r.stderr.split("\n").filter(Boolean).at(-1) ?? "no output"}`;
+          const skip: SkipLine = { impl: step.impl, engine: "?", backend, skipped: true, reason };
+          lines.push(skip);
+        }
+      }
+    }
+  }
+  return { lines, runs };
+}
+
+async function main(argv: readonly string[], teardown: Teardown): Promise<number> {
+  const options = parseRunOptions(argv);
+  if (options === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  const started = new Date();
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-bench-"));
+  teardown.addFolder(dir);
+  const context = { dir, ...(await startServers(options, teardown)) };
+  const facts = await machineFacts(context);
+  console.log(`bench: ${facts.cpu}, ${facts.cores} cores; SQLite files in ${dir}; ${options.seconds} s per op after ${options.warmup} s warm-up\n`);
+
+  const { lines, runs } = await runRounds(options, context, teardown);
+  const analysis = analyse(lines, options.only);
+  const record = { facts, lines, runs, options, started, totalSeconds: (Date.now() - t0) / 1000 };
+  writeReportKeepingSections(renderReport(record, analysis), options.out);
+
+  const { rows } = analysis;
+  console.log(`\nbench: wrote ${relative(process.cwd(), options.out)} in ${Math.round((Date.now() - t0) / 1000)} s`);
+  const failed = rows.filter((r) => r.status !== "pass");
+  console.log(`bench: ${rows.length - failed.length} of ${rows.length} operations meet their targets`);
+  for (const r of failed) console.log(`  ${backendName(r.section.backend).padEnd(15)} ${OP_NAMES[r.op].padEnd(17)} ${mark(r)}`);
+  const crashed = runs.filter((r) => !r.ok);
+  return (options.strict && failed.length) || crashed.length ? 1 : 0;
+}
+
+const teardown = new Teardown();
+teardown.install();
+let code = 1;
+try {
+  code = await main(process.argv.slice(2), teardown);
+} catch (error) {
+  console.error(error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+} finally {
+  teardown.run();
+}
+process.exit(code);

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseBenchLine, runBench } from "./child.ts";
+import { Teardown } from "./services.ts";
+
+const MEASURED = '{"impl":"django","engine":"db","backend":"postgresql","durability":"-","op":"load","ops_per_sec":10,"us_per_op":100000,"n":5}';
+const SKIPPED = '{"impl":"sessionscope","engine":"?","backend":"redis","skipped":true,"reason":"no server"}';
+
+describe("bench output lines", () => {
+  it("keeps measurements and skips as printed, key order included", () => {
+    expect(JSON.stringify(parseBenchLine(MEASURED))).toBe(MEASURED);
+    expect(JSON.stringify(parseBenchLine(SKIPPED))).toBe(SKIPPED);
+  });
+
+  it("treats anything else as plain output", () => {
+    expect(parseBenchLine("warming up")).toBeNull();
+    expect(parseBenchLine('{"impl":"django"}')).toBeNull();
+    expect(parseBenchLine('{"impl":"django","engine":"db","backend":"none","durability":"-","op":"load","ops_per_sec":"fast","us_per_op":1,"n":1}')).toBeNull();
+  });
+});
+
+/** Whether the process has exited (and been reaped) within two seconds. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+describe("running a bench process", () => {
+  it("collects its lines and reports a failed exit with its stderr", async () => {
+    const script = `console.log(${JSON.stringify(MEASURED)}); console.log("chatter"); console.error("boom"); process.exit(3);`;
+    const run = await runBench("test", process.execPath, ["-e", script], { env: {}, teardown: new Teardown() });
+    expect(run.ok).toBe(false);
+    expect(run.lines).toHaveLength(1);
+    expect(run.lines[0]).toMatchObject({ impl: "django", op: "load" });
+    expect(run.stderr).toBe("boom");
+  });
+
+  it("kills a process that outlives its timeout, and what it started (as tsx starts node)", async () => {
+    const script = `const c = require("node:child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      console.error(c.pid); setInterval(() => {}, 1000);`;
+    const run = await runBench("test", process.execPath, ["-e", script], { env: {}, teardown: new Teardown(), timeoutMs: 1000 });
+    expect(run.ok).toBe(false);
+    expect(run.stderr).toContain("(killed after 1 s)");
+    const grandchild = Number(run.stderr.split("\n")[0]);
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await gone(grandchild)).toBe(true);
+  });
+
+  it("reports a program that cannot start", async () => {
+    const run = await runBench("test", "/nonexistent/python3", [], { env: {}, teardown: new Teardown() });
+    expect(run.ok).toBe(false);
+    expect(run.lines).toHaveLength(0);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Runs one bench process (Django's script, or a TypeScript bench through tsx)
+ * and collects the JSON lines it prints, echoing each as it arrives.
+ */
+import { spawn } from "node:child_process";
+import type { ResultLine, SkipLine } from "../common.ts";
+import { fmtOps } from "../report/format.ts";
+import { ROOT } from "./options.ts";
+import { killGroup, type Teardown } from "./services.ts";
+
+export type BenchLine = ResultLine | SkipLine;
+
+export interface ProcessRun {
+  readonly label: string;
+  readonly ok: boolean;
+  readonly lines: readonly BenchLine[];
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+export const isSkip = (line: BenchLine): line is SkipLine => "skipped" in line && line.skipped;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+const strings = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "string");
+const numbers = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "number");
+
+/** A measurement or skip line, kept as printed (same key order), or null for any other output. */
+export function parseBenchLine(text: string): BenchLine | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || !strings(value, ["impl", "engine", "backend"])) return null;
+  if (value.skipped === true) return typeof value.reason === "string" ? (value as unknown as SkipLine) : null;
+  const measured = strings(value, ["durability", "op"]) && numbers(value, ["ops_per_sec", "us_per_op", "n"]);
+  const store = value.store === undefined || typeof value.store === "string";
+  return measured && store ? (value as unknown as ResultLine) : null;
+}
+
+const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
+
+function echo(label: string, line: BenchLine): void {
+  if (isSkip(line)) console.log(`  ${label.padEnd(34)} skipped: ${line.reason.split("\n")[0]}`);
+  else {
+    console.log(
+      `  ${label.padEnd(34)} ${line.engine.padEnd(9)} ${line.op.padEnd(17)} ${fmtOps(line.ops_per_sec).padStart(9)} ops/s ${line.us_per_op.toFixed(1).padStart(9)} µs`,
+    );
+  }
+}
+
+export interface RunBenchOptions {
+  readonly env: Readonly<Record<string, string>>;
+  readonly teardown: Teardown;
+  readonly timeoutMs?: number;
+}
+
+/** Never rejects: a crash, a timeout or a missing program is a run with `ok: false`. */
+export function runBench(label: string, command: string, args: readonly string[], options: RunBenchOptions): Promise<ProcessRun> {
+  const { env, teardown, timeoutMs = 180_000 } = options;
+  return new Promise((resolve) => {
+    const started = Date.now();
+    // Its own process group, so that a timeout or the teardown also stops what it started (see killGroup).
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    teardown.trackChild(child);
+    const lines: BenchLine[] = [];
+    let buffer = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const text = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!text) continue;
+        const line = parseBenchLine(text);
+        if (line) {
+          lines.push(line);
+          echo(label, line);
+        } else console.log(`  ${label}: ${text}`);
+      }
+    });
+    child.stderr.on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs / 1000} s)`;
+      killGroup(child);
+    }, timeoutMs);
+    const finish = (ok: boolean, message: string, seconds: number) => {
+      clearTimeout(timer);
+      teardown.forgetChild(child);
+      resolve({ label, ok, lines, stderr: message, seconds });
+    };
+    child.on("close", (code, signal) => {
+      const ok = code === 0;
+      if (!ok) console.error(`  ${label}: exited with ${signal ?? code}\n${indent(stderr.trim())}`);
+      else if (stderr.trim()) console.error(indent(stderr.trim()));
+      finish(ok, stderr.trim(), (Date.now() - started) / 1000);
+    });
+    child.on("error", (error) => finish(false, error.message, 0));
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * PostgreSQL and Redis for the run (the test harness's servers, on 127.0.0.1),
+ * and the teardown that stops them, the bench processes and the temp folder by
+ * their own PIDs and paths, even on error or Ctrl-C.
+ */
+import type { ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+// @ts-expect-error: plain JavaScript module shared with scripts/test.mjs; typed below
+import * as harness from "../../test/services/services.mjs";
+
+/** A server started on 127.0.0.1 in its own temp folder. */
+export interface Service {
+  readonly name: string;
+  readonly pid: number;
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server (by its PID) and removes its folder; synchronous. */
+  stop(): void;
+}
+
+/** PostgreSQL 15 with fsync off, or null when it is not installed. */
+export const startPostgres: () => Promise<Service | null> = harness.startPostgres;
+/** redis-server without persistence, or null when it is not installed. */
+export const startRedis: () => Promise<Service | null> = harness.startRedis;
+/** A free TCP port on 127.0.0.1. */
+export const freePort: () => Promise<number> = harness.freePort;
+
+/** `url` with its path replaced: a database name for PostgreSQL, a logical database number for Redis. */
+export function withPath(url: string, path: string): string {
+  const u = new URL(url);
+  u.pathname = `/${path}`;
+  return u.toString();
+}
+
+/** Everything the run started, stopped once, children first, then servers in reverse order. */
+export class Teardown {
+  readonly #services: Service[] = [];
+  readonly #children = new Set<ChildProcess>();
+  readonly #folders: string[] = [];
+  #done = false;
+
+  addService(service: Service): void {
+    this.#services.push(service);
+  }
+
+  addFolder(path: string): void {
+    this.#folders.push(path);
+  }
+
+  trackChild(child: ChildProcess): void {
+    this.#children.add(child);
+  }
+
+  forgetChild(child: ChildProcess): void {
+    this.#children.delete(child);
+  }
+
+  run(): void {
+    if (this.#done) return;
+    this.#done = true;
+    for (const child of this.#children) killGroup(child);
+    for (const service of [...this.#services].reverse()) {
+      try {
+        service.stop();
+      } catch (error) {
+        console.error(`bench: could not stop ${service.name} (pid ${service.pid}): ${(error as Error).message}`);
+      }
+    }
+    for (const path of this.#folders) rmSync(path, { recursive: true, force: true });
+  }
+
+  /** Runs the teardown at exit and on SIGINT, SIGTERM and SIGHUP (then exits with 130). */
+  install(): void {
+    process.on("exit", () => this.run());
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      process.on(signal, () => {
+        console.error(`\nbench: ${signal}, stopping servers`);
+        this.run();
+        process.exit(130);
+      });
+    }
+  }
+}
+
+/**
+ * SIGKILL to a child started with `detached: true` and everything it started:
+ * tsx runs each TypeScript bench in a node process of its own, which killing
+ * tsx alone would leave running. A group that has already gone is fine.
+ */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already exited
+  }
+}

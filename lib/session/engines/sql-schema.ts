@@ -1,0 +1,33 @@
+/**
+ * The tables the SQLite and PostgreSQL engines share with Django
+ * (`django_session`, docs/django-format.md §5.1) and SessionScope's meta
+ * table beside it (owner, creation time, public id, last activity), and the
+ * rules for what their columns can hold.
+ */
+
+export const SESSION_TABLE = "django_session";
+export const META_TABLE = "sessionscope_session_meta";
+
+/**
+ * Whether a key can be in `django_session` at all: the column is
+ * varchar(40), and PostgreSQL refuses NUL in text. A cookie holding anything
+ * else is simply no session, never a database error (a 500).
+ */
+export function isStorableKey(key: string): boolean {
+  return key.length <= 40 && !key.includes("\0");
+}
+
+/**
+ * The meta table's user_id is an integer column (Django's default AutoField).
+ * A user id that is not a 32-bit integer string (a UUID primary key) is not
+ * indexed: the session still works, it just has no owner in the dashboard.
+ */
+export function toDbUserId(userId: string | null): number | null {
+  if (userId === null || !/^-?\d{1,10}$/.test(userId)) return null;
+  const n = Number(userId);
+  return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
+export function fromDbUserId(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
