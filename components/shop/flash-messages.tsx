@@ -1,10 +1,10 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { queryKeys } from "@/lib/query-keys";
 import type { FlashLevel, FlashMessage } from "@/lib/server/shop/flash";
 import { apiFetch } from "./api-client";
-import { useQueryClient } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/query-keys";
 
 const STYLES: Record<FlashLevel, string> = {
   info: "border-sky-200 bg-sky-50 text-sky-900",

@@ -3,10 +3,10 @@
 // runtime at a temp file).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/lib/roles";
-import type { Session } from "@/lib/session";
+import type { Session, SessionPolicy } from "@/lib/session";
 import { createSqliteDatabase, type TestDatabase } from "../../../test/helpers/databases.ts";
 import { logIn } from "../auth/auth.ts";
-import { findUserById } from "../auth/users.ts";
+import { createUserStore } from "../auth/users.ts";
 import { getDatabase } from "../db/client.ts";
 import { getSessionRuntime } from "../session/instance.ts";
 import { describeSession } from "./session-view.ts";
@@ -25,20 +25,18 @@ afterAll(async () => {
 beforeEach(async () => {
   await t.db.prisma.djangoSession.deleteMany();
   await t.db.prisma.sessionMeta.deleteMany();
-  await t.db.prisma.sessionPolicy.deleteMany();
   await t.db.prisma.userRole.deleteMany();
   await t.db.prisma.authUser.deleteMany();
-  getSessionRuntime().policy.invalidate();
 });
 
-async function openSession(): Promise<Session> {
+async function openSession(policy?: SessionPolicy): Promise<Session> {
   const runtime = getSessionRuntime();
-  return runtime.openSession(null, await runtime.policy.get()).load();
+  return runtime.openSession(null, policy ?? (await runtime.policy.get())).load();
 }
 
 /** A saved session holding a cart, logged in as a new user with `role` when a username is given. */
-async function shopperSession(username?: string, role?: Role): Promise<Session> {
-  const session = await openSession();
+async function shopperSession(username?: string, role?: Role, policy?: SessionPolicy): Promise<Session> {
+  const session = await openSession(policy);
   session.set("cart", { items: [{ productId: 3, quantity: 2 }] });
   if (username) {
     const row = await t.db.prisma.authUser.create({
@@ -47,7 +45,7 @@ async function shopperSession(username?: string, role?: Role): Promise<Session> 
         dateJoined: new Date(), ...(role ? { role: { create: { role } } } : {}),
       },
     });
-    await logIn(session, (await findUserById(row.id))!);
+    await logIn(session, (await createUserStore(t.db.prisma).findById(row.id))!);
   }
   await session.save();
   return session;
@@ -105,12 +103,9 @@ describe("the shop's session panel", () => {
   });
 
   it("names the idle timeout when it ends the session first", async () => {
-    await t.db.prisma.sessionPolicy.create({
-      data: { id: 1, cookieAge: 1_209_600, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: null, expireAtBrowserClose: false, updatedAt: new Date() },
-    });
-    getSessionRuntime().policy.invalidate();
-    const session = await shopperSession("alice");
-    const view = await describeSession(session, new Date());
+    const policy = { ...(await getSessionRuntime().policy.get()), idleTimeoutSeconds: 1800 };
+    const session = await shopperSession("alice", undefined, policy);
+    const view = await describeSession(session, new Date(), policy);
     const lastUse = Number(session.get("_session_activity"));
     expect(view.session).toMatchObject({ endsBecause: "idle_timeout", endsAt: new Date((lastUse + 1800) * 1000).toISOString() });
     expect(view.session!.entries.find((entry) => entry.key === "_session_activity")!.note).toMatch(/idle timeout counts from here/);

@@ -11,8 +11,8 @@ import { maskSecret } from "@/lib/admin-format";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/roles";
 import {
-  ACTIVITY_KEY, BACKEND_SESSION_KEY, CREATED_KEY, type DeadlineReason, EXPIRY_KEY, getSessionEnd, HASH_SESSION_KEY, type Session, SESSION_KEY,
-  supportsUserIndex,
+  ACTIVITY_KEY, AUTH_BACKEND_KEY, AUTH_HASH_KEY, AUTH_USER_ID_KEY, CREATED_KEY, type DeadlineReason, EXPIRY_KEY, getSessionEnd, type Session,
+  type SessionPolicy, supportsUserIndex,
 } from "@/lib/session";
 import { getEnv } from "../../node/env.ts";
 import { getCurrentUser, type CurrentUser } from "../auth/auth.ts";
@@ -58,15 +58,16 @@ export async function readSessionView(): Promise<SessionNowView> {
   return describeSession(session, new Date());
 }
 
-export async function describeSession(session: Session, now: Date): Promise<SessionNowView> {
+/** `policy` defaults to the live one (the policy the session was opened with). */
+export async function describeSession(session: Session, now: Date, policy?: SessionPolicy): Promise<SessionNowView> {
   const runtime = getSessionRuntime();
   const base = { now: now.toISOString(), engine: runtime.engine, storage: describeStorage(runtime.engine) };
   const key = session.key;
   if (key === null) return { ...base, session: null, dashboardHref: null };
   const user = await getCurrentUser(session, { readOnly: true });
-  const [policy, stored, publicId] = await Promise.all([runtime.policy.get(), runtime.store.load(key, now), findPublicId(key, user, now)]);
+  const [livePolicy, stored, publicId] = await Promise.all([policy ?? runtime.policy.get(), runtime.store.load(key, now), findPublicId(key, user, now)]);
   const data = new Map(session.entries());
-  const end = getSessionEnd({ data, policy, now, storedExpiry: stored?.expireDate ?? null });
+  const end = getSessionEnd({ data, policy: livePolicy, now, storedExpiry: stored?.expireDate ?? null });
   return {
     ...base,
     session: {
@@ -112,7 +113,7 @@ async function findPublicId(key: string, user: CurrentUser | null, now: Date): P
 }
 
 function describeEntry(key: string, value: unknown, user: CurrentUser | null): SessionEntryView {
-  if (key === HASH_SESSION_KEY) {
+  if (key === AUTH_HASH_KEY) {
     return { key, json: JSON.stringify(maskSecret(String(value))), note: "An HMAC of your password hash (masked here): change the password and every other session fails this check." };
   }
   return { key, json: toJson(value), note: noteFor(key, value, user) };
@@ -120,9 +121,9 @@ function describeEntry(key: string, value: unknown, user: CurrentUser | null): S
 
 function noteFor(key: string, value: unknown, user: CurrentUser | null): string | null {
   switch (key) {
-    case SESSION_KEY:
+    case AUTH_USER_ID_KEY:
       return user ? `Who is logged in: ${user.username}.` : "A user whose password hash no longer matches: this session is logged out on its next request.";
-    case BACKEND_SESSION_KEY:
+    case AUTH_BACKEND_KEY:
       return "The authentication backend that logged you in, recorded as Django does.";
     case CREATED_KEY:
       return `When the session began${atTime(value)}, in Unix seconds: the absolute lifetime counts from here.`;
