@@ -1,32 +1,23 @@
 // The shop's "your session right now" panel on a real SQLite database with
 // the db engine, as the app runs it (DATABASE_URL points the app's own
 // runtime at a temp file).
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@/lib/roles";
 import type { Session, SessionPolicy } from "@/lib/session";
-import { createSqliteDatabase, type TestDatabase } from "../../../test/helpers/databases.ts";
+import { registerAppDatabase } from "../../../test/helpers/app-database.ts";
 import { logIn } from "../auth/auth.ts";
 import { createUserStore } from "../auth/users.ts";
-import { getDatabase } from "../db/client.ts";
 import { getSessionRuntime } from "../session/instance.ts";
 import { describeSession } from "./session-view.ts";
 
-let t: TestDatabase;
+const database = registerAppDatabase();
+const prisma = () => database().db.prisma;
 
-beforeAll(async () => {
-  t = await createSqliteDatabase();
-  vi.stubEnv("DATABASE_URL", t.url);
-});
-afterAll(async () => {
-  await getDatabase().close();
-  await t.dispose();
-  vi.unstubAllEnvs();
-});
 beforeEach(async () => {
-  await t.db.prisma.djangoSession.deleteMany();
-  await t.db.prisma.sessionMeta.deleteMany();
-  await t.db.prisma.userRole.deleteMany();
-  await t.db.prisma.authUser.deleteMany();
+  await prisma().djangoSession.deleteMany();
+  await prisma().sessionMeta.deleteMany();
+  await prisma().userRole.deleteMany();
+  await prisma().authUser.deleteMany();
 });
 
 async function openSession(policy?: SessionPolicy): Promise<Session> {
@@ -39,13 +30,13 @@ async function shopperSession(username?: string, role?: Role, policy?: SessionPo
   const session = await openSession(policy);
   session.set("cart", { items: [{ productId: 3, quantity: 2 }] });
   if (username) {
-    const row = await t.db.prisma.authUser.create({
+    const row = await prisma().authUser.create({
       data: {
         username, password: "pbkdf2_sha256$1$salt$unused", firstName: "", lastName: "", email: "", isStaff: false, isSuperuser: false, isActive: true,
         dateJoined: new Date(), ...(role ? { role: { create: { role } } } : {}),
       },
     });
-    await logIn(session, (await createUserStore(t.db.prisma).findById(row.id))!);
+    await logIn(session, (await createUserStore(prisma()).findById(row.id))!);
   }
   await session.save();
   return session;
@@ -65,7 +56,7 @@ describe("the shop's session panel", () => {
     expect(entries.cart!.note).toMatch(/product ids and quantities/);
     expect(entries._auth_user_id!.note).toBe("Who is logged in: alice.");
     expect(entries._session_created!.note).toMatch(/absolute lifetime/);
-    const row = await t.db.prisma.djangoSession.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    const row = await prisma().djangoSession.findUniqueOrThrow({ where: { sessionKey: session.key! } });
     expect(view.session).toMatchObject({ endsAt: row.expireDate.toISOString(), endsBecause: "cookie_age", endsAtBrowserClose: false });
   });
 
@@ -77,7 +68,7 @@ describe("the shop's session panel", () => {
     expect(json).not.toContain(session.key!);
     expect(json).not.toContain(hash.slice(0, 12));
     expect(view.session!.entries.find((entry) => entry.key === "_auth_user_hash")!.json).toBe(JSON.stringify(`••••${hash.slice(-4)}`));
-    const meta = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    const meta = await prisma().sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
     expect(view.session!.publicId).toBe(meta.publicId);
   });
 
@@ -91,7 +82,7 @@ describe("the shop's session panel", () => {
 
   it("an anonymous session has its public id too", async () => {
     const session = await shopperSession();
-    const meta = await t.db.prisma.sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
+    const meta = await prisma().sessionMeta.findUniqueOrThrow({ where: { sessionKey: session.key! } });
     expect((await describeSession(session, new Date())).session!.publicId).toBe(meta.publicId);
   });
 
