@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  expiryStatus, formatBytes, formatCount, formatDuration, fromUtcInputValue, maskSecret, timeAxis, toUtcInputValue,
+  expiryStatus, formatAxisLabel, formatBytes, formatCount, formatDuration, fromUtcInputValue, killQuestion, labelLanes, logTimeAxis, maskSecret, timeAxis, toUtcInputValue,
 } from "./admin-format.ts";
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
@@ -89,5 +89,51 @@ describe("secrets and inputs", () => {
     expect(toUtcInputValue(null)).toBe("");
     expect(fromUtcInputValue("")).toBeNull();
     expect(fromUtcInputValue("yesterday")).toBeNull();
+  });
+});
+
+describe("axis labels", () => {
+  it("name the day on an axis of days, the UTC time on an axis of hours", () => {
+    expect(formatAxisLabel(Date.parse("2026-12-14T18:40:00Z"), 14 * DAY)).toBe("14 Dec");
+    expect(formatAxisLabel(Date.parse("2026-12-14T18:40:00Z"), 3 * HOUR)).toBe("18:40");
+  });
+});
+
+describe("kill questions", () => {
+  it("name the count, and the user when there is one", () => {
+    expect(killQuestion(37, "alice")).toBe("End 37 sessions of alice?");
+    expect(killQuestion(1)).toBe("End 1 session?");
+    expect(killQuestion(1_200, null)).toBe("End 1,200 sessions?");
+  });
+});
+
+describe("label lanes", () => {
+  it("keeps labels that are far apart in the first lane", () => {
+    expect(labelLanes([0, 0.3, 0.6, 0.9], 0.2)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("moves a label that would overlap its neighbour to the next free lane", () => {
+    // created and login at the same moment, last activity just after, deadlines far right
+    expect(labelLanes([0, 0, 0.05, 0.5, 0.98, 1], 0.15)).toEqual([0, 1, 2, 0, 0, 1]);
+  });
+});
+
+describe("the timeline's axis", () => {
+  const axis = logTimeAxis([NOW - 6 * HOUR, NOW - 17 * MIN, NOW + 2 * HOUR, NOW + 14 * DAY], NOW);
+
+  it("runs from the earliest moment to the latest, in time order", () => {
+    const order = [NOW - 6 * HOUR, NOW - 17 * MIN, NOW, NOW + 2 * HOUR, NOW + 14 * DAY].map(axis.position);
+    expect(order[0]).toBe(0);
+    expect(order[4]).toBe(1);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("keeps moments near now apart although the axis spans two weeks", () => {
+    // On a linear axis 17 minutes ago and in 2 hours would be 0.7 % of the width apart.
+    expect(axis.position(NOW + 2 * HOUR) - axis.position(NOW - 17 * MIN)).toBeGreaterThan(0.25);
+  });
+
+  it("puts now at the left end when nothing lies in the past", () => {
+    expect(logTimeAxis([NOW, NOW + DAY], NOW).position(NOW)).toBe(0);
   });
 });

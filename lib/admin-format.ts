@@ -87,3 +87,50 @@ export function fromUtcInputValue(value: string): string | null {
   const time = Date.parse(`${value}Z`);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
+
+const dayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const hourMinute = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+
+/** A short label for a moment on an axis: "14 Dec" when the axis spans days, "18:40" (UTC) within one. */
+export function formatAxisLabel(at: number, span: number): string {
+  return span >= 86_400_000 ? dayMonth.format(at) : hourMinute.format(at);
+}
+
+/** The question a kill dialog asks: "End 37 sessions of alice?", "End 1 session?". */
+export function killQuestion(count: number, username?: string | null): string {
+  return `End ${formatCount(count, "session")}${username ? ` of ${username}` : ""}?`;
+}
+
+/**
+ * Lanes for labels along an axis, so that none overlaps: each label (at a
+ * position 0..1, in order) takes the first lane whose last label is at least
+ * `gap` to its left. Returns the lane of each label.
+ */
+export function labelLanes(positions: readonly number[], gap: number): number[] {
+  const laneEnds: number[] = [];
+  return positions.map((position) => {
+    let lane = laneEnds.findIndex((end) => position - end >= gap);
+    if (lane === -1) lane = laneEnds.length;
+    laneEnds[lane] = position;
+    return lane;
+  });
+}
+
+/**
+ * An axis for a session's timeline, whose moments lie minutes and weeks from
+ * now: distances from `now` on a logarithmic scale (in units of `unit` ms),
+ * the past to the left and the future to the right, so that "17 minutes ago"
+ * and "in 14 days" are both readable on one line.
+ */
+export function logTimeAxis(moments: readonly number[], now: number, unit = 60_000): TimeAxis {
+  const reach = (distance: number) => Math.log1p(Math.abs(distance) / unit);
+  const finite = moments.filter(Number.isFinite);
+  const past = Math.max(0, ...finite.filter((at) => at < now).map((at) => reach(at - now)));
+  const future = Math.max(0, ...finite.filter((at) => at > now).map((at) => reach(at - now)));
+  const width = past + future || 1;
+  return {
+    start: Math.min(now, ...finite),
+    end: Math.max(now, ...finite),
+    position: (at) => Math.min(1, Math.max(0, (past + Math.sign(at - now) * reach(at - now)) / width)),
+  };
+}

@@ -32,7 +32,8 @@ export function ConfirmDialog({
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger ? <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger> : null}
-      <AlertDialog.Portal>
+      {/* Inside the dashboard's root, so its colour scheme (the `dark` class there) reaches the dialog. */}
+      <AlertDialog.Portal container={typeof document === "undefined" ? undefined : (document.getElementById("admin-root") ?? undefined)}>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 backdrop-blur-[1px]" />
         <AlertDialog.Content
           onOpenAutoFocus={() => {
