@@ -1,15 +1,18 @@
 "use client";
 
+import { X } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { FormEvent } from "react";
+import { type FormEvent, useId } from "react";
 import { fromUtcInputValue, toUtcInputValue } from "@/lib/admin-format";
 import { AUDIT_ACTION_LABELS, type AuditFilters, auditQueryString, readAuditFilters } from "@/lib/admin-audit";
-import { fieldInput, fieldLabel, primaryButton } from "../admin-ui";
+import { adminButton } from "../sessions/admin-buttons";
+import { dateInput, FilterField, filterInput } from "../sessions/filter-field";
 
-/** The filters live in the URL: a link reproduces the view, and Back undoes a filter. */
+/** The filters live in the URL: a link reproduces the view, and Back undoes a filter. The action applies at once. */
 export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
   const router = useRouter();
+  const id = useId();
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -22,17 +25,20 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
     });
     router.push(`/admin/audit${auditQueryString(next)}`);
   };
-  const filtered = Object.keys(filters).length > 0;
   return (
     // Keyed by the URL, so Back and "Clear filters" reset the fields as well.
-    <form key={auditQueryString(filters)} role="search" aria-label="Filter the audit log" onSubmit={apply} className="mt-5 flex flex-wrap items-end gap-3">
-      <label className={fieldLabel}>
-        Who
-        <input name="actor" defaultValue={filters.actor} placeholder="username" className={`${fieldInput} w-40`} />
-      </label>
-      <label className={fieldLabel}>
-        Action
-        <select name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={`${fieldInput} w-56`}>
+    <form
+      key={auditQueryString(filters)}
+      role="search"
+      aria-label="Filter the audit log"
+      onSubmit={apply}
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-stone-200 bg-white p-3 shadow-sm dark:border-stone-800 dark:bg-stone-900"
+    >
+      <FilterField label="Who" htmlFor={`${id}-actor`} className="w-44">
+        <input id={`${id}-actor`} name="actor" defaultValue={filters.actor} placeholder="username" autoComplete="off" spellCheck={false} className={filterInput} />
+      </FilterField>
+      <FilterField label="Action" htmlFor={`${id}-action`} className="w-64">
+        <select id={`${id}-action`} name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={filterInput}>
           <option value="">All actions</option>
           {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
             <option key={action} value={action}>
@@ -40,23 +46,25 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
             </option>
           ))}
         </select>
-      </label>
-      <label className={fieldLabel}>
-        From (UTC)
-        <input type="datetime-local" name="from" defaultValue={toUtcInputValue(filters.from)} className={`${fieldInput} w-52`} />
-      </label>
-      <label className={fieldLabel}>
-        To (UTC)
-        <input type="datetime-local" name="to" defaultValue={toUtcInputValue(filters.to)} className={`${fieldInput} w-52`} />
-      </label>
-      <button type="submit" className={primaryButton}>
-        Filter
-      </button>
-      {filtered ? (
-        <Link href="/admin/audit" className="h-9 content-center text-sm font-medium text-amber-800 underline underline-offset-2 dark:text-amber-400">
-          Clear filters
-        </Link>
-      ) : null}
+      </FilterField>
+      <fieldset className="flex min-w-0 items-end gap-1.5">
+        <legend className="mb-1 text-xs font-medium text-stone-600 dark:text-stone-400">When (UTC)</legend>
+        <label htmlFor={`${id}-from`} className="sr-only">From (UTC)</label>
+        <input id={`${id}-from`} type="datetime-local" name="from" defaultValue={toUtcInputValue(filters.from)} className={dateInput} />
+        <span aria-hidden className="pb-1.5 text-stone-400">–</span>
+        <label htmlFor={`${id}-to`} className="sr-only">Until (UTC)</label>
+        <input id={`${id}-to`} type="datetime-local" name="to" defaultValue={toUtcInputValue(filters.to)} className={dateInput} />
+      </fieldset>
+      <div className="ml-auto flex gap-2">
+        {Object.keys(filters).length > 0 ? (
+          <Link href="/admin/audit" className={adminButton.ghost}>
+            <X aria-hidden className="size-4" /> Clear filters
+          </Link>
+        ) : null}
+        <button type="submit" className={adminButton.primary}>
+          Apply
+        </button>
+      </div>
     </form>
   );
 }

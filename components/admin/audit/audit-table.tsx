@@ -5,8 +5,8 @@ import type { AuditEntryView } from "@/lib/admin-api";
 import { describeAuditEntry } from "@/lib/admin-audit";
 import { formatNumber } from "@/lib/admin-format";
 import { RelativeTime } from "../../ui/relative-time";
-import { tableHead, tableRow } from "../admin-ui";
-import { SkeletonRows } from "../view-states";
+import { tableBody, tableFrame, tableHead, tableRow } from "../admin-ui";
+import { SkeletonRows } from "../skeleton-rows";
 
 const KINDS: ReadonlyArray<readonly [prefix: string, icon: LucideIcon, tone: string]> = [
   ["session", Ban, "text-red-600 dark:text-red-400"],
@@ -22,19 +22,23 @@ function ActionIcon({ action }: { action: string }) {
 /** The entries, newest first: who, what (in words), when, how many sessions, from where; grey rows while loading. */
 export function AuditTable({ entries, since, loading = false }: { entries: readonly AuditEntryView[]; since: number; loading?: boolean }) {
   return (
-    <table className="w-full min-w-[56rem] text-sm">
-      <caption className="sr-only">Admin actions, newest first</caption>
-      <thead className={tableHead}>
-        <tr>
-          <th scope="col" className="px-4 py-2.5 font-medium">Who</th>
-          <th scope="col" className="px-4 py-2.5 font-medium">What</th>
-          <th scope="col" className="px-4 py-2.5 font-medium">When</th>
-          <th scope="col" className="px-4 py-2.5 text-right font-medium">Sessions</th>
-          <th scope="col" className="px-4 py-2.5 font-medium">From where</th>
-        </tr>
-      </thead>
-      <tbody aria-busy={loading || undefined}>{loading ? <SkeletonRows columns={5} /> : entries.map((entry) => <AuditRow key={entry.id} entry={entry} since={since} />)}</tbody>
-    </table>
+    <div className={tableFrame}>
+      <table className="w-full min-w-[56rem] text-sm">
+        <caption className="sr-only">Admin actions, newest first</caption>
+        <thead className={tableHead}>
+          <tr>
+            <th scope="col" className="px-4 py-2.5 font-medium">Who</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">What</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">When</th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">Sessions</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">From where</th>
+          </tr>
+        </thead>
+        <tbody aria-busy={loading || undefined} className={tableBody}>
+          {loading ? <SkeletonRows columns={5} /> : entries.map((entry) => <AuditRow key={entry.id} entry={entry} since={since} />)}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,12 +1,11 @@
 import { Terminal } from "lucide-react";
 import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/roles";
-import { card } from "../admin-ui";
 import { RoleBadge } from "./role-badge";
 
 /** What each role may do, and how a new deployment gets its first admin. */
 export function RoleGuide() {
   return (
-    <aside aria-labelledby="role-guide-heading" className={`${card} p-4 text-sm`}>
+    <aside aria-labelledby="role-guide-heading" className="rounded-lg border border-stone-200 bg-white p-4 text-sm shadow-sm dark:border-stone-800 dark:bg-stone-900">
       <h2 id="role-guide-heading" className="font-semibold text-stone-900 dark:text-stone-100">Roles</h2>
       <dl className="mt-3 space-y-3">
         {ROLES.map((role) => (

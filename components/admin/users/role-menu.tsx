@@ -5,7 +5,8 @@ import { Check, ChevronDown } from "lucide-react";
 import { useRef } from "react";
 import type { AdminUserView } from "@/lib/admin-api";
 import { ROLE_DESCRIPTIONS, ROLES, type Role } from "@/lib/roles";
-import { secondaryButton } from "../admin-ui";
+import { adminPortal } from "../admin-ui";
+import { adminButton } from "../sessions/admin-buttons";
 
 const NO_ROLE = "none";
 const OPTIONS = [
@@ -30,10 +31,10 @@ export function RoleMenu({ user, busy, onChoose }: { user: AdminUserView; busy: 
   };
   return (
     <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger disabled={busy} aria-label={`Change the role of ${user.username}`} className={`${secondaryButton} h-8 px-2.5`}>
+      <DropdownMenu.Trigger disabled={busy} aria-label={`Change the role of ${user.username}`} className={adminButton.secondary}>
         {busy ? "Saving…" : "Change role"} <ChevronDown aria-hidden className="size-3.5" />
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
+      <DropdownMenu.Portal container={adminPortal()}>
         <DropdownMenu.Content
           align="end"
           sideOffset={4}

@@ -8,8 +8,10 @@ import { askRoleChange } from "@/lib/admin-users";
 import type { Role } from "@/lib/roles";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { RelativeTime } from "../../ui/relative-time";
-import { card, tableHead, tableRow } from "../admin-ui";
-import { EmptyState, ErrorState, loadErrorHint, SkeletonRows } from "../view-states";
+import { tableBody, tableFrame, tableHead, tableRow } from "../admin-ui";
+import { LoadError } from "../sessions/load-error";
+import { StatePanel } from "../sessions/state-panel";
+import { SkeletonRows } from "../skeleton-rows";
 import { RoleBadge } from "./role-badge";
 import { RoleMenu } from "./role-menu";
 import { type RoleChoice, useRoleChange, useUsers } from "./use-users";
@@ -22,55 +24,61 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
   const question = choice ? askRoleChange(choice.user, choice.role, choice.user.id === currentUserId) : null;
   const items = users.data?.items ?? [];
 
+  const dialog = (
+    <ConfirmDialog
+      open={choice !== null}
+      onOpenChange={(open) => (open ? undefined : setChoice(null))}
+      title={question?.title ?? ""}
+      description={question?.consequence ?? ""}
+      confirmLabel={question?.confirmLabel ?? "Confirm"}
+      pending={change.isPending}
+      onConfirm={() => (choice ? change.mutate(choice) : undefined)}
+    />
+  );
+
+  if (users.isError) {
+    return <LoadError what="the users" error={users.error} onRetry={() => void users.refetch()} retrying={users.isFetching} next="/admin/users" />;
+  }
+  if (!users.isPending && items.length === 0) {
+    return (
+      <StatePanel icon={Users} title="No user accounts yet">
+        Accounts appear here once people sign up or are created on the server; then give one a role.
+      </StatePanel>
+    );
+  }
   return (
-    <div className={`${card} overflow-x-auto`}>
-      {users.isError ? (
-        <ErrorState title="The users could not be loaded" message={loadErrorHint(users.error)} onRetry={() => void users.refetch()} />
-      ) : !users.isPending && items.length === 0 ? (
-        <EmptyState icon={Users} title="No user accounts yet">
-          Accounts appear here once people sign up or are created on the server; then give one a role.
-        </EmptyState>
-      ) : (
-        <table className="w-full min-w-[40rem] text-sm">
-          <caption className="sr-only">Users and their dashboard roles</caption>
-          <thead className={tableHead}>
-            <tr>
-              <th scope="col" className="px-4 py-2.5 font-medium">User</th>
-              <th scope="col" className="px-4 py-2.5 font-medium">Role</th>
-              <th scope="col" className="px-4 py-2.5 font-medium">Last login</th>
-              <th scope="col" className="px-4 py-2.5 text-right font-medium">Active sessions</th>
-              <th scope="col" className="px-4 py-2.5">
-                <span className="sr-only">Change role</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody aria-busy={users.isPending || undefined}>
-            {users.isPending ? (
-              <SkeletonRows columns={5} rows={5} />
-            ) : (
-              items.map((user) => (
-                <UserRow
-                  key={user.id}
-                  user={user}
-                  you={user.id === currentUserId}
-                  since={users.dataUpdatedAt}
-                  busy={change.isPending && change.variables.user.id === user.id}
-                  onChoose={(role) => setChoice({ user, role })}
-                />
-              ))
-            )}
-          </tbody>
-        </table>
-      )}
-      <ConfirmDialog
-        open={choice !== null}
-        onOpenChange={(open) => (open ? undefined : setChoice(null))}
-        title={question?.title ?? ""}
-        description={question?.consequence ?? ""}
-        confirmLabel={question?.confirmLabel ?? "Confirm"}
-        pending={change.isPending}
-        onConfirm={() => (choice ? change.mutate(choice) : undefined)}
-      />
+    <div className={tableFrame}>
+      <table className="w-full min-w-[40rem] text-sm">
+        <caption className="sr-only">Users and their dashboard roles</caption>
+        <thead className={tableHead}>
+          <tr>
+            <th scope="col" className="px-4 py-2.5 font-medium">User</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">Role</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">Last login</th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">Active sessions</th>
+            <th scope="col" className="px-4 py-2.5">
+              <span className="sr-only">Change role</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody aria-busy={users.isPending || undefined} className={tableBody}>
+          {users.isPending ? (
+            <SkeletonRows columns={5} rows={5} />
+          ) : (
+            items.map((user) => (
+              <UserRow
+                key={user.id}
+                user={user}
+                you={user.id === currentUserId}
+                since={users.dataUpdatedAt}
+                busy={change.isPending && change.variables.user.id === user.id}
+                onChoose={(role) => setChoice({ user, role })}
+              />
+            ))
+          )}
+        </tbody>
+      </table>
+      {dialog}
     </div>
   );
 }
