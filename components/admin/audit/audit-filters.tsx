@@ -38,7 +38,7 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
         <input id={`${id}-actor`} name="actor" defaultValue={filters.actor} placeholder="username" autoComplete="off" spellCheck={false} className={filterInput} />
       </FilterField>
       <FilterField label="Action" htmlFor={`${id}-action`} className="w-64">
-        <select id={`${id}-action`} name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={filterInput}>
+        <select id={`${id}-action`} name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={`${filterInput} h-[2.125rem]`}>
           <option value="">All actions</option>
           {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
             <option key={action} value={action}>
