@@ -31,8 +31,10 @@ export function RoleMenu({ user, busy, onChoose }: { user: AdminUserView; busy: 
   };
   return (
     <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger disabled={busy} aria-label={`Change the role of ${user.username}`} className={adminButton.secondary}>
-        {busy ? "Saving…" : "Change role"} <ChevronDown aria-hidden className="size-3.5" />
+      <DropdownMenu.Trigger disabled={busy} className={adminButton.secondary}>
+        {busy ? "Saving…" : "Change role"}
+        <span className="sr-only"> of {user.username}</span>
+        <ChevronDown aria-hidden className="size-3.5" />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal container={adminPortal()}>
         <DropdownMenu.Content
