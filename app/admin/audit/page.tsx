@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AuditLog } from "@/components/admin/audit/audit-log";
 import { NoAccess } from "@/components/admin/no-access";
-import { readAuditFilters } from "@/lib/admin-audit";
+import { auditQueryString, readAuditFilters } from "@/lib/admin-audit";
 import { checkAdminPage } from "@/lib/server/admin/access";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Audit log" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function AuditPage({ searchParams }: Props) {
-  const access = await checkAdminPage("audit:view", "/admin/audit");
+  const filters = readAuditFilters(await searchParams);
+  const access = await checkAdminPage("audit:view", `/admin/audit${auditQueryString(filters)}`);
   if (!access.ok) return <NoAccess username={access.username} role={access.role} />;
-  return <AuditLog filters={readAuditFilters(await searchParams)} />;
+  return <AuditLog filters={filters} />;
 }
