@@ -1,13 +1,10 @@
 "use client";
 
-import { X } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId } from "react";
 import { fromUtcInputValue, toUtcInputValue } from "@/lib/admin-format";
 import { AUDIT_ACTION_LABELS, type AuditFilters, auditQueryString, readAuditFilters } from "@/lib/admin-audit";
-import { adminButton } from "../sessions/admin-buttons";
-import { dateInput, FilterField, filterInput } from "../sessions/filter-field";
+import { dateInput, FilterActions, FilterField, filterInput } from "../sessions/filter-field";
 
 /** The filters live in the URL: a link reproduces the view, and Back undoes a filter. The action applies at once. */
 export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
@@ -55,16 +52,7 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
         <label htmlFor={`${id}-to`} className="sr-only">Until (UTC)</label>
         <input id={`${id}-to`} type="datetime-local" name="to" defaultValue={toUtcInputValue(filters.to)} className={dateInput} />
       </fieldset>
-      <div className="ml-auto flex gap-2">
-        {Object.keys(filters).length > 0 ? (
-          <Link href="/admin/audit" className={adminButton.ghost}>
-            <X aria-hidden className="size-4" /> Clear filters
-          </Link>
-        ) : null}
-        <button type="submit" className={adminButton.primary}>
-          Apply
-        </button>
-      </div>
+      <FilterActions filtered={Object.keys(filters).length > 0} onClear={() => router.push("/admin/audit")} />
     </form>
   );
 }
