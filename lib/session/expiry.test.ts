@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, getSessionEnd, parseIsoDate, shouldRefreshActivity,
+  getDeadlines, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, getSessionEnd, parseIsoDate, shouldRefreshActivity,
 } from "./expiry.ts";
 import { loadVector } from "../../test/fixtures/django-vectors.ts";
 
@@ -92,6 +92,27 @@ describe("SessionScope limits", () => {
     expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_059) })).toBe(false);
     expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_060) })).toBe(true);
     expect(shouldRefreshActivity({ data: session, policy, now: at(1_800_000_000) })).toBe(false);
+  });
+});
+
+describe("getDeadlines", () => {
+  const limits = { ...policy, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: 86_400 };
+
+  it("idle from the last recorded use (else creation), absolute from creation", () => {
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000, [ACTIVITY_KEY]: 5_000 }), policy: limits })).toEqual({ idle: at(6_800), absolute: at(87_400) });
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000 }), policy: limits })).toEqual({ idle: at(2_800), absolute: at(87_400) });
+  });
+
+  it("none when the limit is off or the session does not say when it began", () => {
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000 }), policy })).toEqual({ idle: null, absolute: null });
+    expect(getDeadlines({ data: data({}), policy: limits })).toEqual({ idle: null, absolute: null });
+  });
+
+  it("agrees with getExpiredReason at the deadline", () => {
+    const input = { data: data({ [CREATED_KEY]: 1_000 }), policy: limits };
+    const { idle } = getDeadlines(input);
+    expect(getExpiredReason({ ...input, now: new Date(idle!.getTime() - 1) })).toBeNull();
+    expect(getExpiredReason({ ...input, now: idle! })).toBe("idle timeout exceeded");
   });
 });
 

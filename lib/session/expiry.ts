@@ -143,21 +143,32 @@ export function getCookieMaxAge(input: ExpiryInput): number | null {
   return limit ? Math.min(age, Math.floor((limit.getTime() - input.now.getTime()) / 1000)) : age;
 }
 
+export interface SessionDeadlines {
+  /** When the idle timeout ends the session: last recorded use (or creation) + timeout; null when off or unknown. */
+  readonly idle: Date | null;
+  /** When the absolute lifetime ends it: creation + lifetime; null when off or unknown. */
+  readonly absolute: Date | null;
+}
+
+/** The deadlines SessionScope's own limits set for a session, from its data (what every load checks). */
+export function getDeadlines({ data, policy }: { readonly data: Data; readonly policy: SessionPolicy }): SessionDeadlines {
+  const created = readSeconds(data, CREATED_KEY);
+  const activity = readSeconds(data, ACTIVITY_KEY) ?? created;
+  return {
+    idle: policy.idleTimeoutSeconds !== null && activity !== null ? new Date((activity + policy.idleTimeoutSeconds) * 1000) : null,
+    absolute: policy.absoluteLifetimeSeconds !== null && created !== null ? new Date((created + policy.absoluteLifetimeSeconds) * 1000) : null,
+  };
+}
+
 /** Why a loaded session is already dead, or null. These checks hold on every engine, signed cookies included. */
 export function getExpiredReason({ data, policy, now }: ExpiryInput): string | null {
   const expiry = readExpiry(data);
   if (expiry.kind === "invalid") return "invalid _session_expiry value";
   if (expiry.kind === "seconds" && expiry.seconds < 0) return "session expiry is negative";
   if (expiry.kind === "date" && expiry.date <= now) return "session expiry date has passed";
-  const nowSeconds = now.getTime() / 1000;
-  const created = readSeconds(data, CREATED_KEY);
-  if (policy.absoluteLifetimeSeconds !== null && created !== null && nowSeconds >= created + policy.absoluteLifetimeSeconds) {
-    return "absolute session lifetime exceeded";
-  }
-  const activity = readSeconds(data, ACTIVITY_KEY) ?? created;
-  if (policy.idleTimeoutSeconds !== null && activity !== null && nowSeconds >= activity + policy.idleTimeoutSeconds) {
-    return "idle timeout exceeded";
-  }
+  const deadlines = getDeadlines({ data, policy });
+  if (deadlines.absolute && now >= deadlines.absolute) return "absolute session lifetime exceeded";
+  if (deadlines.idle && now >= deadlines.idle) return "idle timeout exceeded";
   return null;
 }
 

@@ -1,6 +1,6 @@
 /** SessionScope's framework-free session core: Django's session formats and semantics for Node. */
 export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
-export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
+export type { CookieCodecOptions, DecodeResult, InspectResult, SessionCodec, SessionCodecOptions, SessionData, SessionStringCodec, SignedWith } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
 export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
 export { buildDeleteCookie, buildSessionCookie, parseSessionCookie } from "./cookie.ts";
@@ -11,9 +11,9 @@ export {
 export type { SessionErrorCode } from "./errors.ts";
 export {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, NEVER_EXPIRES, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
+  getDeadlines, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
 } from "./expiry.ts";
-export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
+export type { Clock, ExpiryInput, SessionDeadlines, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";

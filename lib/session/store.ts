@@ -131,6 +131,11 @@ export interface SessionActivity {
   readonly at: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /**
+   * A short device family for the dashboard's device filter ("desktop firefox linux"). The caller
+   * parses the user agent; the engine stores what it is given (at most 64 characters).
+   */
+  readonly device?: string | null;
 }
 
 export interface ActivityStore {

@@ -14,7 +14,7 @@ import type { ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableSto
 import { removeInBatches } from "./batches.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
@@ -48,7 +48,7 @@ const SQL = {
     `ON CONFLICT (session_key) DO NOTHING RETURNING session_key) ` +
     `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM inserted ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
-    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
+    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
   // The common save: the session row changes and its meta row already says the same owner.
   // Nothing else to write, so one plain UPDATE; anything else (a conflict, a missing
   // session, a new owner, no meta row yet) falls through to \`update\`, which sorts it out.
@@ -86,7 +86,7 @@ const SQL = {
     `FOR UPDATE SKIP LOCKED) RETURNING session_key), ` +
     `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING 1) ` +
     `SELECT (SELECT count(*) FROM removed_meta)::int AS scanned, (SELECT count(*) FROM removed)::int AS removed`,
-  activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3 WHERE session_key = $4`,
+  activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3, device = $4 WHERE session_key = $5`,
 } as const;
 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
@@ -159,7 +159,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      await run("activity", [activity.at, activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key]);
+      await run("activity", [activity.at, ...activityColumns(activity), key]);
     },
     deleteIssuedBefore(date) {
       return removeBefore("issuedBeforeBatch", date);

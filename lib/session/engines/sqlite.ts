@@ -17,7 +17,7 @@ import type {
 import { removeInBatches } from "./batches.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -70,7 +70,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     insertMeta: db.prepare(
       `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
         `ON CONFLICT (session_key) DO UPDATE SET public_id = excluded.public_id, user_id = excluded.user_id, ` +
-        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
+        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
     ),
     // On update only the owner may change (login without a key change); a session
     // a Django site created gets its meta row here, the first time SessionScope saves it.
@@ -91,7 +91,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     issuedBeforeBatch: db.prepare(
       `DELETE FROM ${META_TABLE} WHERE rowid IN (SELECT rowid FROM ${META_TABLE} WHERE created_at < ? LIMIT ?) RETURNING session_key`,
     ),
-    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ? WHERE session_key = ?`),
+    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ?, device = ? WHERE session_key = ?`),
   };
   // Listing statements depend on the filter's shape; each shape is prepared once.
   const dynamic = new Map<string, SqliteStatement>();
@@ -176,7 +176,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      statements.activity.run(formatPrismaSqliteDate(activity.at), activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key);
+      statements.activity.run(formatPrismaSqliteDate(activity.at), ...activityColumns(activity), key);
     },
     deleteIssuedBefore(date) {
       const cutoff = formatPrismaSqliteDate(date);
