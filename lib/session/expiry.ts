@@ -204,15 +204,11 @@ export interface SessionEnd extends SessionDeadline {
  * holds (set at the last save); without it, the date a save now would store.
  */
 export function getSessionEnd(input: ExpiryInput & { readonly storedExpiry?: Date | null }): SessionEnd {
-  const { data, policy } = input;
+  const { idle, absolute } = getDeadlines(input);
   const deadlines: SessionDeadline[] = [];
-  const created = readSeconds(data, CREATED_KEY);
-  const lastUse = readSeconds(data, ACTIVITY_KEY) ?? created;
-  if (policy.idleTimeoutSeconds !== null && lastUse !== null) deadlines.push({ reason: "idle_timeout", at: new Date((lastUse + policy.idleTimeoutSeconds) * 1000) });
-  if (policy.absoluteLifetimeSeconds !== null && created !== null) {
-    deadlines.push({ reason: "absolute_lifetime", at: new Date((created + policy.absoluteLifetimeSeconds) * 1000) });
-  }
-  const expiry = readExpiry(data);
+  if (idle) deadlines.push({ reason: "idle_timeout", at: idle });
+  if (absolute) deadlines.push({ reason: "absolute_lifetime", at: absolute });
+  const expiry = readExpiry(input.data);
   const django = expiry.kind === "date" ? expiry.date : (input.storedExpiry ?? getExpiryDate(input));
   deadlines.push({ reason: expiry.kind === "policy" ? "cookie_age" : "set_expiry", at: django });
   const first = deadlines.reduce((earliest, deadline) => (deadline.at < earliest.at ? deadline : earliest));
