@@ -147,7 +147,15 @@ export interface AdminUserView {
   readonly activeSessions: number;
 }
 
-/** GET /api/admin/users: every user, with their dashboard role (or none). */
+/** GET /api/admin/users query parameters (all optional). */
+export interface AdminUserQuery {
+  /** A username prefix. */
+  readonly q?: string;
+  /** At most this many users (default 100, at most 500). */
+  readonly limit?: number;
+}
+
+/** GET /api/admin/users: the users with a dashboard role first, then the others, each group by username. */
 export interface AdminUserList {
   readonly items: readonly AdminUserView[];
 }

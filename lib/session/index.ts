@@ -24,7 +24,7 @@ export {
   createSignedSerializer, createSigner, createTimestampSigner, decodeBase62, dumps, encodeBase62, loads, saltedHmac,
 } from "./signing.ts";
 export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampSigner } from "./signing.ts";
-export { supportsActivity, supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
+export { supportsActivity, supportsIssuedBefore, supportsKill, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
 export type { MemoryStore, MemoryStoreOptions } from "./engines/memory.ts";

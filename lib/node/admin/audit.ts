@@ -2,6 +2,7 @@
  * The audit log's one writer, shared by the dashboard and the command line.
  * Entries are append-only (database triggers refuse UPDATE and DELETE).
  */
+import type { KillRecord } from "../../session/index.ts";
 import type { AppPrismaClient } from "../db/connection.ts";
 
 export const AUDIT_ACTIONS = {
@@ -48,6 +49,28 @@ export function auditRow(input: AuditInput) {
     ip: input.actor.ip?.slice(0, 45) ?? null,
     userAgent: input.actor.userAgent?.slice(0, 512) ?? null,
     detail: input.detail ? JSON.stringify(input.detail) : null,
+  };
+}
+
+/**
+ * The entry as a kill record (lib/session's KillRecord): the row an SQL engine
+ * writes in the same transaction as the deletion, with the exact count.
+ */
+export function auditKillRecord(input: Omit<AuditInput, "sessionCount">): KillRecord {
+  const row = auditRow(input);
+  return {
+    table: "sessionscope_audit",
+    values: {
+      at: row.at,
+      actor_id: row.actorId,
+      actor_username: row.actorUsername,
+      action: row.action,
+      target: row.target,
+      ip: row.ip,
+      user_agent: row.userAgent,
+      detail: row.detail,
+    },
+    countColumn: "session_count",
   };
 }
 

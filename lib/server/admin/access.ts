@@ -59,6 +59,15 @@ export async function checkAdminPage(permission: Permission, path: string): Prom
   return { ok: true, user: { id: user.id, username: user.username, firstName: user.firstName, role: user.role } };
 }
 
+/**
+ * The data layer's own check (architecture.md practice 8): every exported
+ * function of lib/server/admin asks again, whoever called it, so a page or a
+ * route that forgot to ask still cannot read or change anything.
+ */
+export function assertPermission(user: AdminUser, permission: Permission): void {
+  if (!can(user.role, permission)) throw new HttpError(403, API_ERRORS.FORBIDDEN, `The ${user.role} role cannot do this.`);
+}
+
 export function auditActor(user: AdminUser, info: RequestInfo): AuditActor {
   return { id: user.id, username: user.username, ip: info.ip, userAgent: info.userAgent };
 }

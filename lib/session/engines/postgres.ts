@@ -10,8 +10,12 @@
  * that condition on the new row version, so exactly one of two racing saves wins.
  */
 import { systemClock, type Clock } from "../expiry.ts";
-import type { ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import type {
+  ActivityStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, SessionStore, StoredSession,
+  UserIndexedStore,
+} from "../store.ts";
 import { removeInBatches } from "./batches.ts";
+import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
 import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
@@ -21,7 +25,7 @@ export interface PgQueryable {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore;
+export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore;
 
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -89,6 +93,29 @@ const SQL = {
   activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3, device = $4 WHERE session_key = $5`,
 } as const;
 
+/**
+ * A kill as one statement (so atomic without holding a pooled connection): data-modifying CTEs delete
+ * the sessions and their meta rows and insert the record, which counts what `removed` returned.
+ */
+function killQuery(target: KillTarget, record: KillRecord | undefined): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  let ctes: string;
+  if ("keys" in target) {
+    const keys = param(target.keys.filter(isStorableKey));
+    ctes =
+      `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = ANY(${keys}::varchar[]) RETURNING session_key), ` +
+      `removed_meta AS (DELETE FROM ${META_TABLE} WHERE session_key = ANY(${keys}::varchar[]))`;
+  } else {
+    const where = "userId" in target ? `user_id = ${param(toDbUserId(target.userId))}::integer` : `created_at < ${param(target.issuedBefore)}::timestamptz`;
+    ctes =
+      `removed_meta AS (DELETE FROM ${META_TABLE} WHERE ${where} RETURNING session_key), ` +
+      `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING session_key)`;
+  }
+  if (record) ctes += `, recorded AS (${recordInsert(record, param, "(SELECT count(*) FROM removed)::int")})`;
+  return { text: `WITH ${ctes} SELECT ARRAY(SELECT session_key FROM removed) AS keys, ${record ? "(SELECT id FROM recorded)" : "NULL::int"} AS record_id`, values };
+}
+
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
 
 export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOptions = {}): PostgresStore {
@@ -110,6 +137,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
   return {
     engine: "db",
     atomicSave: true,
+    recordsKills: true,
     async load(key, now): Promise<StoredSession | null> {
       if (!isStorableKey(key)) return null;
       const row = (await run("load", [key, now])).rows[0] as { session_data: string; expire_date: Date } | undefined;
@@ -163,6 +191,10 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
     },
     deleteIssuedBefore(date) {
       return removeBefore("issuedBeforeBatch", date);
+    },
+    async kill(target, record) {
+      const row = (await pool.query(killQuery(target, record))).rows[0] as { keys: string[]; record_id: number | null };
+      return { deleted: row.keys.length, keys: row.keys, recordId: row.record_id };
     },
   };
 }
