@@ -21,7 +21,9 @@ describe("audit entries in words", () => {
     expect(describeAuditEntry(entry("sessions.kill_user", { target: "user:4", sessionCount: 1 }))).toBe("Ended 1 session of user #4");
     expect(describeAuditEntry(entry("sessions.kill_selected", { sessionCount: 1_204 }))).toBe("Ended 1,204 selected sessions");
     expect(describeAuditEntry(entry("session.kill", { target: "AZf3", sessionCount: 1, detail: { username: "bob" } }))).toBe("Ended a session of bob");
-    expect(describeAuditEntry(entry("session.kill", { target: "AZf3", sessionCount: 1 }))).toBe("Ended an anonymous session");
+    expect(describeAuditEntry(entry("session.kill", { target: "AZf3", sessionCount: 1 }))).toBe("Ended one session");
+    const roleChange = { target: "user:5", sessionCount: 3, detail: { userId: 5, username: "bob", reason: "role change" } };
+    expect(describeAuditEntry(entry("sessions.kill_user", roleChange))).toBe("Ended 3 sessions of bob (role change)");
   });
 
   it("a kill by date names the moment, in UTC", () => {
@@ -48,6 +50,8 @@ describe("the audit log's URL", () => {
     const params = new URLSearchParams("actor=%20alice%20&action=bogus&from=2026-11-01T00:00:00.000Z&to=yesterday&cursor=abc");
     expect(readAuditFilters(params)).toEqual({ actor: "alice", from: "2026-11-01T00:00:00.000Z" });
     expect(readAuditFilters({ action: ["role.grant", "role.revoke"], actor: "" })).toEqual({ action: "role.grant" });
+    expect(readAuditFilters({ action: "role." })).toEqual({ action: "role." });
+    expect(readAuditFilters({ action: "s" })).toEqual({});
   });
 
   it("writes equal filters as equal URLs, for the page, the query key and the CSV export", () => {

@@ -9,6 +9,15 @@ import { formatCount } from "./admin-format.ts";
 import { formatDateTime } from "./format.ts";
 import type { AuditAction } from "./node/admin/audit.ts";
 
+/**
+ * Groups of actions the filter offers first: the API reads a prefix ending in
+ * "." as every action under it. (Kills have none: "session.kill" and
+ * "sessions.*" share no such prefix.)
+ */
+export const AUDIT_ACTION_GROUPS = {
+  "role.": "Any role change",
+} as const;
+
 /** The known actions, as the filter's select offers them. */
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   "session.kill": "Ended a session",
@@ -20,7 +29,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   "policy.update": "Changed the session policy",
 };
 
-const isAuditAction = (value: string): value is AuditAction => Object.hasOwn(AUDIT_ACTION_LABELS, value);
+const isActionFilter = (value: string): boolean => Object.hasOwn(AUDIT_ACTION_LABELS, value) || Object.hasOwn(AUDIT_ACTION_GROUPS, value);
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value : null);
 
@@ -35,8 +44,8 @@ function subject(entry: AuditEntryView): string | null {
 /**
  * One entry in words: "Ended 37 sessions of alice", "Granted security to bob",
  * "Ended every session issued before 12 Nov 2026, 14:00 UTC". Reads the
- * entry's `detail` (`username`, `role`, `previousRole`, `issuedBefore`) and
- * falls back on its `target` where the detail says nothing.
+ * entry's `detail` (`username`, `role`, `previousRole`, `issuedBefore`,
+ * `reason`) and falls back on its `target` where the detail says nothing.
  */
 export function describeAuditEntry(entry: AuditEntryView): string {
   const who = subject(entry);
@@ -45,11 +54,13 @@ export function describeAuditEntry(entry: AuditEntryView): string {
   const previousRole = text(entry.detail?.previousRole);
   switch (entry.action) {
     case "session.kill":
-      return who ? `Ended a session of ${who}` : "Ended an anonymous session";
+      return who ? `Ended a session of ${who}` : "Ended one session";
     case "sessions.kill_selected":
       return `Ended ${formatCount(count, "selected session")}`;
-    case "sessions.kill_user":
-      return `Ended ${formatCount(count, "session")} of ${who ?? "a user"}`;
+    case "sessions.kill_user": {
+      const reason = text(entry.detail?.reason);
+      return `Ended ${formatCount(count, "session")} of ${who ?? "a user"}${reason ? ` (${reason})` : ""}`;
+    }
     case "sessions.kill_issued_before": {
       const before = text(entry.detail?.issuedBefore) ?? entry.target;
       return before && !Number.isNaN(Date.parse(before)) ? `Ended every session issued before ${formatDateTime(before)}` : "Ended every session issued before a moment";
@@ -72,7 +83,7 @@ export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];
 export type AuditFilters = Partial<Record<AuditFilterKey, string>>;
 
 function validFilter(key: AuditFilterKey, value: string): boolean {
-  if (key === "action") return isAuditAction(value);
+  if (key === "action") return isActionFilter(value);
   if (key === "from" || key === "to") return !Number.isNaN(Date.parse(value));
   return true;
 }

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId } from "react";
 import { fromUtcInputValue, toUtcInputValue } from "@/lib/admin-format";
-import { AUDIT_ACTION_LABELS, type AuditFilters, auditQueryString, readAuditFilters } from "@/lib/admin-audit";
+import { AUDIT_ACTION_GROUPS, AUDIT_ACTION_LABELS, type AuditFilters, auditQueryString, readAuditFilters } from "@/lib/admin-audit";
 import { dateInput, FilterActions, FilterField, filterInput } from "../sessions/filter-field";
 
 /** The filters live in the URL: a link reproduces the view, and Back undoes a filter. The action applies at once. */
@@ -37,11 +37,18 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
       <FilterField label="Action" htmlFor={`${id}-action`} className="w-64">
         <select id={`${id}-action`} name="action" defaultValue={filters.action ?? ""} onChange={(event) => event.currentTarget.form?.requestSubmit()} className={`${filterInput} h-[2.125rem]`}>
           <option value="">All actions</option>
-          {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
-            <option key={action} value={action}>
+          {Object.entries(AUDIT_ACTION_GROUPS).map(([prefix, label]) => (
+            <option key={prefix} value={prefix}>
               {label}
             </option>
           ))}
+          <optgroup label="One action">
+            {Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => (
+              <option key={action} value={action}>
+                {label}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </FilterField>
       <fieldset className="flex min-w-0 items-end gap-1.5">
