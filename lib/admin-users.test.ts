@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AdminUserView } from "./admin-api.ts";
-import { announceRoleChange, askRoleChange } from "./admin-users.ts";
+import { announceRoleChange, askRoleChange, usersQueryString } from "./admin-users.ts";
 
 const bob = (fields: Partial<AdminUserView> = {}): AdminUserView => ({ id: 5, username: "bob", name: "Bob", role: "viewer", lastLogin: null, activeSessions: 3, ...fields });
 
@@ -38,5 +38,12 @@ describe("after a role change", () => {
       title: "bob no longer has a dashboard role",
       description: "No session was active.",
     });
+  });
+});
+
+describe("the users list's request", () => {
+  it("asks for the page's number of users, narrowed by a username prefix", () => {
+    expect(usersQueryString("")).toBe("?limit=100");
+    expect(usersQueryString("al ice")).toBe("?q=al+ice&limit=100");
   });
 });

@@ -6,6 +6,14 @@ import type { AdminUserView, RoleChangeResult } from "./admin-api.ts";
 import { formatCount } from "./admin-format.ts";
 import type { Role } from "./roles.ts";
 
+/** How many users the page lists at once; a search by username finds the others. */
+export const USERS_SHOWN = 100;
+
+/** GET /api/admin/users for the page: `q` a username prefix ("" for everyone). */
+export function usersQueryString(q: string): string {
+  return `?${new URLSearchParams({ ...(q && { q }), limit: String(USERS_SHOWN) }).toString()}`;
+}
+
 export interface RoleChangeQuestion {
   readonly title: string;
   readonly consequence: string;

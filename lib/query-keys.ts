@@ -15,6 +15,10 @@ export const queryKeys = {
       all: ["admin", "audit"] as const,
       list: (query: Record<string, string>) => ["admin", "audit", "list", query] as const,
     },
-    users: { all: ["admin", "users"] as const },
+    users: {
+      all: ["admin", "users"] as const,
+      /** `q`: a username prefix, or "" for everyone. */
+      list: (q: string) => ["admin", "users", "list", q] as const,
+    },
   },
 } as const;

@@ -2,14 +2,18 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AdminUserList, AdminUserView, RoleChangeRequest, RoleChangeResult } from "@/lib/admin-api";
-import { announceRoleChange } from "@/lib/admin-users";
+import { announceRoleChange, usersQueryString } from "@/lib/admin-users";
 import { queryKeys } from "@/lib/query-keys";
 import type { Role } from "@/lib/roles";
 import { apiFetch } from "../../shop/api-client";
 import { useToast } from "../../ui/toaster";
 
-export function useUsers() {
-  return useQuery({ queryKey: queryKeys.admin.users.all, queryFn: () => apiFetch<AdminUserList>("/api/admin/users") });
+/** GET /api/admin/users: role holders first, then everyone else; `q` narrows to usernames that start with it. */
+export function useUsers(q: string) {
+  return useQuery({
+    queryKey: queryKeys.admin.users.list(q),
+    queryFn: () => apiFetch<AdminUserList>(`/api/admin/users${usersQueryString(q)}`),
+  });
 }
 
 export interface RoleChoice {

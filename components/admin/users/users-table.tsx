@@ -4,7 +4,7 @@ import { Users } from "lucide-react";
 import { useState } from "react";
 import type { AdminUserView } from "@/lib/admin-api";
 import { formatNumber } from "@/lib/admin-format";
-import { askRoleChange } from "@/lib/admin-users";
+import { askRoleChange, USERS_SHOWN } from "@/lib/admin-users";
 import type { Role } from "@/lib/roles";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { RelativeTime } from "../../ui/relative-time";
@@ -17,8 +17,8 @@ import { RoleMenu } from "./role-menu";
 import { type RoleChoice, useRoleChange, useUsers } from "./use-users";
 
 /** Every user with their role, last login and live sessions; a role change is confirmed first, naming what it ends. */
-export function UsersTable({ currentUserId }: { currentUserId: number }) {
-  const users = useUsers();
+export function UsersTable({ currentUserId, q }: { currentUserId: number; q: string }) {
+  const users = useUsers(q);
   const change = useRoleChange(currentUserId);
   const [choice, setChoice] = useState<RoleChoice | null>(null);
   const question = choice ? askRoleChange(choice.user, choice.role, choice.user.id === currentUserId) : null;
@@ -41,9 +41,15 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
   }
   if (!users.isPending && items.length === 0) {
     return (
-      <StatePanel icon={Users} title="No user accounts yet">
-        Accounts appear here once people sign up or are created on the server; then give one a role.
-      </StatePanel>
+      q ? (
+        <StatePanel icon={Users} title={`No username starts with “${q}”`}>
+          Check the spelling, or clear the search to see everyone.
+        </StatePanel>
+      ) : (
+        <StatePanel icon={Users} title="No user accounts yet">
+          Accounts appear here once people sign up or are created on the server; then give one a role.
+        </StatePanel>
+      )
     );
   }
   return (
@@ -78,6 +84,11 @@ export function UsersTable({ currentUserId }: { currentUserId: number }) {
           )}
         </tbody>
       </table>
+      {items.length >= USERS_SHOWN ? (
+        <p className="border-t border-stone-200 px-4 py-2.5 text-sm text-stone-600 dark:border-stone-800 dark:text-stone-400">
+          The first {USERS_SHOWN} are listed, role holders first: search by username to find anyone else.
+        </p>
+      ) : null}
       {dialog}
     </div>
   );
