@@ -46,6 +46,8 @@ export { newPublicId } from "./engines/public-id.ts";
 export { dumpsPickle } from "./engines/pickle.ts";
 export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
 export { buildSaveRecord, decodeStored } from "./session-record.ts";
+export { getSessionEnd } from "./expiry.ts";
+export type { DeadlineReason, SessionDeadline, SessionEnd } from "./expiry.ts";
 export { commitSession } from "./middleware.ts";
 export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
 export {
