@@ -143,6 +143,8 @@ describe("zlib flavours and the verified-value cache", () => {
 });
 
 describe("inspect: which key or format verified a value", () => {
+  // With the legacy formats on (SESSION_ACCEPT_LEGACY), so that every format has a name to give.
+  const db = createSessionCodec({ secretKey: SECRET, zlib: "cpython", legacy: true });
   const v = (file: string, name: string) => str(loadVectors(file).find((x) => x.name === name)!, "encoded");
 
   it("names the current key, a fallback key, and the pre-3.1 format", () => {

@@ -98,7 +98,7 @@ export function createSessionCodec(options: SessionCodecOptions): SessionStringC
 
 /** One serializer per way a value can be verified, tried in Django's order (see SignedWith). */
 function createInspector(options: SessionCodecOptions) {
-  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = true, zlib = "native" } = options;
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
   const serializer = (keys: { secretKey: string; fallbackKeys?: readonly string[] }, algorithm: "sha256" | "sha1" = "sha256") =>
     createSignedSerializer({ ...keys, salt, compress, zlib, algorithm });
   const attempts: Array<[SignedWith, (encoded: string) => unknown]> = [["secret_key", (e) => serializer({ secretKey }).loads(e)]];
