@@ -35,7 +35,9 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
   );
 
   if (detail.isPending) return <div className="flex flex-col gap-4">{back}<DetailSkeleton /></div>;
-  if (detail.isError) {
+  // After a kill the refetch answers 404: the page keeps the session it had, marked ended.
+  const session = detail.data;
+  if (detail.isError && (ended === null || !session)) {
     const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
       <div className="flex flex-col gap-4">
@@ -45,7 +47,7 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
     );
   }
 
-  const session = detail.data;
+  if (!session) return null;
   const now = Date.parse(session.timeline.find((marker) => marker.kind === "now")?.at ?? "") || detail.dataUpdatedAt;
   const actions =
     ended === null && can(role, "sessions:kill") ? (
