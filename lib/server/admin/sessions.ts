@@ -126,16 +126,11 @@ async function listFromIndex(
   userId: number | null | undefined | "nobody",
   now: Date,
 ): Promise<AdminSessionPage> {
-  const unsupported = (["ip", "device", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const).filter((name) => query[name] !== undefined);
-  if (query.sort !== "-created") unsupported.push("sort" as never);
-  if (userId === null) unsupported.push("user" as never);
-  if (unsupported.length) {
-    throw new HttpError(
-      400,
-      API_ERRORS.BAD_REQUEST,
-      `The ${store.engine} engine keeps only each session's owner, creation time and public id: it cannot filter by ${unsupported.join(", ")}` +
-        (query.sort !== "-created" ? " or sort other than newest first" : "") + ".",
-    );
+  const filters: string[] = (["ip", "device", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const).filter((name) => query[name] !== undefined);
+  if (userId === null) filters.push("user=anonymous");
+  const cannot = [...(filters.length ? [`filter by ${filters.join(", ")}`] : []), ...(query.sort !== "-created" ? ["sort other than newest first"] : [])];
+  if (cannot.length) {
+    throw new HttpError(400, API_ERRORS.BAD_REQUEST, `The ${store.engine} engine keeps only each session's owner, creation time and public id: it cannot ${cannot.join(", nor ")}.`);
   }
   const scope = `sessions:${store.engine}:${query.sort}`;
   const cursor = query.cursor ? openCursor(context.runtime.config.secretKey, scope, query.cursor) : null;
