@@ -28,7 +28,7 @@ const host = process.env.HOST ?? "127.0.0.1";
 function demoSecretKey() {
   const path = join(root, "var", "demo-secret-key");
   if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  mkdirSync(join(root, "var"), { recursive: true });
+  mkdirSync(join(root, "var"), { recursive: true, mode: 0o700 });
   const key = randomBytes(48).toString("base64url");
   writeFileSync(path, key + "\n", { mode: 0o600 });
   return key;
@@ -56,7 +56,7 @@ function sourceFingerprint() {
 }
 
 // First, as it validates the configuration: a refusal comes before a minute of building.
-run(bin("tsx"), [join(root, "scripts", "setup.ts")]);
+run(bin("tsx"), [join(root, "scripts", "setup.ts"), ...(demo ? ["--demo-sessions"] : [])]);
 
 if (!dev) {
   const stampPath = join(root, ".next", "sessionscope-build-stamp");

@@ -8,7 +8,7 @@ import { Toaster } from "../ui/toaster";
 import { AdminNav } from "./admin-nav";
 import { ThemeToggle } from "./theme-toggle";
 
-const ROLE_BADGE: Record<Role, string> = {
+export const ROLE_BADGE: Record<Role, string> = {
   admin: "bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-300",
   security: "bg-sky-100 text-sky-900 dark:bg-sky-500/15 dark:text-sky-300",
   viewer: "bg-stone-200 text-stone-700 dark:bg-stone-700/60 dark:text-stone-200",

@@ -1,7 +1,7 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import type { ReactNode } from "react";
+import { type ReactNode, useRef } from "react";
 
 /**
  * An accessible confirmation for a destructive action (Radix AlertDialog:
@@ -27,13 +27,24 @@ export function ConfirmDialog({
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
 }) {
+  // Without a trigger (opened from a menu, say), Radix has nowhere to return the focus: go back to where it was.
+  const returnFocus = useRef<HTMLElement | null>(null);
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger ? <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger> : null}
       {/* Inside the dashboard's root, so its colour scheme (the `dark` class there) reaches the dialog. */}
       <AlertDialog.Portal container={typeof document === "undefined" ? undefined : (document.getElementById("admin-root") ?? undefined)}>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-stone-950/40 backdrop-blur-[1px]" />
-        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-stone-200 bg-white p-6 text-stone-900 shadow-xl focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100">
+        <AlertDialog.Content
+          onOpenAutoFocus={() => {
+            returnFocus.current = trigger ? null : (document.activeElement as HTMLElement | null);
+          }}
+          onCloseAutoFocus={(event) => {
+            if (!returnFocus.current?.isConnected) return;
+            event.preventDefault();
+            returnFocus.current.focus();
+          }}
+          className="fixed left-1/2 top-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-stone-200 bg-white p-6 text-stone-900 shadow-xl focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100">
           <AlertDialog.Title className="text-base font-semibold">{title}</AlertDialog.Title>
           <AlertDialog.Description asChild>
             <div className="mt-2 text-sm text-stone-600 dark:text-stone-400">{description}</div>

@@ -48,6 +48,8 @@ const schema = z.object({
   SESSION_EXPIRE_AT_BROWSER_CLOSE: bool.default(false),
   SESSION_IDLE_TIMEOUT: seconds.optional(),
   SESSION_ABSOLUTE_LIFETIME: seconds.optional(),
+  /** Read the pre-3.1 session format and SHA-1 signatures (Django 3.1/3.2 sessions); off as in Django 4.0+. */
+  SESSION_ACCEPT_LEGACY: bool.default(false),
   /** A proxy you run sits in front: its X-Forwarded-For/-Proto are believed (client IP, HTTPS). */
   TRUST_PROXY: bool.default(false),
   /** Production only: accept a session cookie that may travel over plain HTTP. */
@@ -108,6 +110,7 @@ const SESSION_VARIABLES = {
   expireAtBrowserClose: "SESSION_EXPIRE_AT_BROWSER_CLOSE",
   idleTimeoutSeconds: "SESSION_IDLE_TIMEOUT",
   absoluteLifetimeSeconds: "SESSION_ABSOLUTE_LIFETIME",
+  allowLegacyFormats: "SESSION_ACCEPT_LEGACY",
 } as const satisfies Record<keyof SessionConfig, string>;
 
 // The cookie and expiry rules belong to defineSessionConfig; this only maps the variables onto it.
@@ -128,6 +131,7 @@ function sessionConfigFromEnv(env: z.infer<typeof schema>): SessionConfig {
         expireAtBrowserClose: env.SESSION_EXPIRE_AT_BROWSER_CLOSE,
         idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT ?? null,
         absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME ?? null,
+        allowLegacyFormats: env.SESSION_ACCEPT_LEGACY,
       },
       { names: SESSION_VARIABLES },
     );

@@ -1,7 +1,7 @@
 /**
  * Session codecs: a session dict to Django's stored string and back.
  * `createSessionCodec` is the db/cached_db/file form (salt from the store
- * class name, no max age, pre-3.1 fallback); `createCookieCodec` is the
+ * class name, no max age, pre-3.1 fallback on request); `createCookieCodec` is the
  * signed-cookies form (its own salt, max age = cookie age).
  */
 import { BadSignature, MalformedPayload } from "./errors.ts";
@@ -49,7 +49,10 @@ export interface SessionCodecOptions {
   /** Django's `"django.contrib.sessions." + SessionStore.__qualname__`. */
   readonly salt?: string;
   readonly compress?: boolean;
-  /** Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1 signatures. */
+  /**
+   * Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1
+   * signatures. Off by default, as in Django 4.0+ (SESSION_ACCEPT_LEGACY).
+   */
   readonly legacy?: boolean;
   /** "native" (default) or "cpython" zlib bytes; Django reads both (see deflate.ts). */
   readonly zlib?: ZlibFlavour;
@@ -63,7 +66,7 @@ export interface SessionCodecOptions {
 }
 
 export function createSessionCodec(options: SessionCodecOptions): SessionStringCodec {
-  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = true, zlib = "native" } = options;
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
   const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, zlib, allowLegacySha1: legacy });
   // Keyed by the whole signed string, and private to this codec's key set:
   // only values this codec verified itself are ever remembered.
@@ -95,7 +98,7 @@ export function createSessionCodec(options: SessionCodecOptions): SessionStringC
 
 /** One serializer per way a value can be verified, tried in Django's order (see SignedWith). */
 function createInspector(options: SessionCodecOptions) {
-  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = true, zlib = "native" } = options;
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
   const serializer = (keys: { secretKey: string; fallbackKeys?: readonly string[] }, algorithm: "sha256" | "sha1" = "sha256") =>
     createSignedSerializer({ ...keys, salt, compress, zlib, algorithm });
   const attempts: Array<[SignedWith, (encoded: string) => unknown]> = [["secret_key", (e) => serializer({ secretKey }).loads(e)]];
@@ -148,14 +151,30 @@ interface VerifiedCache {
   set(encoded: string, entry: Verified): void;
 }
 
+/**
+ * The most text (signed strings plus their JSON) the verified cache holds in
+ * all: a few huge sessions, or many forged with a leaked key, cannot pin
+ * gigabytes between requests. One entry may take at most a sixteenth of it.
+ */
+const VERIFIED_CACHE_CHARS = 16 * 1024 * 1024;
+
 function createVerifiedCache(size: number): VerifiedCache {
   if (size <= 0) return { get: () => undefined, set: () => {} };
   const entries = new Map<string, Verified>();
+  let chars = 0;
+  const cost = (encoded: string, entry: Verified) => encoded.length + entry.text.length;
   return {
     get: (encoded) => entries.get(encoded),
     set(encoded, entry) {
-      if (entries.size >= size) entries.delete(entries.keys().next().value!);
+      const c = cost(encoded, entry);
+      if (c > VERIFIED_CACHE_CHARS / 16 || entries.has(encoded)) return;
+      while (entries.size > 0 && (entries.size >= size || chars + c > VERIFIED_CACHE_CHARS)) {
+        const [oldest, old] = entries.entries().next().value!;
+        entries.delete(oldest);
+        chars -= cost(oldest, old);
+      }
       entries.set(encoded, entry);
+      chars += c;
     },
   };
 }

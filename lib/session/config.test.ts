@@ -8,7 +8,7 @@ describe("defineSessionConfig", () => {
     expect(config).toEqual({
       cookieName: "sessionid", cookieAge: 1_209_600, cookieDomain: null, cookiePath: "/", cookieSecure: false, cookieHttpOnly: true,
       cookieSameSite: "Lax", saveEveryRequest: false, expireAtBrowserClose: false, secretKey: "k", secretKeyFallbacks: [],
-      idleTimeoutSeconds: null, absoluteLifetimeSeconds: null,
+      idleTimeoutSeconds: null, absoluteLifetimeSeconds: null, allowLegacyFormats: false,
     });
     expect(Object.isFrozen(config) && Object.isFrozen(config.secretKeyFallbacks)).toBe(true);
     expect(toSessionPolicy(config)).toEqual({ cookieAge: 1_209_600, expireAtBrowserClose: false, saveEveryRequest: false, idleTimeoutSeconds: null, absoluteLifetimeSeconds: null });

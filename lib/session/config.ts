@@ -22,6 +22,8 @@ export interface SessionConfig {
   readonly secretKeyFallbacks: readonly string[];
   readonly idleTimeoutSeconds: number | null;
   readonly absoluteLifetimeSeconds: number | null;
+  /** Also read the pre-3.1 session format and SHA-1 signatures, as Django 3.1/3.2 do (4.0+ do not); default false. */
+  readonly allowLegacyFormats: boolean;
 }
 
 export type SessionConfigInput = Partial<SessionConfig> & { readonly secretKey: string };
@@ -47,6 +49,7 @@ const DEFAULTS = {
   secretKeyFallbacks: [],
   idleTimeoutSeconds: null,
   absoluteLifetimeSeconds: null,
+  allowLegacyFormats: false,
 } as const satisfies Omit<SessionConfig, "secretKey">;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -74,7 +77,7 @@ export function defineSessionConfig(input: SessionConfigInput, options: DefineSe
   }
   if (typeof c.cookiePath !== "string" || !c.cookiePath.startsWith("/") || /[;\s]/.test(c.cookiePath)) fail(`${name("cookiePath")} must start with "/"`);
   if (!["Lax", "Strict", "None", false].includes(c.cookieSameSite)) fail(`${name("cookieSameSite")} must be "Lax", "Strict", "None" or false`);
-  for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose"] as const) {
+  for (const flag of ["cookieSecure", "cookieHttpOnly", "saveEveryRequest", "expireAtBrowserClose", "allowLegacyFormats"] as const) {
     if (typeof c[flag] !== "boolean") fail(`${name(flag)} must be a boolean`);
   }
   // Browsers drop SameSite=None cookies without Secure, which would silently log everyone out.

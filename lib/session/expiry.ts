@@ -183,3 +183,34 @@ export function shouldRefreshActivity({ data, policy, now }: ExpiryInput): boole
 export function toUnixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
+
+/** What ends a session: Django's cookie age, an explicit `set_expiry`, or one of SessionScope's limits. */
+export type DeadlineReason = "cookie_age" | "set_expiry" | "idle_timeout" | "absolute_lifetime";
+
+export interface SessionDeadline {
+  readonly reason: DeadlineReason;
+  readonly at: Date;
+}
+
+export interface SessionEnd extends SessionDeadline {
+  /** Every deadline that applies; `at`/`reason` are the earliest (a limit wins a tie: it is why the store's date was capped). */
+  readonly deadlines: readonly SessionDeadline[];
+  /** The cookie lives only until the browser closes, which may end the session before `at`. */
+  readonly atBrowserClose: boolean;
+}
+
+/**
+ * When and why a loaded session ends. `storedExpiry` is the date its store
+ * holds (set at the last save); without it, the date a save now would store.
+ */
+export function getSessionEnd(input: ExpiryInput & { readonly storedExpiry?: Date | null }): SessionEnd {
+  const { idle, absolute } = getDeadlines(input);
+  const deadlines: SessionDeadline[] = [];
+  if (idle) deadlines.push({ reason: "idle_timeout", at: idle });
+  if (absolute) deadlines.push({ reason: "absolute_lifetime", at: absolute });
+  const expiry = readExpiry(input.data);
+  const django = expiry.kind === "date" ? expiry.date : (input.storedExpiry ?? getExpiryDate(input));
+  deadlines.push({ reason: expiry.kind === "policy" ? "cookie_age" : "set_expiry", at: django });
+  const first = deadlines.reduce((earliest, deadline) => (deadline.at < earliest.at ? deadline : earliest));
+  return { reason: first.reason, at: first.at, deadlines, atBrowserClose: getExpireAtBrowserClose(input) };
+}

@@ -15,7 +15,7 @@ export {
 } from "./expiry.ts";
 export type { Clock, ExpiryInput, SessionDeadlines, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";
-export { generateSessionKey, isFileSafeKey, isValidSessionKey } from "./keys.ts";
+export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
 export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";
@@ -46,6 +46,8 @@ export { newPublicId } from "./engines/public-id.ts";
 export { dumpsPickle } from "./engines/pickle.ts";
 export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
 export { buildSaveRecord, decodeStored } from "./session-record.ts";
+export { getSessionEnd } from "./expiry.ts";
+export type { DeadlineReason, SessionDeadline, SessionEnd } from "./expiry.ts";
 export { commitSession } from "./middleware.ts";
 export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
 export {

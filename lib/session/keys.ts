@@ -21,6 +21,18 @@ export function isValidSessionKey(key: unknown): key is string {
   return typeof key === "string" && key.length >= 8;
 }
 
+const KEY_SHAPE = /^[a-z0-9]{8,40}$/;
+
+/**
+ * Whether a cookie value can be a server-side session key at all: every key
+ * Django and SessionScope generate is 32 of [a-z0-9], and Django's key column
+ * is 40 wide. Anything else is rejected before a store is asked, so junk never
+ * reaches Redis key names, SQL or file names.
+ */
+export function isWellFormedSessionKey(key: unknown): key is string {
+  return typeof key === "string" && KEY_SHAPE.test(key);
+}
+
 /** The file engine's extra rule: the key becomes part of a file name, so only [a-z0-9]. */
 export function isFileSafeKey(key: string): boolean {
   return /^[a-z0-9]+$/.test(key);

@@ -13,13 +13,43 @@ import { PYTHON_KEY_ORDER, PyFloat } from "./python-values.ts";
  */
 const NEEDS_FULL_PARSER = /(?:^|[:,[])\s*(?:NaN|-?Infinity|-?[\d.]{16}|-?\d[\d.]*[eE]|-?\d+\.0+(?![0-9]))|"(?:\d|\\u003\d)+"\s*:/;
 
+/** Python's json refuses deeper nesting (its recursion limit); the writers recurse, so deeper values must never come in. */
+const MAX_DEPTH = 1000;
+/** Python 3.11+ refuses to convert longer integers (`sys.int_info.default_max_str_digits`); BigInt parsing is superlinear too. */
+const MAX_INT_DIGITS = 4300;
+
 export function loadsPython(text: string): unknown {
   return loadsPythonAs(text, needsFullParser(text));
 }
 
-/** Whether `text` needs the Python-faithful parser; JSON.parse reads it exactly otherwise. */
+/**
+ * Whether `text` needs the Python-faithful parser; JSON.parse reads it exactly
+ * otherwise. Text nested deeper than Python allows goes to the full parser too,
+ * which refuses it (JSON.parse would accept any depth).
+ */
 export function needsFullParser(text: string): boolean {
-  return NEEDS_FULL_PARSER.test(text);
+  return NEEDS_FULL_PARSER.test(text) || (text.length > 2 * MAX_DEPTH && nestsDeeperThan(text, MAX_DEPTH));
+}
+
+/** Whether brackets outside strings nest deeper than `limit`; one pass, and only for texts long enough to. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    } else if (c === 0x22) {
+      // Skip the string: up to the next quote not escaped by a backslash.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return false;
 }
 
 /** `loadsPython` with the parser already chosen (callers that cache `needsFullParser`). */
@@ -58,7 +88,7 @@ class Parser {
   }
 
   private parseValue(depth: number): unknown {
-    if (depth > 1000) this.fail("Nesting too deep");
+    if (depth > MAX_DEPTH) this.fail("Nesting too deep");
     this.skipWhitespace();
     const t = this.text;
     const c = t[this.pos];
@@ -101,6 +131,11 @@ class Parser {
     this.pos = NUMBER.lastIndex;
     const literal = m[0];
     if (m[1] === undefined && m[2] === undefined) {
+      const digits = literal.length - (literal.startsWith("-") ? 1 : 0);
+      if (digits > MAX_INT_DIGITS) {
+        // Python's own message (ValueError from int()).
+        this.failAt(this.pos - literal.length, `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: value has ${digits} digits`);
+      }
       const n = Number(literal);
       if (Number.isSafeInteger(n)) return n === 0 ? 0 : n;
       return BigInt(literal);

@@ -13,7 +13,7 @@ import {
   CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, formatIsoDate, getCookieMaxAge, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate,
   shouldRefreshActivity, systemClock, toUnixSeconds, type Clock, type SessionPolicy,
 } from "./expiry.ts";
-import { generateSessionKey, isValidSessionKey } from "./keys.ts";
+import { generateSessionKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 import { orderedKeys } from "./python-json.ts";
 import { applyChange, replayChanges, type Change } from "./session-log.ts";
 import { buildSaveRecord, decodeStored } from "./session-record.ts";
@@ -23,7 +23,7 @@ export const TEST_COOKIE_NAME = "testcookie";
 export const TEST_COOKIE_VALUE = "worked";
 
 export interface SessionOptions {
-  /** The key from the cookie; invalid keys (Django: shorter than 8) mean a new session. */
+  /** The key from the cookie; a key that cannot be the store's (see `SessionStore.isPossibleKey`) means a new session. */
   readonly key?: string | null;
   readonly store: SessionStore;
   readonly codec: SessionCodec;
@@ -41,6 +41,8 @@ const jitter = (attempt: number) => new Promise<void>((r) => setTimeout(r, Math.
 
 export class Session {
   #key: string | null;
+  /** The cookie held a value that cannot be a key: reported on load, never shown to the store. */
+  #malformedKey: boolean;
   #data: Map<string, unknown> | null = null;
   #version: string | null = null;
   #log: Change[] = [];
@@ -53,7 +55,11 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.#options = { ...options, policy: options.policy ?? DEFAULT_SESSION_POLICY, clock: options.clock ?? systemClock };
-    this.#key = isValidSessionKey(options.key) ? options.key : null;
+    const { key, store } = options;
+    // The one door for a cookie's key: whatever cannot be a key stops here, before any engine sees it.
+    const possible = isValidSessionKey(key) && (store.isPossibleKey ? store.isPossibleKey(key) : isWellFormedSessionKey(key));
+    this.#key = possible ? key : null;
+    this.#malformedKey = !possible && typeof key === "string" && key !== "";
   }
 
   get key(): string | null {
@@ -72,7 +78,7 @@ export class Session {
 
   async #fetch(): Promise<this> {
     const key = this.#key;
-    if (key === null) return this.#reset();
+    if (key === null) return this.#malformedKey ? this.#invalid("malformed session key") : this.#reset();
     const now = this.#options.clock();
     const stored = await this.#options.store.load(key, now);
     if (!stored) return this.#invalid("session not found or expired");
@@ -96,6 +102,7 @@ export class Session {
 
   #reset(): this {
     this.#key = null;
+    this.#malformedKey = false;
     this.#version = null;
     this.#data = new Map();
     this.#log = [];

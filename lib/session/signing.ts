@@ -108,16 +108,29 @@ function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour 
   return encodeBase64Url(data);
 }
 
+/**
+ * The most a compressed payload may inflate to (8 MiB, far above any real
+ * session). Django has no limit; without one, a value signed with a leaked key
+ * could inflate ~1000x (1 MB of zlib → 1 GB) and exhaust memory.
+ */
+export const MAX_INFLATED_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
 /** The serialized text inside a payload (latin-1, as Django decodes it). */
 function decodePayload(payload: string): string {
   const compressed = payload.startsWith(".");
   const bytes = decodeBase64Url(compressed ? payload.slice(1) : payload);
   if (!compressed) return bytes.toString("latin1");
+  let inflated: Buffer;
   try {
-    return inflateSync(bytes).toString("latin1");
-  } catch {
+    // zlib stops as soon as the output passes the limit, so a bomb costs at most that much memory and time.
+    inflated = inflateSync(bytes, { maxOutputLength: MAX_INFLATED_PAYLOAD_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new MalformedPayload(`compressed payload inflates to more than ${MAX_INFLATED_PAYLOAD_BYTES} bytes`);
+    }
     throw new MalformedPayload("compressed payload is not a valid zlib stream");
   }
+  return inflated.toString("latin1");
 }
 
 export interface SignedSerializerOptions extends SignerOptions {

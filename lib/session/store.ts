@@ -61,6 +61,12 @@ export interface SessionStore {
   readonly engine: string;
   /** Whether `save` is a real compare-and-swap (false for signed cookies). */
   readonly atomicSave: boolean;
+  /**
+   * Whether a cookie value can be one of this engine's keys; checked before
+   * any other call. Default: `isWellFormedSessionKey` ([a-z0-9]{8,40}); the
+   * signed-cookies engine, whose key is the signed data, has its own.
+   */
+  isPossibleKey?(key: string): boolean;
   /** The session if it exists and has not expired at `now`, else null. */
   load(key: string, now: Date): Promise<StoredSession | null>;
   /** Whether a session exists under `key` (expired or not). */

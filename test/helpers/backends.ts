@@ -145,7 +145,7 @@ export async function openRedis(): Promise<Redis> {
   return client;
 }
 
-/** Django's cache keys of a session (FORMAT.md §5.2), and cached_db's version key beside its entry. */
+/** Django's cache keys of a session (docs/django-format.md §5.2), and cached_db's version key beside its entry. */
 export const redisKeys = {
   cache: (key: string) => `:1:django.contrib.sessions.cache${key}`,
   cachedDb: (key: string) => `:1:django.contrib.sessions.cached_db${key}`,

@@ -1,11 +1,10 @@
 "use client";
 
-import { Search, X } from "lucide-react";
+import { Search } from "lucide-react";
 import { type FormEvent, useId } from "react";
 import { fromUtcInputValue, toUtcInputValue } from "@/lib/admin-format";
 import { DEFAULT_STATUS, SESSION_FILTER_KEYS, type SessionQueryKey, type SessionQueryParams } from "@/lib/admin-sessions-query";
-import { adminButton } from "./admin-buttons";
-import { dateInput, FilterField, filterInput } from "./filter-field";
+import { dateInput, FilterActions, FilterField, filterInput } from "./filter-field";
 
 const ENGINES = ["db", "cache", "cached_db", "file"] as const;
 const DEVICE_HINTS = ["desktop", "mobile", "tablet", "bot", "Chrome", "Firefox", "Safari"] as const;
@@ -98,16 +97,7 @@ export function SessionFilters({
           <label htmlFor={field("activeTo")} className="sr-only">Last active until (UTC)</label>
           {date("activeTo")}
         </fieldset>
-        <div className="ml-auto flex gap-2">
-          {filtered ? (
-            <button type="button" onClick={onClear} className={adminButton.ghost}>
-              <X aria-hidden className="size-4" /> Clear filters
-            </button>
-          ) : null}
-          <button type="submit" className={adminButton.primary}>
-            Apply
-          </button>
-        </div>
+        <FilterActions filtered={filtered} onClear={onClear} />
       </div>
     </form>
   );

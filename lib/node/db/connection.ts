@@ -6,7 +6,7 @@
  * shop and the dashboard) and the raw driver (prepared statements on the
  * session hot path, where the ORM would cost 20x more per request).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
@@ -35,8 +35,12 @@ export function sqlitePathFromUrl(url: string, cwd = process.cwd()): string {
 }
 
 export function openSqlite(path: string, options: SqliteOptions = {}): BetterSqlite3.Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const fresh = path !== ":memory:" && !existsSync(path);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new BetterSqlite3(path);
+  // Why: django_session holds every live session key; other local users must not read the file
+  // (SQLite gives its -wal and -shm files the same permissions as the database).
+  if (fresh) chmodSync(path, 0o600);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   if (options.durability === "full") {

@@ -6,10 +6,15 @@
 import { mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Redis } from "ioredis";
-import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionStore } from "../../session/index.ts";
+import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionConfig, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { log, rateLimited } from "../log.ts";
+
+/** The db/cached_db/file codec for the configured keys; legacy formats only when SESSION_ACCEPT_LEGACY is on. */
+export function createSessionCodecFromConfig(config: SessionConfig) {
+  return createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks, legacy: config.allowLegacyFormats });
+}
 
 export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
@@ -42,7 +47,7 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
     case "cache":
       return createRedisStore(client(redis));
     case "cached_db": {
-      const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+      const codec = createSessionCodecFromConfig(config);
       return createCachedDbStore(createDatabaseStore(db, "cached_db"), client(redis), {
         decode: (encoded) => {
           const decoded = codec.decode(encoded, new Date());

@@ -5,10 +5,10 @@
  * "server-only" here).
  */
 import type { Redis } from "ioredis";
-import { createSessionCodec, Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
+import { Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
-import { createStoreFromEnv } from "./engines.ts";
+import { createSessionCodecFromConfig, createStoreFromEnv } from "./engines.ts";
 import { createLivePolicy, type LivePolicy } from "./policy.ts";
 
 export interface SessionRuntime {
@@ -23,7 +23,7 @@ export interface SessionRuntime {
 
 export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
   const config = env.session;
-  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  const codec = createSessionCodecFromConfig(config);
   const store = createStoreFromEnv(env, db, redis);
   const policy = createLivePolicy(db.prisma, config);
   return {

@@ -59,7 +59,9 @@ export async function logOut(session: Session): Promise<void> {
  * components pass `readOnly`, since nothing can be saved there.
  */
 export async function getCurrentUser(session: Session, options: { readOnly?: boolean } = {}): Promise<CurrentUser | null> {
-  const user = await getSessionUser(session, users().findById, authKeys(), options);
+  // SESSION_ACCEPT_LEGACY also accepts Django 3.1's SHA-1 session auth hashes, as it accepts its session format.
+  const acceptLegacySha1 = getSessionRuntime().config.allowLegacyFormats;
+  const user = await getSessionUser(session, users().findById, authKeys(), { ...options, acceptLegacySha1 });
   return user ? toCurrentUser(user) : null;
 }
 

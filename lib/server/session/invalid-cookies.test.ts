@@ -43,6 +43,7 @@ describe("rejected session cookies", () => {
     ["invalid _session_expiry value", "expired"],
     ["idle timeout exceeded", "idle_timeout"],
     ["absolute session lifetime exceeded", "absolute_lifetime"],
+    ["malformed session key", "invalid_key"],
   ])("%j is %s", (reason, kind) => {
     expect(invalidCookieKind(reason)).toBe(kind);
   });

@@ -27,7 +27,7 @@ const KINDS: ReadonlyArray<readonly [RegExp, InvalidCookieKind]> = [
   [/absolute session lifetime/, "absolute_lifetime"],
   [/signature age|expiry/, "expired"],
   [/signature/, "bad_signature"],
-  [/invalid key/, "invalid_key"],
+  [/malformed session key/, "invalid_key"],
 ];
 
 export function invalidCookieKind(reason: string): InvalidCookieKind {

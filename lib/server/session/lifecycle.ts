@@ -6,7 +6,7 @@ import "server-only";
  * server actions share this; next.ts only reads the cookie from Next and
  * applies the result.
  */
-import { commitSession, isValidSessionKey, type Session, type SessionCommit, SessionInterrupted, SessionScopeError } from "@/lib/session";
+import { commitSession, type Session, type SessionCommit, SessionInterrupted, SessionScopeError } from "@/lib/session";
 import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
@@ -41,8 +41,7 @@ export interface RunOptions<T> {
 /** A lazy session for the cookie; a cookie that leads to no session is counted and logged (by key prefix). */
 export async function openRequestSession(runtime: SessionRuntime, cookieValue: string | null): Promise<Session> {
   const monitor = invalidCookieMonitor();
-  // Django ignores keys shorter than 8 characters without a look at the store; they are still a rejected cookie.
-  if (cookieValue !== null && !isValidSessionKey(cookieValue)) monitor.report("invalid key", cookieValue);
+  // The framework reports every rejected cookie once, including one that cannot be a key at all.
   return runtime.openSession(cookieValue, await runtime.policy.get(), (reason) => monitor.report(reason, cookieValue ?? ""));
 }
 

@@ -8,6 +8,11 @@
  * The top-level dict comes back as a Map; nested dicts as plain objects
  * (with `PYTHON_KEY_ORDER` when JS would reorder their keys), as python-json.ts
  * does. Integers beyond 2^53 are bigints, integral floats `PyFloat`s.
+ *
+ * The work is linear in the input whatever its bytes: a value shared through
+ * the memo or DUP is materialised once and kept by reference, and the limits
+ * below refuse what would blow up later (JSON writes a shared value once per
+ * use, so 40 bytes of nested sharing could mean 2^40 values).
  */
 import { PYTHON_KEY_ORDER, PyFloat } from "../python-values.ts";
 
@@ -19,6 +24,18 @@ const REFUSED: Record<number, string> = {
 export class PickleError extends Error {
   override readonly name = "PickleError";
 }
+
+/** The most values plus string characters a pickle may expand to, counting a shared value once per use: about its JSON length. */
+export const MAX_PICKLE_EXPANDED_SIZE = 8 * 1024 * 1024;
+/** The deepest nesting of lists and dicts, as Python's JSON decoder allows (and JSON writers can recurse through). */
+export const MAX_PICKLE_NESTING = 1000;
+/**
+ * The longest integer, in bytes: about 4300 decimal digits, the most Python
+ * (3.11+) converts to text, so Django could not write a longer one as JSON
+ * either. Longer LONG4 values are refused (big-integer text conversion is
+ * superlinear).
+ */
+export const MAX_PICKLE_INT_BYTES = 1786;
 
 const MARK = Symbol("mark");
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
@@ -55,10 +72,12 @@ function asciiShort(buf: Buffer, at: number, end: number): string {
   return out;
 }
 
+/** A little-endian two's-complement integer (LONG1/LONG4), in time linear in its length. */
 function fromLong(bytes: Buffer): number | bigint {
   if (bytes.length === 0) return 0;
-  let x = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(bytes[i]!);
+  if (bytes.length <= 6) return bytes.readIntLE(0, bytes.length);
+  if (bytes.length > MAX_PICKLE_INT_BYTES) throw new PickleError(`pickle: integer of ${bytes.length} bytes (at most ${MAX_PICKLE_INT_BYTES})`);
+  let x = BigInt("0x" + Buffer.from(bytes).reverse().toString("hex"));
   if (bytes[bytes.length - 1]! & 0x80) x -= 1n << BigInt(bytes.length * 8);
   return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x;
 }
@@ -82,28 +101,70 @@ function isDict(v: unknown): v is Dict {
   return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
+/** A container already walked: what replaces it (a tuple's array) and its expanded size. */
+interface Settled {
+  readonly out: unknown;
+  readonly size: number;
+}
+
+const tooBig = () => new PickleError(`pickle: the data expands to more than ${MAX_PICKLE_EXPANDED_SIZE} values and characters`);
+
 /**
- * After reading, only when the pickle shared a container (memo fetch, DUP) or
- * made a tuple: refuses cycles, and gives tuples back as ordinary arrays.
+ * After reading, when the pickle shared a container, made a tuple or made
+ * more containers than the nesting limit: one walk that visits each container
+ * once, refuses cycles, deep nesting and blow-up (a shared container counts
+ * its size once per use, without being walked again), and gives tuples back
+ * as ordinary arrays (a shared tuple as one shared array).
  */
-function finish(v: unknown, path: Set<unknown>): unknown {
-  if (typeof v !== "object" || v === null || v instanceof PyFloat) return v;
-  if (path.has(v)) throw new PickleError("pickle: recursive structure");
-  path.add(v);
-  let out: unknown = v;
-  if (Array.isArray(v)) {
-    const list = Object.isFrozen(v) ? [...(v as unknown[])] : (v as unknown[]);
-    for (let i = 0; i < list.length; i++) list[i] = finish(list[i], path);
-    out = list;
-  } else {
-    const dict = v as Dict;
-    for (const k of Object.keys(dict)) {
-      const x = finish(dict[k], path);
-      if (x !== dict[k]) dict[k] = x;
-    }
+class Settler {
+  readonly #done = new Map<object, Settled>();
+  readonly #path = new Set<object>();
+  #size = 0;
+
+  #add(n: number): void {
+    this.#size += n;
+    if (this.#size > MAX_PICKLE_EXPANDED_SIZE) throw tooBig();
   }
-  path.delete(v);
-  return out;
+
+  settle(v: unknown, depth: number): unknown {
+    if (typeof v === "string") {
+      this.#add(v.length + 1);
+      return v;
+    }
+    if (typeof v !== "object" || v === null || v instanceof PyFloat) {
+      this.#add(1);
+      return v;
+    }
+    const done = this.#done.get(v);
+    if (done !== undefined) {
+      this.#add(done.size);
+      return done.out;
+    }
+    if (this.#path.has(v)) throw new PickleError("pickle: recursive structure");
+    if (depth > MAX_PICKLE_NESTING) throw new PickleError(`pickle: lists and dicts nested more than ${MAX_PICKLE_NESTING} deep`);
+    this.#path.add(v);
+    const before = this.#size;
+    this.#add(1);
+    let out: unknown = v;
+    if (Array.isArray(v)) {
+      const list = Object.isFrozen(v) ? [...(v as unknown[])] : (v as unknown[]);
+      for (let i = 0; i < list.length; i++) list[i] = this.settle(list[i], depth + 1);
+      out = list;
+    } else {
+      const dict = v as Dict;
+      for (const k of Object.keys(dict)) {
+        this.#add(k.length + 1);
+        const x = this.settle(dict[k], depth + 1);
+        if (x === dict[k]) continue;
+        // A "__proto__" key must stay an own data property, never the prototype setter.
+        if (k === "__proto__") Object.defineProperty(dict, k, { value: x, writable: true, enumerable: true, configurable: true });
+        else dict[k] = x;
+      }
+    }
+    this.#path.delete(v);
+    this.#done.set(v, { out, size: this.#size - before });
+    return out;
+  }
 }
 
 /**
@@ -115,8 +176,12 @@ class PickleReader {
   readonly stack: unknown[] = [];
   readonly memo: unknown[] = [];
   pos = 0;
-  /** Set once a container is referenced twice (memo fetch or DUP) or a tuple is made: then `finish` runs. */
+  /** Set once a container is referenced twice (memo fetch or DUP) or a tuple is made: then the Settler runs. */
   shared = false;
+  /** Containers made: only more than MAX_PICKLE_NESTING can nest too deep. */
+  containers = 0;
+  /** Characters of strings used again (memo fetch or DUP): each use is a copy in JSON. */
+  reused = 0;
   /** Python key order of the dicts that got an integer-like key (JS would move it to the front). */
   orders: Map<Dict, string[]> | null = null;
   constructor(readonly buf: Buffer) {}
@@ -147,9 +212,18 @@ class PickleReader {
   }
   memoGet(i: number): unknown {
     if (!(i in this.memo)) throw new PickleError(`pickle: memo ${i} undefined`);
-    const v = this.memo[i];
+    return this.reuse(this.memo[i]);
+  }
+  /** A value referenced once more (memo fetch, DUP). */
+  reuse(v: unknown): unknown {
     if (typeof v === "object" && v !== null) this.shared = true;
+    else if (typeof v === "string" && (this.reused += v.length) > MAX_PICKLE_EXPANDED_SIZE) throw tooBig();
     return v;
+  }
+  /** A new list or dict. */
+  made<T>(container: T): T {
+    this.containers++;
+    return container;
   }
   str(n: number): string {
     const buf = this.buf;
@@ -194,11 +268,12 @@ class PickleReader {
   }
   tuple(items: unknown[]): readonly unknown[] {
     this.shared = true;
+    this.containers++;
     return Object.freeze(items);
   }
   /** The top-level dict as a Map in Python order; nested dicts keep theirs under PYTHON_KEY_ORDER. */
   result(top: Dict): Map<string, unknown> {
-    if (this.shared) finish(top, new Set());
+    if (this.shared || this.containers > MAX_PICKLE_NESTING) new Settler().settle(top, 0);
     const out = new Map<string, unknown>();
     for (const k of this.orders?.get(top) ?? Object.keys(top)) out.set(k, top[k]);
     if (this.orders) {
@@ -248,11 +323,11 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
         return r.result(result);
       }
       case 0x28: stack.push(MARK); break;
-      case 0x7d: stack.push({}); break; // EMPTY_DICT
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
+      case 0x7d: stack.push(r.made({})); break; // EMPTY_DICT
+      case 0x5d: stack.push(r.made([])); break; // EMPTY_LIST
       case 0x29: stack.push(r.tuple([])); break; // EMPTY_TUPLE
-      case 0x64: stack.push(r.dict(r.popMark())); break; // DICT
-      case 0x6c: stack.push(r.popMark()); break; // LIST
+      case 0x64: stack.push(r.made(r.dict(r.popMark()))); break; // DICT
+      case 0x6c: stack.push(r.made(r.popMark())); break; // LIST
       case 0x74: stack.push(r.tuple(r.popMark())); break; // TUPLE
       case 0x85: stack.push(r.tuple([r.pop()])); break;
       case 0x86: { const b = r.pop(); stack.push(r.tuple([r.pop(), b])); break; }
@@ -280,7 +355,7 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
       case 0x8d: stack.push(r.str(Number(buf.readBigUInt64LE(r.need(8))))); break; // BINUNICODE8
       case 0x30: r.pop(); break; // POP
       case 0x31: r.popMark(); break; // POP_MARK
-      case 0x32: { const v = r.top(); if (typeof v === "object" && v !== null) r.shared = true; stack.push(v); break; } // DUP
+      case 0x32: stack.push(r.reuse(r.top())); break; // DUP
       default: r.refuse(code);
     }
   }

@@ -36,6 +36,10 @@ export function createSignedCookieStore(options: SignedCookieStoreOptions): Sess
   return {
     engine: "signed_cookies",
     atomicSave: false,
+    isPossibleKey(key: string) {
+      // A browser never sends back a cookie longer than it stores.
+      return key.length <= MAX_COOKIE_BYTES;
+    },
     async load(key: string, now: Date): Promise<StoredSession | null> {
       const decoded = codec.decode(key, now);
       if (!decoded.ok) return null;
