@@ -136,4 +136,12 @@ describe("the timeline's axis", () => {
   it("puts now at the left end when nothing lies in the past", () => {
     expect(logTimeAxis([NOW, NOW + DAY], NOW).position(NOW)).toBe(0);
   });
+
+  it("gives a session created seconds ago a visible past, however far its expiry", () => {
+    const fresh = logTimeAxis([NOW - 5_000, NOW - 2_000, NOW + 14 * DAY], NOW);
+    expect(fresh.position(NOW - 5_000)).toBe(0);
+    expect(fresh.position(NOW)).toBeCloseTo(0.2);
+    expect(fresh.position(NOW - 2_000)).toBeGreaterThan(0.05);
+    expect(fresh.position(NOW + 14 * DAY)).toBe(1);
+  });
 });

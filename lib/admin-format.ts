@@ -117,20 +117,26 @@ export function labelLanes(positions: readonly number[], gap: number): number[] 
 }
 
 /**
- * An axis for a session's timeline, whose moments lie minutes and weeks from
+ * An axis for a session's timeline, whose moments lie seconds to weeks from
  * now: distances from `now` on a logarithmic scale (in units of `unit` ms),
  * the past to the left and the future to the right, so that "17 minutes ago"
- * and "in 14 days" are both readable on one line.
+ * and "in 14 days" are both readable on one line. When both sides hold
+ * moments, each gets at least a fifth of the width, so a session created a
+ * few seconds ago still shows its start apart from now.
  */
 export function logTimeAxis(moments: readonly number[], now: number, unit = 60_000): TimeAxis {
   const reach = (distance: number) => Math.log1p(Math.abs(distance) / unit);
   const finite = moments.filter(Number.isFinite);
   const past = Math.max(0, ...finite.filter((at) => at < now).map((at) => reach(at - now)));
   const future = Math.max(0, ...finite.filter((at) => at > now).map((at) => reach(at - now)));
-  const width = past + future || 1;
+  const share = past === 0 ? 0 : future === 0 ? 1 : Math.min(0.8, Math.max(0.2, past / (past + future)));
   return {
     start: Math.min(now, ...finite),
     end: Math.max(now, ...finite),
-    position: (at) => Math.min(1, Math.max(0, (past + Math.sign(at - now) * reach(at - now)) / width)),
+    position: (at) => {
+      if (at < now) return past === 0 ? 0 : share * Math.max(0, 1 - reach(at - now) / past);
+      if (at > now) return future === 0 ? 1 : share + (1 - share) * Math.min(1, reach(at - now) / future);
+      return share;
+    },
   };
 }

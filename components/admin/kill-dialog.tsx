@@ -39,8 +39,8 @@ export function KillDialog({
         <div className="flex flex-col gap-3">
           {children}
           <p>
-            Ending deletes the session from the store and from any cache in front of it, at once. Its browser is signed out on its next request. The
-            audit log records who did it, when and from where.
+            Ending a session deletes it from the store and from any cache in front of it, at once; its browser is signed out on its next request.
+            The audit log records who did it, when and from where.
           </p>
         </div>
       }

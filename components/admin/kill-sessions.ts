@@ -54,6 +54,7 @@ export function useKillSessions() {
       toast.error("No session was ended", `${error.message} The list shows them again.`);
     },
     onSuccess: (result) => toast.success(`Ended ${formatCount(result.revoked, "session")}`),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.admin.all }),
+    // Not awaited: the caller's own onSuccess (a page marking its session ended) must not wait for the refetch.
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.admin.all }),
   });
 }

@@ -68,7 +68,10 @@ export function ExpiryTimeline({ markers, endsBecause }: { markers: readonly Mar
           </div>
         </div>
       </Tooltip.Provider>
-      <p className="mt-2 text-sm text-stone-700 dark:text-stone-300">{endsBecause}</p>
+      <p className="mt-2 text-sm text-stone-700 dark:text-stone-300">
+        <span className="font-medium text-stone-900 dark:text-stone-100">What ends it first: </span>
+        {endsBecause}
+      </p>
     </section>
   );
 }

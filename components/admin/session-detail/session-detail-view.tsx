@@ -34,20 +34,31 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
     </Link>
   );
 
-  if (detail.isPending) return <div className="flex flex-col gap-4">{back}<DetailSkeleton /></div>;
-  // After a kill the refetch answers 404: the page keeps the session it had, marked ended.
+  // Once ended here, the page keeps the session as it was: the refetch that follows a kill answers 404.
   const session = detail.data;
-  if (detail.isError && (ended === null || !session)) {
+  if (!session || (detail.isError && ended === null)) {
     const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
       <div className="flex flex-col gap-4">
         {back}
-        {missing ? <SessionNotFound /> : <LoadError what="this session" error={detail.error} onRetry={() => void detail.refetch()} retrying={detail.isFetching} heading="h1" next={`/admin/sessions/${encodeURIComponent(id)}`} />}
+        {detail.isPending ? (
+          <DetailSkeleton />
+        ) : missing ? (
+          <SessionNotFound />
+        ) : (
+          <LoadError
+            what="this session"
+            error={detail.error ?? new Error("The session could not be read.")}
+            onRetry={() => void detail.refetch()}
+            retrying={detail.isFetching}
+            heading="h1"
+            next={`/admin/sessions/${encodeURIComponent(id)}`}
+          />
+        )}
       </div>
     );
   }
 
-  if (!session) return null;
   const now = Date.parse(session.timeline.find((marker) => marker.kind === "now")?.at ?? "") || detail.dataUpdatedAt;
   const actions =
     ended === null && can(role, "sessions:kill") ? (

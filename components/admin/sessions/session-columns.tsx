@@ -20,8 +20,11 @@ type SessionColumn = ColumnDef<Features, AdminSessionRow, any>; // eslint-disabl
 
 const helper = createColumnHelper<Features, AdminSessionRow>();
 
-/** The first characters of the public id: enough to tell rows apart and to read aloud. */
-export const shortId = (id: string): string => id.slice(0, 8);
+/**
+ * The end of the public id: enough to tell rows apart and to read aloud. Not the
+ * start: public ids begin with their creation time, so sessions made together share it.
+ */
+const shortId = (id: string): string => (id.length > 8 ? `…${id.slice(-8)}` : id);
 
 function rowName(row: AdminSessionRow): string {
   return `session ${shortId(row.id)} of ${row.user?.username ?? "an anonymous visitor"}`;
@@ -78,6 +81,7 @@ const dataColumns: SessionColumn[] = [
     cell: ({ row }) => (
       <Link
         href={`/admin/sessions/${encodeURIComponent(row.original.id)}`}
+        title={row.original.id}
         aria-label={`Open ${rowName(row.original)}`}
         className="font-mono text-xs text-amber-800 underline decoration-amber-800/30 underline-offset-2 hover:decoration-amber-800 focus-visible:outline-2 focus-visible:outline-amber-600 dark:text-amber-400 dark:decoration-amber-400/30"
       >
