@@ -8,7 +8,7 @@ import { addFromCatalogue, logIn, sessionCookie } from "./shop-helpers";
 const panel = (page: Page) => page.getByRole("region", { name: "Your session right now" });
 const entry = (page: Page, key: string) => panel(page).getByRole("term").filter({ hasText: new RegExp(`^${key}$`) });
 
-test("a first visit has no session; the first add to cart creates one, and the panel shows it without its key", async ({ page, context }) => {
+test("a first visit has no session; the first add to cart creates one, and the panel shows it without its key", async ({ page, context }, testInfo) => {
   await page.goto("/");
   await expect(panel(page)).toContainText("This browser has no session yet");
 
@@ -16,7 +16,10 @@ test("a first visit has no session; the first add to cart creates one, and the p
   await expect(entry(page, "cart")).toBeVisible();
   await expect(panel(page)).toContainText(/"items":\[\{"productId":\d+,"quantity":1\}\]/);
   await expect(panel(page)).toContainText(/ends in 13 days 23 h: cookie age/);
-  await expect(panel(page)).toContainText("a row in django_session on SQLite");
+  // scripts/e2e-server.mjs: the db engine on SQLite, or cached_db on PostgreSQL with Redis in front.
+  await expect(panel(page)).toContainText(
+    testInfo.project.name === "sqlite" ? "a row in django_session on SQLite" : "(:1:django.contrib.sessions.cached_db…) in front of a row in django_session on PostgreSQL",
+  );
 
   const key = (await sessionCookie(context))!;
   expect(key).toBeTruthy();
@@ -61,5 +64,9 @@ test("a shopper sees the framework's keys explained and the hash masked, and no 
 test("a visitor with a dashboard role gets a link to the same session in /admin", async ({ page }) => {
   await logIn(page, "viewer");
   const view = (await (await page.request.get("/api/session")).json()) as { session: { publicId: string } };
-  await expect(panel(page).getByRole("link", { name: "Open this session in the dashboard" })).toHaveAttribute("href", `/admin/sessions/${view.session.publicId}`);
+  const link = panel(page).getByRole("link", { name: "Open this session in the dashboard" });
+  await expect(link).toHaveAttribute("href", `/admin/sessions/${view.session.publicId}`);
+  await link.click();
+  await expect(page.getByRole("heading", { name: "Session of viewer" })).toBeVisible();
+  await expect(page.getByText(view.session.publicId).first()).toBeVisible();
 });

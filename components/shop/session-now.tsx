@@ -74,7 +74,7 @@ function SessionNowBody({ view }: { view: SessionNowView }) {
         </dd>
         <dt className="text-stone-500">Public id</dt>
         <dd>
-          {session.publicId ? <code className="break-all">{session.publicId}</code> : <span className="text-stone-500">none: this engine keeps no index of it</span>}
+          {session.publicId ? <code className="break-all">{session.publicId}</code> : <span className="text-stone-500">none: {session.publicIdNote}</span>}
           <span className="text-stone-500"> (the key itself never leaves the server)</span>
         </dd>
         <dt className="text-stone-500">Expiry</dt>

@@ -26,12 +26,13 @@ export function RoleMenu({ user, busy, onChoose }: { user: AdminUserView; busy: 
     chosen.current = role === user.role ? null : { role };
   };
   const openDialog = () => {
-    if (chosen.current) onChoose(chosen.current.role);
+    if (chosen.current && !busy) onChoose(chosen.current.role);
     chosen.current = null;
   };
   return (
     <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger disabled={busy} className={adminButton.secondary}>
+      {/* Never disabled while saving: the focus comes back here when the dialog closes. */}
+      <DropdownMenu.Trigger aria-busy={busy || undefined} className={adminButton.secondary}>
         {busy ? "Saving…" : "Change role"}
         <span className="sr-only"> of {user.username}</span>
         <ChevronDown aria-hidden className="size-3.5" />

@@ -31,8 +31,9 @@ export interface SessionEntryView {
 }
 
 export interface StoredSessionView {
-  /** The opaque id the dashboard and "your sessions" use; null where the engine keeps no index of this session. */
+  /** The opaque id the dashboard and "your sessions" use; null where it cannot be looked up (`publicIdNote` says why). */
   readonly publicId: string | null;
+  readonly publicIdNote: string | null;
   readonly entries: readonly SessionEntryView[];
   readonly endsAt: string;
   readonly endsBecause: DeadlineReason;
@@ -72,6 +73,7 @@ export async function describeSession(session: Session, now: Date, policy?: Sess
     ...base,
     session: {
       publicId,
+      publicIdNote: publicId ? null : missingPublicId(runtime.engine),
       entries: [...data].map(([name, value]) => describeEntry(name, value, user)),
       endsAt: end.at.toISOString(),
       endsBecause: end.reason,
@@ -110,6 +112,12 @@ async function findPublicId(key: string, user: CurrentUser | null, now: Date): P
     return (await store.listByUser(String(user.id), now)).find((item) => item.key === key)?.publicId ?? null;
   }
   return null;
+}
+
+function missingPublicId(engine: string): string {
+  if (engine === "cache") return "the cache engine finds sessions by user, and this one has none";
+  if (engine === "file" || engine === "signed_cookies") return `the ${engine} engine keeps no index of sessions`;
+  return "this session has no metadata row (a Django site wrote it)";
 }
 
 function describeEntry(key: string, value: unknown, user: CurrentUser | null): SessionEntryView {
