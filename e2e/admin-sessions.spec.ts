@@ -1,36 +1,11 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { logIn } from "./shop-helpers";
+import { expect, test } from "@playwright/test";
+import { closeBrowsersAfterEach, expectSignedOut, newBrowser, rowsOf, sessionsTable, signedIn } from "./support/admin";
 
 // The sessions list and the session detail, driven as each role would, against
 // the real API and store. Only alice's sessions are ended here (and, in the
 // last test, everything older than a moment): other specs log in afresh.
 
-// Every browser a test opens, closed after it (closing does not log out: the sessions stay in the store).
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-async function newBrowser(browser: Browser, options?: Parameters<Browser["newContext"]>[0]): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await newBrowser(browser);
-  await logIn(page, username);
-  return page;
-}
-
-/** The browser has been signed out: its next page needing a login sends it to the login form. */
-async function expectSignedOut(page: Page) {
-  await page.goto("/account");
-  await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
-}
-
-const sessionsTable = (page: Page) => page.getByRole("table", { name: "Sessions" });
-const rowsOf = (page: Page, username: string) => sessionsTable(page).locator("tbody tr").filter({ has: page.getByRole("link", { name: username, exact: true }) });
+closeBrowsersAfterEach();
 
 test("a viewer reads the list and a session but is offered no way to end one", async ({ browser }) => {
   await signedIn(browser, "alice");
