@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
-import { FlashArea } from "@/components/shop/flash-area";
-import { SiteHeader } from "@/components/shop/site-header";
 import "./globals.css";
 
 // Every page reads the session (header, flash messages), so none can be prerendered at build time.
@@ -18,13 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">
-        <Providers>
-          <SiteHeader />
-          <main className="mx-auto max-w-5xl px-4 py-8">
-            <FlashArea />
-            {children}
-          </main>
-        </Providers>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

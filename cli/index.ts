@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { runClearSessions } from "./clearsessions.ts";
 import { runDecode } from "./decode.ts";
 import { runEncode } from "./encode.ts";
+import { runRole } from "./role.ts";
 import { runSeed } from "./seed.ts";
 import { processIo, type CliEnv, type CliIo } from "./io.ts";
 
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   encode: runEncode,
   clearsessions: (argv, env, io) => runClearSessions(argv, env, io, process.stderr),
   seed: (argv, env, io) => runSeed(argv, env, io, process.stderr),
+  role: runRole,
 };
 
 export const HELP = `Usage: sessionscope <command> [options]
@@ -22,6 +24,7 @@ Commands:
   encode         sign session data the way Django would
   clearsessions  delete expired sessions
   seed           fill the database with realistic sessions
+  role           grant, withdraw or list dashboard roles
 
 Run "sessionscope <command> --help" for a command's options.`;
 

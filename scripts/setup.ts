@@ -1,6 +1,6 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
 import { ConfigError, getEnv, type Env } from "../lib/node/env.ts";
-import { setupDatabase } from "../lib/node/db/setup.ts";
+import { setupDatabase, setupDemoSessions } from "../lib/node/db/setup.ts";
 
 let env: Env;
 try {
@@ -17,4 +17,9 @@ const applied = result.migrate.applied.length;
 console.log(`SessionScope: database ${where} ready (${applied} migration${applied === 1 ? "" : "s"} applied, ${result.migrate.alreadyApplied} already there)`);
 if (result.seed && (result.seed.products || result.seed.users)) {
   console.log(`SessionScope: seeded ${result.seed.products} products and ${result.seed.users} demo accounts`);
+}
+// `npm start` in demo mode asks for sessions to look at in the dashboard (not the e2e server: its specs count sessions).
+if (process.argv.includes("--demo-sessions") && !env.production) {
+  const sessions = await setupDemoSessions(env);
+  if (sessions) console.log(`SessionScope: seeded ${sessions} demo sessions (${env.SESSION_ENGINE} engine)`);
 }

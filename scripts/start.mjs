@@ -56,7 +56,7 @@ function sourceFingerprint() {
 }
 
 // First, as it validates the configuration: a refusal comes before a minute of building.
-run(bin("tsx"), [join(root, "scripts", "setup.ts")]);
+run(bin("tsx"), [join(root, "scripts", "setup.ts"), ...(demo ? ["--demo-sessions"] : [])]);
 
 if (!dev) {
   const stampPath = join(root, ".next", "sessionscope-build-stamp");

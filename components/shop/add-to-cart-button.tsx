@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addToCartAction } from "@/app/cart/actions";
+import { addToCartAction } from "@/app/(shop)/cart/actions";
 import { primaryButton } from "@/components/ui/button";
 
 /** A catalogue card's one-click add: the same server action as the product page, one of the product. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addToCartAction } from "@/app/cart/actions";
+import { addToCartAction } from "@/app/(shop)/cart/actions";
 import { primaryButton, textInput } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";

@@ -1,6 +1,8 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { queryKeys } from "@/lib/query-keys";
 import type { FlashLevel, FlashMessage } from "@/lib/server/shop/flash";
 import { apiFetch } from "./api-client";
 
@@ -20,15 +22,17 @@ const STYLES: Record<FlashLevel, string> = {
 export function FlashMessages({ messages }: { messages: readonly FlashMessage[] }) {
   const [dismissed, setDismissed] = useState<string[]>([]);
   const acknowledged = useRef(new Set<string>());
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     const ids = messages.map((m) => m.id).filter((id) => !acknowledged.current.has(id));
     if (ids.length === 0) return;
     ids.forEach((id) => acknowledged.current.add(id));
-    apiFetch("/api/messages/ack", { method: "POST", body: { ids } }).catch(() => {
-      ids.forEach((id) => acknowledged.current.delete(id)); // shown again next time
-    });
-  }, [messages]);
+    apiFetch("/api/messages/ack", { method: "POST", body: { ids } }).then(
+      () => queryClient.invalidateQueries({ queryKey: queryKeys.session.current }), // the panels showed them still stored
+      () => ids.forEach((id) => acknowledged.current.delete(id)), // shown again next time
+    );
+  }, [messages, queryClient]);
 
   const visible = messages.filter((m) => !dismissed.includes(m.id));
   if (visible.length === 0) return null;

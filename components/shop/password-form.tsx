@@ -14,7 +14,11 @@ export function PasswordForm() {
   const [mismatch, setMismatch] = useState<string | null>(null);
   const change = useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) => apiFetch("/api/account/password", { method: "POST", body }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions }),
+    onSuccess: () => {
+      // A new key and a new _auth_user_hash: the list of sessions and this session's panel both changed.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.session.current });
+    },
   });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec, type DecodeResult } from "./codec.ts";
 import { dumpsPython } from "./python-json.ts";
+import { createSignedSerializer } from "./signing.ts";
 import { loadMeta, loadVectors, str, type DjangoVector } from "../../test/fixtures/django-vectors.ts";
 
 const { secret_key: SECRET, other_secret_key: OTHER } = loadMeta();
@@ -138,5 +139,37 @@ describe("zlib flavours and the verified-value cache", () => {
     expect(codec.decode(tampered).ok).toBe(false);
     // A codec with other keys does not share what this one verified.
     expect(createSessionCodec({ secretKey: OTHER }).decode(encoded).ok).toBe(false);
+  });
+});
+
+describe("inspect: which key or format verified a value", () => {
+  // With the legacy formats on (SESSION_ACCEPT_LEGACY), so that every format has a name to give.
+  const db = createSessionCodec({ secretKey: SECRET, zlib: "cpython", legacy: true });
+  const v = (file: string, name: string) => str(loadVectors(file).find((x) => x.name === name)!, "encoded");
+
+  it("names the current key, a fallback key, and the pre-3.1 format", () => {
+    const encoded = db.encode(new Map([["foo", "bar"]]), NOW);
+    expect(db.inspect(encoded)).toEqual({ ok: true, data: new Map([["foo", "bar"]]), signedWith: "secret_key" });
+    const rotated = createSessionCodec({ secretKey: "a-new-key", fallbackKeys: ["an-older-key", OTHER] });
+    expect(rotated.inspect(v("other_key.json", "db_simple"))).toMatchObject({ ok: true, signedWith: "fallback_key" });
+    expect(db.inspect(v("legacy.json", "legacy_simple"))).toMatchObject({ ok: true, signedWith: "legacy_format" });
+  });
+
+  it("names SHA-1 signatures made with the current key (Django 3.1/3.2)", () => {
+    const sha1 = createSignedSerializer({ secretKey: SECRET, salt: SESSION_SALT, compress: true, algorithm: "sha1" }).dumps({ foo: "bar" }, NOW);
+    expect(db.inspect(sha1)).toMatchObject({ ok: true, signedWith: "legacy_sha1" });
+    expect(createSessionCodec({ secretKey: SECRET, legacy: false }).inspect(sha1)).toEqual({ ok: false, reason: "signature does not match" });
+  });
+
+  it("gives the reason for what it refuses, and accepts exactly what decode accepts", () => {
+    const vectors = [...loadVectors("tampered.json"), ...loadVectors("legacy.json"), ...dbVectors].filter((x) => x.salt !== COOKIE_SALT);
+    for (const vector of vectors) {
+      const encoded = str(vector, "encoded");
+      const inspected = db.inspect(encoded);
+      const decoded = db.decode(encoded);
+      expect(inspected.ok, vector.name).toBe(decoded.ok);
+      if (!inspected.ok) expect(inspected.reason, vector.name).toMatch(/\S/);
+    }
+    expect(db.inspect("not a session")).toEqual({ ok: false, reason: expect.stringMatching(/\S/) });
   });
 });

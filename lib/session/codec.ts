@@ -17,6 +17,26 @@ export const COOKIE_SALT = "django.contrib.sessions.backends.signed_cookies";
 export type SessionData = Map<string, unknown>;
 export type DecodeResult = { readonly ok: true; readonly data: SessionData } | { readonly ok: false; readonly reason: string };
 
+/**
+ * What verified a stored string: the current secret key, one of the fallback
+ * keys, the current key with SHA-1 (Django 3.1/3.2's transition signatures),
+ * or the pre-3.1 format.
+ */
+export type SignedWith = "secret_key" | "fallback_key" | "legacy_sha1" | "legacy_format";
+export type InspectResult = { readonly ok: true; readonly data: SessionData; readonly signedWith: SignedWith } | { readonly ok: false; readonly reason: string };
+
+/** The db/cached_db/file codec, which can also say how a value was verified. */
+export interface SessionStringCodec extends SessionCodec {
+  decode(encoded: string, now?: Date): DecodeResult;
+  /**
+   * `decode`, and which key or format verified the value: for tools that show
+   * a session's signature (the dashboard). It accepts exactly what `decode`
+   * accepts, but tries the keys one at a time, so it is slower: never on the
+   * request path.
+   */
+  inspect(encoded: string): InspectResult;
+}
+
 export interface SessionCodec {
   encode(data: ReadonlyMap<string, unknown>, now: Date): string;
   /** Never throws on bad input: tampering, wrong keys and corrupt payloads give `ok: false`. */
@@ -45,12 +65,14 @@ export interface SessionCodecOptions {
   readonly verifiedCacheSize?: number;
 }
 
-export function createSessionCodec(options: SessionCodecOptions): SessionCodec & { decode(encoded: string): DecodeResult } {
+export function createSessionCodec(options: SessionCodecOptions): SessionStringCodec {
   const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
   const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, zlib, allowLegacySha1: legacy });
   // Keyed by the whole signed string, and private to this codec's key set:
   // only values this codec verified itself are ever remembered.
   const verified = createVerifiedCache(options.verifiedCacheSize ?? 1024);
+  // Built on first use: only the dashboard asks.
+  let inspector: ReturnType<typeof createInspector> | undefined;
   return {
     encode: (data, now) => serializer.dumps(data, now),
     decode(encoded) {
@@ -69,6 +91,41 @@ export function createSessionCodec(options: SessionCodecOptions): SessionCodec &
         if (old.ok) return toSessionData(old.value);
       }
       return signed.ok ? toSessionData(signed.value) : { ok: false, reason: signed.reason };
+    },
+    inspect: (encoded) => (inspector ??= createInspector(options)).inspect(encoded),
+  };
+}
+
+/** One serializer per way a value can be verified, tried in Django's order (see SignedWith). */
+function createInspector(options: SessionCodecOptions) {
+  const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
+  const serializer = (keys: { secretKey: string; fallbackKeys?: readonly string[] }, algorithm: "sha256" | "sha1" = "sha256") =>
+    createSignedSerializer({ ...keys, salt, compress, zlib, algorithm });
+  const attempts: Array<[SignedWith, (encoded: string) => unknown]> = [["secret_key", (e) => serializer({ secretKey }).loads(e)]];
+  const [firstFallback, ...otherFallbacks] = fallbackKeys;
+  if (firstFallback !== undefined) attempts.push(["fallback_key", (e) => serializer({ secretKey: firstFallback, fallbackKeys: otherFallbacks }).loads(e)]);
+  if (legacy) attempts.push(["legacy_sha1", (e) => serializer({ secretKey }, "sha1").loads(e)]);
+  return {
+    inspect(encoded: string): InspectResult {
+      let first: { reason: string } | null = null;
+      for (const [signedWith, load] of attempts) {
+        const result = attempt(() => load(encoded));
+        if (result.ok) {
+          const data = toSessionData(result.value);
+          return data.ok ? { ...data, signedWith } : data;
+        }
+        first ??= result;
+        // A good signature over a bad payload is the answer; only a mismatch tries the next key.
+        if (!result.badSignature) return { ok: false, reason: result.reason };
+      }
+      if (legacy) {
+        const old = attempt(() => decodeLegacySession(encoded, { secretKey, fallbackKeys }));
+        if (old.ok) {
+          const data = toSessionData(old.value);
+          return data.ok ? { ...data, signedWith: "legacy_format" } : data;
+        }
+      }
+      return { ok: false, reason: first?.reason ?? "signature does not match" };
     },
   };
 }

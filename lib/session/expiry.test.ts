@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity,
+  getDeadlines, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, getSessionEnd, parseIsoDate, shouldRefreshActivity,
 } from "./expiry.ts";
 import { loadVector } from "../../test/fixtures/django-vectors.ts";
 
@@ -92,5 +92,66 @@ describe("SessionScope limits", () => {
     expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_059) })).toBe(false);
     expect(shouldRefreshActivity({ data: session, policy: limited, now: at(1_700_000_060) })).toBe(true);
     expect(shouldRefreshActivity({ data: session, policy, now: at(1_800_000_000) })).toBe(false);
+  });
+});
+
+describe("getDeadlines", () => {
+  const limits = { ...policy, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: 86_400 };
+
+  it("idle from the last recorded use (else creation), absolute from creation", () => {
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000, [ACTIVITY_KEY]: 5_000 }), policy: limits })).toEqual({ idle: at(6_800), absolute: at(87_400) });
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000 }), policy: limits })).toEqual({ idle: at(2_800), absolute: at(87_400) });
+  });
+
+  it("none when the limit is off or the session does not say when it began", () => {
+    expect(getDeadlines({ data: data({ [CREATED_KEY]: 1_000 }), policy })).toEqual({ idle: null, absolute: null });
+    expect(getDeadlines({ data: data({}), policy: limits })).toEqual({ idle: null, absolute: null });
+  });
+
+  it("agrees with getExpiredReason at the deadline", () => {
+    const input = { data: data({ [CREATED_KEY]: 1_000 }), policy: limits };
+    const { idle } = getDeadlines(input);
+    expect(getExpiredReason({ ...input, now: new Date(idle!.getTime() - 1) })).toBeNull();
+    expect(getExpiredReason({ ...input, now: idle! })).toBe("idle timeout exceeded");
+  });
+});
+
+describe("why a session ends", () => {
+  const seconds = NOW.getTime() / 1000;
+  const stored = new Date(NOW.getTime() + 5 * 86_400_000);
+
+  it("by default the stored date, set by the cookie age", () => {
+    const end = getSessionEnd({ data: data({ [CREATED_KEY]: seconds - 60 }), policy, now: NOW, storedExpiry: stored });
+    expect(end).toMatchObject({ reason: "cookie_age", at: stored, atBrowserClose: false });
+  });
+
+  it("without a stored date, the date a save now would store", () => {
+    expect(getSessionEnd({ data: data({}), policy, now: NOW }).at).toEqual(new Date(NOW.getTime() + 1_209_600_000));
+  });
+
+  it("set_expiry: seconds slide from the stored date, an ISO date is that date", () => {
+    expect(getSessionEnd({ data: data({ [EXPIRY_KEY]: 300 }), policy, now: NOW, storedExpiry: stored }).reason).toBe("set_expiry");
+    const fixed = getSessionEnd({ data: data({ [EXPIRY_KEY]: "2023-11-15T00:00:00+00:00" }), policy, now: NOW, storedExpiry: stored });
+    expect(fixed).toMatchObject({ reason: "set_expiry", at: new Date("2023-11-15T00:00:00Z") });
+  });
+
+  it("the idle timeout counts from the last recorded activity, and wins the tie with the date it capped", () => {
+    const idle = { ...policy, idleTimeoutSeconds: 1800 };
+    const lastUse = seconds - 600;
+    const capped = new Date((lastUse + 1800) * 1000);
+    const end = getSessionEnd({ data: data({ [CREATED_KEY]: seconds - 7200, [ACTIVITY_KEY]: lastUse }), policy: idle, now: NOW, storedExpiry: capped });
+    expect(end).toMatchObject({ reason: "idle_timeout", at: capped });
+    expect(end.deadlines.map((d) => d.reason)).toEqual(["idle_timeout", "cookie_age"]);
+  });
+
+  it("the absolute lifetime ends an active session first once it comes sooner", () => {
+    const limits = { ...policy, idleTimeoutSeconds: 1800, absoluteLifetimeSeconds: 3600 };
+    const end = getSessionEnd({ data: data({ [CREATED_KEY]: seconds - 3000, [ACTIVITY_KEY]: seconds }), policy: limits, now: NOW, storedExpiry: stored });
+    expect(end).toMatchObject({ reason: "absolute_lifetime", at: at(seconds + 600) });
+  });
+
+  it("says when the cookie dies with the browser, keeping the server-side deadline", () => {
+    const end = getSessionEnd({ data: data({ [EXPIRY_KEY]: 0 }), policy, now: NOW, storedExpiry: stored });
+    expect(end).toMatchObject({ reason: "cookie_age", at: stored, atBrowserClose: true });
   });
 });

@@ -143,21 +143,32 @@ export function getCookieMaxAge(input: ExpiryInput): number | null {
   return limit ? Math.min(age, Math.floor((limit.getTime() - input.now.getTime()) / 1000)) : age;
 }
 
+export interface SessionDeadlines {
+  /** When the idle timeout ends the session: last recorded use (or creation) + timeout; null when off or unknown. */
+  readonly idle: Date | null;
+  /** When the absolute lifetime ends it: creation + lifetime; null when off or unknown. */
+  readonly absolute: Date | null;
+}
+
+/** The deadlines SessionScope's own limits set for a session, from its data (what every load checks). */
+export function getDeadlines({ data, policy }: { readonly data: Data; readonly policy: SessionPolicy }): SessionDeadlines {
+  const created = readSeconds(data, CREATED_KEY);
+  const activity = readSeconds(data, ACTIVITY_KEY) ?? created;
+  return {
+    idle: policy.idleTimeoutSeconds !== null && activity !== null ? new Date((activity + policy.idleTimeoutSeconds) * 1000) : null,
+    absolute: policy.absoluteLifetimeSeconds !== null && created !== null ? new Date((created + policy.absoluteLifetimeSeconds) * 1000) : null,
+  };
+}
+
 /** Why a loaded session is already dead, or null. These checks hold on every engine, signed cookies included. */
 export function getExpiredReason({ data, policy, now }: ExpiryInput): string | null {
   const expiry = readExpiry(data);
   if (expiry.kind === "invalid") return "invalid _session_expiry value";
   if (expiry.kind === "seconds" && expiry.seconds < 0) return "session expiry is negative";
   if (expiry.kind === "date" && expiry.date <= now) return "session expiry date has passed";
-  const nowSeconds = now.getTime() / 1000;
-  const created = readSeconds(data, CREATED_KEY);
-  if (policy.absoluteLifetimeSeconds !== null && created !== null && nowSeconds >= created + policy.absoluteLifetimeSeconds) {
-    return "absolute session lifetime exceeded";
-  }
-  const activity = readSeconds(data, ACTIVITY_KEY) ?? created;
-  if (policy.idleTimeoutSeconds !== null && activity !== null && nowSeconds >= activity + policy.idleTimeoutSeconds) {
-    return "idle timeout exceeded";
-  }
+  const deadlines = getDeadlines({ data, policy });
+  if (deadlines.absolute && now >= deadlines.absolute) return "absolute session lifetime exceeded";
+  if (deadlines.idle && now >= deadlines.idle) return "idle timeout exceeded";
   return null;
 }
 
@@ -171,4 +182,35 @@ export function shouldRefreshActivity({ data, policy, now }: ExpiryInput): boole
 
 export function toUnixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
+}
+
+/** What ends a session: Django's cookie age, an explicit `set_expiry`, or one of SessionScope's limits. */
+export type DeadlineReason = "cookie_age" | "set_expiry" | "idle_timeout" | "absolute_lifetime";
+
+export interface SessionDeadline {
+  readonly reason: DeadlineReason;
+  readonly at: Date;
+}
+
+export interface SessionEnd extends SessionDeadline {
+  /** Every deadline that applies; `at`/`reason` are the earliest (a limit wins a tie: it is why the store's date was capped). */
+  readonly deadlines: readonly SessionDeadline[];
+  /** The cookie lives only until the browser closes, which may end the session before `at`. */
+  readonly atBrowserClose: boolean;
+}
+
+/**
+ * When and why a loaded session ends. `storedExpiry` is the date its store
+ * holds (set at the last save); without it, the date a save now would store.
+ */
+export function getSessionEnd(input: ExpiryInput & { readonly storedExpiry?: Date | null }): SessionEnd {
+  const { idle, absolute } = getDeadlines(input);
+  const deadlines: SessionDeadline[] = [];
+  if (idle) deadlines.push({ reason: "idle_timeout", at: idle });
+  if (absolute) deadlines.push({ reason: "absolute_lifetime", at: absolute });
+  const expiry = readExpiry(input.data);
+  const django = expiry.kind === "date" ? expiry.date : (input.storedExpiry ?? getExpiryDate(input));
+  deadlines.push({ reason: expiry.kind === "policy" ? "cookie_age" : "set_expiry", at: django });
+  const first = deadlines.reduce((earliest, deadline) => (deadline.at < earliest.at ? deadline : earliest));
+  return { reason: first.reason, at: first.at, deadlines, atBrowserClose: getExpireAtBrowserClose(input) };
 }

@@ -1,6 +1,6 @@
 /** SessionScope's framework-free session core: Django's session formats and semantics for Node. */
 export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
-export type { CookieCodecOptions, DecodeResult, SessionCodec, SessionCodecOptions, SessionData } from "./codec.ts";
+export type { CookieCodecOptions, DecodeResult, InspectResult, SessionCodec, SessionCodecOptions, SessionData, SessionStringCodec, SignedWith } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
 export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";
 export { buildDeleteCookie, buildSessionCookie, parseSessionCookie } from "./cookie.ts";
@@ -11,9 +11,9 @@ export {
 export type { SessionErrorCode } from "./errors.ts";
 export {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, NEVER_EXPIRES, computeStoredExpiry, formatIsoDate, getCookieMaxAge, getCreatedAt,
-  getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
+  getDeadlines, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, parseIsoDate, shouldRefreshActivity, systemClock, toUnixSeconds,
 } from "./expiry.ts";
-export type { Clock, ExpiryInput, SessionPolicy } from "./expiry.ts";
+export type { Clock, ExpiryInput, SessionDeadlines, SessionPolicy } from "./expiry.ts";
 export { constantTimeEqual } from "./crypto.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
@@ -24,7 +24,7 @@ export {
   createSignedSerializer, createSigner, createTimestampSigner, decodeBase62, dumps, encodeBase62, loads, saltedHmac,
 } from "./signing.ts";
 export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampSigner } from "./signing.ts";
-export { supportsActivity, supportsIssuedBefore, supportsListing, supportsUserIndex } from "./store.ts";
+export { supportsActivity, supportsIssuedBefore, supportsKill, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
 export type { MemoryStore, MemoryStoreOptions } from "./engines/memory.ts";
@@ -46,6 +46,8 @@ export { newPublicId } from "./engines/public-id.ts";
 export { dumpsPickle } from "./engines/pickle.ts";
 export { PickleError, loadsPickle } from "./engines/pickle-read.ts";
 export { buildSaveRecord, decodeStored } from "./session-record.ts";
+export { getSessionEnd } from "./expiry.ts";
+export type { DeadlineReason, SessionDeadline, SessionEnd } from "./expiry.ts";
 export { commitSession } from "./middleware.ts";
 export type { CommitContext, CookieInstruction, SessionCommit } from "./middleware.ts";
 export {

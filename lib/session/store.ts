@@ -3,8 +3,8 @@
  *
  * Required methods are what a request needs (load, create, save, delete,
  * exists, clearExpired). Optional capabilities are what the dashboard needs
- * (list, count, deleteByUser, deleteIssuedBefore); callers detect them at run
- * time with the `supports*` helpers below.
+ * (list, count, deleteByUser, deleteIssuedBefore, kill); callers detect them
+ * at run time with the `supports*` helpers below.
  *
  * Records carry the session data in Django's stored form (`encoded`: the
  * signed string the db, cached_db and file engines keep) so that an engine
@@ -133,10 +133,48 @@ export interface IssuedBeforeStore {
   deleteIssuedBefore(date: Date): Promise<number>;
 }
 
+/** What a kill ends: sessions by key, every session of a user, or every session created before a moment. */
+export type KillTarget = { readonly keys: readonly string[] } | { readonly userId: string } | { readonly issuedBefore: Date };
+
+/**
+ * A row an engine writes in the same database transaction as a kill (the
+ * dashboard's audit entry), so that the record and the deletion commit
+ * together or not at all. Plain names and values: the framework knows nothing
+ * of the table but what it is told. Names are lowercase SQL identifiers; the
+ * engine writes the number of sessions it deleted into `countColumn` and
+ * returns the new row's `id`.
+ */
+export interface KillRecord {
+  readonly table: string;
+  readonly values: Readonly<Record<string, string | number | Date | null>>;
+  readonly countColumn: string;
+}
+
+export interface KillResult {
+  /** How many sessions were deleted: exactly those that existed. */
+  readonly deleted: number;
+  /** The deleted sessions' keys (for a cache in front, which must drop them too). */
+  readonly keys: readonly string[];
+  /** The `id` of the record written with the deletion; null when none was given. */
+  readonly recordId: number | null;
+}
+
+export interface KillStore {
+  /** Whether `kill` writes a record in the deletion's own transaction (the SQL engines); others refuse a record. */
+  readonly recordsKills: boolean;
+  /** Ends every session the target names, in one transaction where the engine has them. */
+  kill(target: KillTarget, record?: KillRecord): Promise<KillResult>;
+}
+
 export interface SessionActivity {
   readonly at: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /**
+   * A short device family for the dashboard's device filter ("desktop firefox linux"). The caller
+   * parses the user agent; the engine stores what it is given (at most 64 characters).
+   */
+  readonly device?: string | null;
 }
 
 export interface ActivityStore {
@@ -154,6 +192,10 @@ export function supportsListing(store: SessionStore): store is SessionStore & Li
 
 export function supportsUserIndex(store: SessionStore): store is SessionStore & UserIndexedStore {
   return typeof (store as Partial<UserIndexedStore>).deleteByUser === "function";
+}
+
+export function supportsKill(store: SessionStore): store is SessionStore & KillStore {
+  return typeof (store as Partial<KillStore>).kill === "function";
 }
 
 export function supportsIssuedBefore(store: SessionStore): store is SessionStore & IssuedBeforeStore {

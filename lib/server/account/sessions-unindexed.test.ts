@@ -1,25 +1,13 @@
 // "Your sessions" when the engine keeps no per-user index (signed cookies):
 // the server cannot answer, and says so with a status that is not the client's fault.
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { createSqliteDatabase, type TestDatabase } from "../../../test/helpers/databases.ts";
+import { expect, it } from "vitest";
+import { registerAppDatabase } from "../../../test/helpers/app-database.ts";
 import type { CurrentUser } from "../auth/auth.ts";
-import { getDatabase } from "../db/client.ts";
 import { HttpError } from "../http.ts";
 import { getSessionRuntime } from "../session/instance.ts";
 import { listMySessions, revokeMySession, revokeOtherSessions } from "./sessions.ts";
 
-let t: TestDatabase;
-
-beforeAll(async () => {
-  t = await createSqliteDatabase();
-  vi.stubEnv("DATABASE_URL", t.url);
-  vi.stubEnv("SESSION_ENGINE", "signed_cookies");
-});
-afterAll(async () => {
-  await getDatabase().close();
-  await t.dispose();
-  vi.unstubAllEnvs();
-});
+registerAppDatabase({ SESSION_ENGINE: "signed_cookies" });
 
 it("answers 501 not_implemented, naming the engine, for listing and signing out", async () => {
   const runtime = getSessionRuntime();

@@ -1,10 +1,9 @@
 // "Your sessions" on a real SQLite database with the db engine, as the app
 // runs it (DATABASE_URL points the app's own runtime at a temp file).
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { supportsActivity, type Session } from "@/lib/session";
-import { createSqliteDatabase, type TestDatabase } from "../../../test/helpers/databases.ts";
+import { registerAppDatabase } from "../../../test/helpers/app-database.ts";
 import type { CurrentUser } from "../auth/auth.ts";
-import { getDatabase } from "../db/client.ts";
 import { HttpError } from "../http.ts";
 import { getSessionRuntime } from "../session/instance.ts";
 import { listMySessions, revokeMySession, revokeOtherSessions } from "./sessions.ts";
@@ -15,20 +14,12 @@ const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebK
 const alice: CurrentUser = { id: 7, username: "alice", firstName: "Alice", role: null };
 const bob: CurrentUser = { id: 8, username: "bob", firstName: "Bob", role: null };
 
-let t: TestDatabase;
+const database = registerAppDatabase();
 
-beforeAll(async () => {
-  t = await createSqliteDatabase();
-  vi.stubEnv("DATABASE_URL", t.url);
-});
-afterAll(async () => {
-  await getDatabase().close();
-  await t.dispose();
-  vi.unstubAllEnvs();
-});
 beforeEach(async () => {
-  await t.db.prisma.djangoSession.deleteMany();
-  await t.db.prisma.sessionMeta.deleteMany();
+  const { prisma } = database().db;
+  await prisma.djangoSession.deleteMany();
+  await prisma.sessionMeta.deleteMany();
 });
 
 /** A logged-in session of `user`, used from a browser with `userAgent` at `ip`. */

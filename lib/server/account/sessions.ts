@@ -7,7 +7,7 @@ import { type Session, type SessionListItem, supportsUserIndex } from "@/lib/ses
 import type { CurrentUser } from "../auth/auth.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getSessionRuntime } from "../session/instance.ts";
-import { describeDevice } from "./device.ts";
+import { describeDevice } from "../../node/device.ts";
 
 export interface AccountSession {
   readonly id: string;

@@ -1,7 +1,8 @@
 import "server-only";
+import { isRole, type Role } from "@/lib/roles";
 import type { AppPrismaClient } from "../../node/db/connection.ts";
 
-export type Role = "admin" | "security" | "viewer";
+export type { Role } from "@/lib/roles";
 
 export interface UserRecord {
   readonly id: number;
@@ -33,7 +34,7 @@ function toRecord(row: Row): UserRecord {
     firstName: row.firstName,
     password: row.password,
     isActive: row.isActive,
-    role: role === "admin" || role === "security" || role === "viewer" ? role : null,
+    role: isRole(role) ? role : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { type SessionStore, supportsActivity } from "@/lib/session";
+import { deviceFamily } from "../../node/device.ts";
 import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 
@@ -11,8 +12,11 @@ const lastWritten = new Map<string, number>();
 const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 
 /**
- * Records who used a session and when, for the dashboard: at most about once
- * a minute, never on the request's critical path (errors are only logged).
+ * Records who used a session, from where and on what device, for the
+ * dashboard: at most about once a minute, never on the request's critical
+ * path (errors are only logged). The device family is parsed here, once per
+ * write, so the dashboard's device filter is a column match, not a parse of
+ * every row.
  */
 export function recordActivity(store: SessionStore, key: string, info: RequestInfo, now: Date, force = false): void {
   if (!supportsActivity(store)) return;
@@ -20,7 +24,7 @@ export function recordActivity(store: SessionStore, key: string, info: RequestIn
   if (!force && previous !== undefined && now.getTime() - previous < ACTIVITY_INTERVAL_MS) return;
   if (lastWritten.size >= MAX_TRACKED) lastWritten.delete(lastWritten.keys().next().value!);
   lastWritten.set(key, now.getTime());
-  store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent }).catch((error: unknown) => {
+  store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent, device: deviceFamily(info.userAgent) }).catch((error: unknown) => {
     warnWriteFailure(`could not record session activity (${(error as Error).message})`);
   });
 }

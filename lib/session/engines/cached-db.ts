@@ -13,18 +13,20 @@
  * and kills revoke it, so a reader that loaded old data from the database can
  * never put it in the cache afterwards, and a killed session is never
  * resurrected by a racing load. A save that conflicts drops the cache entry,
- * so a stale entry heals on the next load.
+ * so a stale entry heals on the next load. A kill (delete, deleteByUser,
+ * deleteIssuedBefore, kill) tombstones the keys it knows before the database
+ * deletes them, and every key the database deleted after.
  *
  * Redis errors (refused, timeout) never fail a request: the engine falls back
  * to the database and reports each failure through `onCacheError`.
  */
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../expiry.ts";
-import type { IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import type { IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
 
-export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore;
+export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore;
 
 export interface CachedDbStoreOptions {
   /** Decodes a database row's encoded string (the session codec), to fill the cache after a miss; null when invalid. */
@@ -175,13 +177,30 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       return db.deleteByUser(userId, exceptKey);
     },
     async deleteIssuedBefore(date) {
-      let cursor: string | null = null;
-      do {
-        const page = await db.list({ status: "all" }, { cursor, limit: 500 }, clock());
-        for (const item of page.items) if (item.createdAt && item.createdAt < date) await kill(item.key);
-        cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
-      } while (cursor !== null);
+      for (const key of await keysIssuedBefore(date)) await kill(key);
       return db.deleteIssuedBefore(date);
     },
+    recordsKills: db.recordsKills,
+    async kill(target, record) {
+      // Before: a load racing the kill can neither hit nor re-populate the cache.
+      const known = "keys" in target ? target.keys : "userId" in target ? (await db.listByUser(target.userId, new Date(0))).map((i) => i.key) : await keysIssuedBefore(target.issuedBefore);
+      await Promise.all(known.map(kill));
+      const result = await db.kill(target, record);
+      // After: sessions saved (and cached) meanwhile, or created since the keys were read.
+      await Promise.all(result.keys.map(kill));
+      return result;
+    },
   };
+
+  /** Keys of the sessions created before `date`, read from the database's listing. */
+  async function keysIssuedBefore(date: Date): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await db.list({ status: "all" }, { cursor, limit: 500 }, clock());
+      for (const item of page.items) if (item.createdAt && item.createdAt < date) keys.push(item.key);
+      cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
+    } while (cursor !== null);
+    return keys;
+  }
 }

@@ -10,18 +10,22 @@
  * that condition on the new row version, so exactly one of two racing saves wins.
  */
 import { systemClock, type Clock } from "../expiry.ts";
-import type { ActivityStore, ClearExpiredOptions, IssuedBeforeStore, ListableStore, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import type {
+  ActivityStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, SessionStore, StoredSession,
+  UserIndexedStore,
+} from "../store.ts";
 import { removeInBatches } from "./batches.ts";
+import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore;
+export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore;
 
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -48,7 +52,7 @@ const SQL = {
     `ON CONFLICT (session_key) DO NOTHING RETURNING session_key) ` +
     `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM inserted ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
-    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
+    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
   // The common save: the session row changes and its meta row already says the same owner.
   // Nothing else to write, so one plain UPDATE; anything else (a conflict, a missing
   // session, a new owner, no meta row yet) falls through to \`update\`, which sorts it out.
@@ -86,8 +90,31 @@ const SQL = {
     `FOR UPDATE SKIP LOCKED) RETURNING session_key), ` +
     `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING 1) ` +
     `SELECT (SELECT count(*) FROM removed_meta)::int AS scanned, (SELECT count(*) FROM removed)::int AS removed`,
-  activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3 WHERE session_key = $4`,
+  activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3, device = $4 WHERE session_key = $5`,
 } as const;
+
+/**
+ * A kill as one statement (so atomic without holding a pooled connection): data-modifying CTEs delete
+ * the sessions and their meta rows and insert the record, which counts what `removed` returned.
+ */
+function killQuery(target: KillTarget, record: KillRecord | undefined): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  let ctes: string;
+  if ("keys" in target) {
+    const keys = param(target.keys.filter(isStorableKey));
+    ctes =
+      `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = ANY(${keys}::varchar[]) RETURNING session_key), ` +
+      `removed_meta AS (DELETE FROM ${META_TABLE} WHERE session_key = ANY(${keys}::varchar[]))`;
+  } else {
+    const where = "userId" in target ? `user_id = ${param(toDbUserId(target.userId))}::integer` : `created_at < ${param(target.issuedBefore)}::timestamptz`;
+    ctes =
+      `removed_meta AS (DELETE FROM ${META_TABLE} WHERE ${where} RETURNING session_key), ` +
+      `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING session_key)`;
+  }
+  if (record) ctes += `, recorded AS (${recordInsert(record, param, "(SELECT count(*) FROM removed)::int")})`;
+  return { text: `WITH ${ctes} SELECT ARRAY(SELECT session_key FROM removed) AS keys, ${record ? "(SELECT id FROM recorded)" : "NULL::int"} AS record_id`, values };
+}
 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(value as string));
 
@@ -110,6 +137,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
   return {
     engine: "db",
     atomicSave: true,
+    recordsKills: true,
     async load(key, now): Promise<StoredSession | null> {
       if (!isStorableKey(key)) return null;
       const row = (await run("load", [key, now])).rows[0] as { session_data: string; expire_date: Date } | undefined;
@@ -159,10 +187,14 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      await run("activity", [activity.at, activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key]);
+      await run("activity", [activity.at, ...activityColumns(activity), key]);
     },
     deleteIssuedBefore(date) {
       return removeBefore("issuedBeforeBatch", date);
+    },
+    async kill(target, record) {
+      const row = (await pool.query(killQuery(target, record))).rows[0] as { keys: string[]; record_id: number | null };
+      return { deleted: row.keys.length, keys: row.keys, recordId: row.record_id };
     },
   };
 }

@@ -10,7 +10,9 @@
  * change in the same script, so they never disagree with the entries.
  */
 import { systemClock, type Clock } from "../expiry.ts";
-import type { IssuedBeforeStore, ListableStore, SaveResult, SessionListFilter, SessionListItem, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import type {
+  IssuedBeforeStore, KillStore, KillTarget, ListableStore, SaveResult, SessionListFilter, SessionListItem, SessionStore, StoredSession, UserIndexedStore,
+} from "../store.ts";
 import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { newPublicId } from "./public-id.ts";
@@ -30,7 +32,7 @@ export interface RedisStoreOptions {
   readonly clock?: Clock;
 }
 
-export type RedisStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore;
+export type RedisStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore;
 
 /** What the PAGE and USER_SESSIONS scripts return per session (empty strings where the meta hash has no value). */
 type Described = [key: Buffer | string, createdMs: string, userId: string, publicId: string, pttl: number];
@@ -93,6 +95,27 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
     }
     return out;
   }
+  /** Deletes each key that still exists; returns those. */
+  const removeAll = async (keys: Iterable<string>) => {
+    const removed: string[] = [];
+    for (const key of keys) if (await remove(key)) removed.push(key);
+    return removed;
+  };
+  /** Deletes every session created before `date`, 500 index members at a time; returns the keys deleted. */
+  const removeIssuedBefore = async (date: Date) => {
+    const removed: string[] = [];
+    for (;;) {
+      const keys = (await redis.call("ZRANGE", [created, "-inf", `(${date.getTime()}`, "BYSCORE", "LIMIT", 0, 500])) as string[];
+      removed.push(...(await removeAll(keys)));
+      // Every member read is gone from the index now (deleted, or pruned as already expired).
+      if (keys.length < 500) return removed;
+    }
+  };
+  const killTarget = async (target: KillTarget) => {
+    if ("keys" in target) return removeAll(target.keys);
+    if ("userId" in target) return removeAll((await userSessions(target.userId)).map((i) => i.key));
+    return removeIssuedBefore(target.issuedBefore);
+  };
   const rankAfterItem = async (i: SessionListItem) => Number(await RANK_AFTER.run(redis, [created], [i.createdAt?.getTime() ?? 0, i.key]));
 
   return {
@@ -174,12 +197,14 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
       return (await userSessions(userId)).filter((i) => i.expireDate > now).sort(newestFirst);
     },
     async deleteIssuedBefore(date) {
-      let n = 0;
-      for (;;) {
-        const keys = (await redis.call("ZRANGE", [created, "-inf", `(${date.getTime()}`, "BYSCORE", "LIMIT", 0, 500])) as string[];
-        for (const key of keys) n += await remove(key);
-        if (keys.length < 500) return n;
-      }
+      return (await removeIssuedBefore(date)).length;
+    },
+    // Redis has no transaction to write a database row in: the caller records the kill after it.
+    recordsKills: false,
+    async kill(target, record) {
+      if (record) throw new TypeError("SessionScope: the cache engine cannot write a kill record in its own transaction (recordsKills is false)");
+      const keys = await killTarget(target);
+      return { deleted: keys.length, keys, recordId: null };
     },
   };
 }

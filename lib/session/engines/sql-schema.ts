@@ -4,6 +4,7 @@
  * table beside it (owner, creation time, public id, last activity), and the
  * rules for what their columns can hold.
  */
+import type { SessionActivity } from "../store.ts";
 
 export const SESSION_TABLE = "django_session";
 export const META_TABLE = "sessionscope_session_meta";
@@ -26,6 +27,11 @@ export function toDbUserId(userId: string | null): number | null {
   if (userId === null || !/^-?\d{1,10}$/.test(userId)) return null;
   const n = Number(userId);
   return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
+/** ip, user_agent and device of an activity record, cut to their columns' widths. */
+export function activityColumns(activity: SessionActivity): [ip: string | null, userAgent: string | null, device: string | null] {
+  return [activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, activity.device?.slice(0, 64) ?? null];
 }
 
 export function fromDbUserId(value: unknown): string | null {

@@ -12,12 +12,14 @@
  */
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  ActivityStore, IssuedBeforeStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore,
+  ActivityStore, IssuedBeforeStore, KillRecord, KillResult, KillStore, KillTarget, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
+  UserIndexedStore,
 } from "../store.ts";
 import { removeInBatches } from "./batches.ts";
+import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -33,7 +35,7 @@ export interface SqliteDriver {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
 }
 
-export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore;
+export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore;
 
 export interface SqliteStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -70,7 +72,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     insertMeta: db.prepare(
       `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
         `ON CONFLICT (session_key) DO UPDATE SET public_id = excluded.public_id, user_id = excluded.user_id, ` +
-        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL`,
+        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
     ),
     // On update only the owner may change (login without a key change); a session
     // a Django site created gets its meta row here, the first time SessionScope saves it.
@@ -91,7 +93,9 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     issuedBeforeBatch: db.prepare(
       `DELETE FROM ${META_TABLE} WHERE rowid IN (SELECT rowid FROM ${META_TABLE} WHERE created_at < ? LIMIT ?) RETURNING session_key`,
     ),
-    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ? WHERE session_key = ?`),
+    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ?, device = ? WHERE session_key = ?`),
+    killSessions: db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT value FROM json_each(?)) RETURNING session_key`),
+    killIssuedBeforeMeta: db.prepare(`DELETE FROM ${META_TABLE} WHERE created_at < ? RETURNING session_key`),
   };
   // Listing statements depend on the filter's shape; each shape is prepared once.
   const dynamic = new Map<string, SqliteStatement>();
@@ -138,9 +142,29 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     return [keys.length, keys.length ? statements.deleteSessionsMany.run(JSON.stringify(keys)).changes : 0];
   });
 
+  const keysOf = (rows: unknown[]) => (rows as Array<{ session_key: string }>).map((r) => r.session_key);
+  // One transaction: the sessions, their meta rows and the record go together or not at all.
+  const killTx = db.transaction((target: KillTarget, record: KillRecord | undefined): KillResult => {
+    let candidates: string[];
+    if ("keys" in target) candidates = target.keys.filter(isStorableKey);
+    else if ("userId" in target) {
+      const id = toDbUserId(target.userId);
+      candidates = id === null ? [] : keysOf(statements.deleteUserMeta.all(id, null));
+    } else candidates = keysOf(statements.killIssuedBeforeMeta.all(formatPrismaSqliteDate(target.issuedBefore)));
+    const list = JSON.stringify(candidates);
+    const keys = keysOf(statements.killSessions.all(list));
+    if ("keys" in target) statements.deleteMetaMany.run(list);
+    if (!record) return { deleted: keys.length, keys, recordId: null };
+    const values: unknown[] = [];
+    const text = recordInsert(record, (value) => (values.push(value instanceof Date ? formatPrismaSqliteDate(value) : value), "?"), "?");
+    const row = prepared(text).get(...values, keys.length) as { id: number | bigint };
+    return { deleted: keys.length, keys, recordId: Number(row.id) };
+  });
+
   return {
     engine: "db",
     atomicSave: true,
+    recordsKills: true,
     async load(key, now): Promise<StoredSession | null> {
       if (!isStorableKey(key)) return null;
       const row = statements.load.get(key, formatSqliteDate(now)) as { session_data: string; expire_date: string } | undefined;
@@ -176,7 +200,10 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      statements.activity.run(formatPrismaSqliteDate(activity.at), activity.ip?.slice(0, 45) ?? null, activity.userAgent?.slice(0, 512) ?? null, key);
+      statements.activity.run(formatPrismaSqliteDate(activity.at), ...activityColumns(activity), key);
+    },
+    async kill(target, record) {
+      return killTx(target, record);
     },
     deleteIssuedBefore(date) {
       const cutoff = formatPrismaSqliteDate(date);

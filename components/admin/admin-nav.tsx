@@ -1,0 +1,39 @@
+"use client";
+
+import { ListTree, ScrollText, Users } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { can, type Role } from "@/lib/roles";
+
+const ITEMS = [
+  { href: "/admin/sessions", label: "Sessions", icon: ListTree, permission: "sessions:view" },
+  { href: "/admin/audit", label: "Audit log", icon: ScrollText, permission: "audit:view" },
+  { href: "/admin/users", label: "Users", icon: Users, permission: "users:manage" },
+] as const;
+
+/** The sidebar's links: only what the role can open, the current page marked for screen readers too. */
+export function AdminNav({ role }: { role: Role }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Dashboard" className="flex flex-col gap-0.5">
+      {ITEMS.filter((item) => can(role, item.permission)).map(({ href, label, icon: Icon }) => {
+        const current = pathname === href || pathname.startsWith(`${href}/`);
+        return (
+          <Link
+            key={href}
+            href={href}
+            aria-current={current ? "page" : undefined}
+            className={`flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-amber-600 ${
+              current
+                ? "bg-stone-200/70 text-stone-900 dark:bg-stone-800 dark:text-stone-50"
+                : "text-stone-600 hover:bg-stone-200/50 hover:text-stone-900 dark:text-stone-400 dark:hover:bg-stone-800/60 dark:hover:text-stone-100"
+            }`}
+          >
+            <Icon aria-hidden className="size-4" />
+            {label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

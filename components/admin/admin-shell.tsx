@@ -1,0 +1,57 @@
+import { Store } from "lucide-react";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { type Theme, themeClass } from "@/lib/admin-theme";
+import type { Role } from "@/lib/roles";
+import { LogoutButton } from "../shop/logout-button";
+import { Toaster } from "../ui/toaster";
+import { AdminNav } from "./admin-nav";
+import { ThemeToggle } from "./theme-toggle";
+
+export const ROLE_BADGE: Record<Role, string> = {
+  admin: "bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-300",
+  security: "bg-sky-100 text-sky-900 dark:bg-sky-500/15 dark:text-sky-300",
+  viewer: "bg-stone-200 text-stone-700 dark:bg-stone-700/60 dark:text-stone-200",
+};
+
+/** The dashboard's frame: its own colours (and dark mode), a sidebar, content up to reading width. */
+export function AdminFrame({ theme, children }: { theme: Theme; children: ReactNode }) {
+  return (
+    <div id="admin-root" className={`${themeClass(theme)} min-h-screen bg-stone-50 text-stone-900 dark:bg-stone-950 dark:text-stone-100`}>
+      <div className="dark:[color-scheme:dark]">{children}</div>
+    </div>
+  );
+}
+
+export function AdminShell({ user, theme, children }: { user: { username: string; role: Role }; theme: Theme; children: ReactNode }) {
+  return (
+    <AdminFrame theme={theme}>
+      <div className="flex min-h-screen">
+        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-stone-200 bg-stone-100/60 px-3 py-4 dark:border-stone-800 dark:bg-stone-900/60">
+          <Link href="/admin" className="mb-6 px-2.5 text-base font-semibold tracking-tight">
+            SessionScope <span className="text-amber-700 dark:text-amber-500">Admin</span>
+          </Link>
+          <AdminNav role={user.role} />
+          <div className="mt-auto flex flex-col gap-3 border-t border-stone-200 px-2.5 pt-3 text-sm dark:border-stone-800">
+            <Link href="/" className="flex items-center gap-2 text-stone-600 hover:text-stone-900 dark:text-stone-400 dark:hover:text-stone-100">
+              <Store aria-hidden className="size-4" /> Shop
+            </Link>
+            <div className="flex items-center justify-between gap-2">
+              <div className="min-w-0">
+                <p className="truncate font-medium" title={user.username}>{user.username}</p>
+                <span className={`mt-0.5 inline-block rounded px-1.5 py-0.5 text-xs font-medium ${ROLE_BADGE[user.role]}`}>{user.role}</span>
+              </div>
+              <ThemeToggle theme={theme} />
+            </div>
+            <div className="text-stone-600 dark:text-stone-400">
+              <LogoutButton />
+            </div>
+          </div>
+        </aside>
+        <main id="admin-main" className="min-w-0 flex-1 px-8 py-6">
+          <Toaster>{children}</Toaster>
+        </main>
+      </div>
+    </AdminFrame>
+  );
+}
