@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 
 export const SESSION_COOKIE = "sessionid";
 
@@ -28,4 +28,15 @@ export async function attachScreenshot(page: Page, testInfo: TestInfo, name: str
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** Two separate browsers (contexts), both logged in as `username`. */
+export async function twoBrowsers(browser: Browser, username: string, password?: string) {
+  const first = await browser.newContext();
+  const second = await browser.newContext();
+  const a = await first.newPage();
+  const b = await second.newPage();
+  await logIn(a, username, password);
+  await logIn(b, username, password);
+  return { a, b, close: () => Promise.all([first.close(), second.close()]) };
 }
