@@ -1,5 +1,5 @@
 /** The edges between a Session and its store: decoding what was loaded, building what is saved. */
-import { AUTH_USER_ID_KEY } from "./auth/session-auth.ts";
+import { AUTH_USER_ID_KEY } from "./auth/auth-keys.ts";
 import type { DecodeResult, SessionCodec } from "./codec.ts";
 import { ACTIVITY_KEY, computeStoredExpiry, getCreatedAt, toUnixSeconds, type SessionPolicy } from "./expiry.ts";
 import type { SaveRecord, StoredSession } from "./store.ts";
