@@ -34,6 +34,8 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   timeout: 30_000,
+  // Two cores shared with other work: a page may take longer than the default 5 s to settle.
+  expect: { timeout: 10_000 },
   use: {
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
