@@ -6,8 +6,8 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import type { AdminSessionPage } from "../../lib/admin-api.ts";
 import { getSessionDetail, listSessions } from "../../lib/server/admin/sessions.ts";
 import { sessionQuerySchema, type SessionQuery } from "../../lib/server/admin/schemas.ts";
-import { buildSaveRecord, createSessionCodec, DEFAULT_SESSION_POLICY, type Session } from "../../lib/session/index.ts";
-import { redisKeys, TEST_SECRET } from "../helpers/backends.ts";
+import { buildSaveRecord, createSessionCodec, DEFAULT_SESSION_POLICY, defineSessionConfig, encodeLegacySession, type Session } from "../../lib/session/index.ts";
+import { redisKeys, TEST_CODEC, TEST_SECRET } from "../helpers/backends.ts";
 import { describeWithServices, itIf } from "../helpers/register.ts";
 import { statusOf } from "./auth-fixtures.ts";
 import { CHROME_WINDOWS, createSession, FIREFOX, IPHONE, LISTING_BACKENDS, SIGNED_COOKIES_BACKEND, type AdminHarness } from "./admin-fixtures.ts";
@@ -243,6 +243,20 @@ for (const backend of LISTING_BACKENDS) {
       const rotated = { ...h.context, runtime: { ...h.context.runtime, config: { ...h.context.runtime.config, secretKey: `${TEST_SECRET}-rotated`, secretKeyFallbacks: [TEST_SECRET] } } };
       const [row] = (await listSessions(h.callers.viewer, query(), h.context)).items;
       expect((await getSessionDetail(h.callers.viewer, row!.id, {}, rotated)).signature).toEqual({ state: "valid_fallback_key" });
+    });
+
+    itIf(sql)("reads Django's pre-3.1 format only where the site accepts it (SESSION_ACCEPT_LEGACY)", async () => {
+      const session = await createSession(h, { data: tagged("legacy") });
+      const version = (await h.store.load(session.key!, h.clock()))!.version;
+      const record = buildSaveRecord(new Map([["foo", "bar"]]), TEST_CODEC, DEFAULT_SESSION_POLICY, h.clock());
+      await h.store.save(session.key!, { ...record, encoded: encodeLegacySession('{"foo":"bar"}', { secretKey: TEST_SECRET }) }, version);
+      const [row] = (await listSessions(h.callers.viewer, query(), h.context)).items;
+      expect((await getSessionDetail(h.callers.viewer, row!.id, {}, h.context)).signature).toEqual({ state: "invalid", reason: expect.any(String) });
+      const config = defineSessionConfig({ secretKey: TEST_SECRET, allowLegacyFormats: true });
+      const legacy = { ...h.context, runtime: { ...h.context.runtime, config, codec: createSessionCodec({ secretKey: TEST_SECRET, legacy: true }) } };
+      const detail = await getSessionDetail(h.callers.viewer, row!.id, {}, legacy);
+      expect([detail.signature, detail.data, detail.flags]).toEqual([{ state: "legacy_format" }, { foo: "bar" }, []]);
+      expect((await listSessions(h.callers.viewer, query(), legacy)).items[0]!.flags).toEqual([]);
     });
 
     it("answers 404 for an id it does not know, and 403 to a caller whose role cannot view", async () => {

@@ -6,10 +6,11 @@ import "server-only";
  */
 import type { AdminSessionDetail, AdminSessionPage, AdminSessionRow, AdminUserRef, SessionFlag, SignatureStatus } from "@/lib/admin-api";
 import {
-  AUTH_USER_ID_KEY, createSessionCodec, type ListableStore, parseSqliteDate, type SessionCodec, type SessionListFilter, type SessionListItem, type SessionStore,
+  AUTH_USER_ID_KEY, type ListableStore, parseSqliteDate, type SessionCodec, type SessionListFilter, type SessionListItem, type SessionStore,
   type SessionStringCodec,
 } from "@/lib/session";
 import { parseDevice } from "../../node/device.ts";
+import { createSessionCodecFromConfig } from "../../node/session/engines.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
@@ -183,7 +184,8 @@ const inspectors = new WeakMap<object, SessionStringCodec>();
 function inspectorFor(context: AdminContext): SessionStringCodec {
   const config = context.runtime.config;
   let codec = inspectors.get(config);
-  if (!codec) inspectors.set(config, (codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks, verifiedCacheSize: 0 })));
+  // The runtime's own keys and formats (SESSION_ACCEPT_LEGACY), so the detail accepts exactly what a request does.
+  if (!codec) inspectors.set(config, (codec = createSessionCodecFromConfig(config)));
   return codec;
 }
 
