@@ -5,6 +5,7 @@
 // engine, activity recorded as the binding records it).
 import type { Redis } from "ioredis";
 import { deviceFamily } from "../../lib/node/device.ts";
+import type { AppPrismaClient } from "../../lib/node/db/connection.ts";
 import type { AdminUser } from "../../lib/server/admin/access.ts";
 import type { AdminContext } from "../../lib/server/admin/context.ts";
 import type { RequestInfo } from "../../lib/node/session/request-info.ts";
@@ -57,14 +58,17 @@ export interface UserRef {
 
 const ROLE_OF = { admin: "admin", security: "security", viewer: "viewer", alice: null, bob: null } as const satisfies Record<string, Role | null>;
 
-async function createUsers(t: TestDatabase): Promise<AdminHarness["users"]> {
+/** The stored password hash of a demo user: Django's unusable form (nobody logs in with a password here). */
+export const passwordHashOf = (username: string) => `!unusable-${username}`;
+
+/** The demo accounts (admin, security and viewer with their roles; alice and bob without). */
+export async function createUsers(prisma: AppPrismaClient): Promise<AdminHarness["users"]> {
   const users = {} as Record<keyof typeof ROLE_OF, UserRef>;
   for (const [username, role] of Object.entries(ROLE_OF) as Array<[keyof typeof ROLE_OF, Role | null]>) {
-    const row = await t.db.prisma.authUser.create({
+    const row = await prisma.authUser.create({
       data: {
         username,
-        // Django's unusable password: these users never log in with a password here.
-        password: `!unusable-${username}`,
+        password: passwordHashOf(username),
         firstName: username,
         lastName: "",
         email: `${username}@example.com`,
@@ -98,7 +102,7 @@ function harness(
     const t = await database.open();
     const store = build(t, clock, redis);
     const config = defineSessionConfig({ secretKey: TEST_SECRET, cookieAge: COOKIE_AGE });
-    const users = await createUsers(t);
+    const users = await createUsers(t.db.prisma);
     const h: AdminHarness = {
       t,
       store,

@@ -15,7 +15,7 @@ import { getDatabase } from "../../lib/server/db/client.ts";
 import { getSessionRuntime } from "../../lib/server/session/instance.ts";
 import { login, supportsActivity } from "../../lib/session/index.ts";
 import { createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
-import { FIREFOX } from "./admin-fixtures.ts";
+import { createUsers, FIREFOX, passwordHashOf } from "./admin-fixtures.ts";
 
 const ORIGIN = "http://admin.test";
 const USERS = ["admin", "security", "viewer", "alice", "bob"] as const;
@@ -29,24 +29,7 @@ const keys: string[] = [];
 beforeAll(async () => {
   t = await createSqliteDatabase();
   vi.stubEnv("DATABASE_URL", t.url);
-  for (const username of USERS) {
-    const role = username === "alice" || username === "bob" ? null : username;
-    const user = await t.db.prisma.authUser.create({
-      data: {
-        username,
-        password: `!test-${username}`,
-        firstName: username,
-        lastName: "",
-        email: "",
-        isStaff: role !== null,
-        isSuperuser: false,
-        isActive: true,
-        dateJoined: new Date(),
-        ...(role && { role: { create: { role } } }),
-      },
-    });
-    ids[username] = user.id;
-  }
+  Object.assign(ids, Object.fromEntries(Object.entries(await createUsers(t.db.prisma)).map(([name, user]) => [name, user.id])));
 });
 afterAll(async () => {
   await getDatabase().close();
@@ -58,7 +41,7 @@ afterAll(async () => {
 async function signIn(username: Username): Promise<string> {
   const runtime = getSessionRuntime();
   const session = await runtime.openSession(null, await runtime.policy.get()).load();
-  await login(session, { id: ids[username], password: `!test-${username}`, isActive: true }, { secretKey: runtime.config.secretKey });
+  await login(session, { id: ids[username], password: passwordHashOf(username), isActive: true }, { secretKey: runtime.config.secretKey });
   await session.save();
   keys.push(session.key!);
   if (supportsActivity(runtime.store)) await runtime.store.recordActivity(session.key!, { at: new Date(), ip: "203.0.113.9", userAgent: FIREFOX });
