@@ -3,6 +3,7 @@
 import * as Tooltip from "@radix-ui/react-tooltip";
 import type { TimelineMarker as Marker, TimelineMarkerKind } from "@/lib/admin-api";
 import { formatDateTime } from "@/lib/format";
+import { adminPortal } from "../admin-ui";
 
 export const MARKER_NAMES: Record<TimelineMarkerKind, string> = {
   created: "Created",
@@ -45,8 +46,7 @@ export function TimelineMarker({ marker, position }: { marker: Marker; position:
           <span aria-hidden className={`block ${dotClass(marker)}`} />
         </button>
       </Tooltip.Trigger>
-      {/* Inside the dashboard's root, so its colour scheme (the `dark` class there) reaches the tooltip. */}
-      <Tooltip.Portal container={typeof document === "undefined" ? undefined : (document.getElementById("admin-root") ?? undefined)}>
+      <Tooltip.Portal container={adminPortal()}>
         <Tooltip.Content
           side="top"
           sideOffset={6}
