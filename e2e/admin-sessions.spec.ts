@@ -63,6 +63,27 @@ test("security ends a selected session: the row goes at once, the toast counts i
   await expectSignedOut(alice);
 });
 
+test("a kill the server refuses puts the row back and says so", async ({ browser, baseURL }) => {
+  await signedIn(browser, "alice");
+  const security = await signedIn(browser, "security");
+  const admin = await signedIn(browser, "admin");
+  await security.goto("/admin/sessions?user=alice&sort=-activity");
+  const row = rowsOf(security, "alice").first();
+  const id = await row.getAttribute("data-session-id");
+  await row.getByRole("checkbox").check();
+  await security.getByRole("button", { name: "End 1 session" }).click();
+
+  // Meanwhile an admin ends every session of the security user, so this browser's kill is refused (401).
+  const { items } = (await (await admin.request.get("/api/admin/sessions?user=security")).json()) as { items: Array<{ userId: number }> };
+  const revoke = await admin.request.post("/api/admin/sessions/revoke", { data: { userId: items[0]!.userId }, headers: { Origin: new URL(baseURL!).origin } });
+  expect(revoke.ok()).toBe(true);
+
+  await security.getByRole("alertdialog").getByRole("button", { name: "End 1 session" }).click();
+  await expect(security.getByText("No session was ended", { exact: true })).toBeVisible();
+  await expect(security.locator(`tr[data-session-id="${id}"]`)).toBeVisible();
+  await expect(security.getByRole("heading", { name: "You are signed out" })).toBeVisible();
+});
+
 test("the detail explains the data and the timeline, and 'End this session' leaves it shown as ended", async ({ browser }) => {
   const alice = await signedIn(browser, "alice");
   const admin = await signedIn(browser, "admin");
