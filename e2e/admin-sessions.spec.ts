@@ -7,6 +7,16 @@ import { closeBrowsersAfterEach, expectSignedOut, newBrowser, rowsOf, sessionsTa
 
 closeBrowsersAfterEach();
 
+/** Selects the user's most recently active session and presses "End 1 session"; returns its public id. */
+async function selectAndEndLatestOf(page: Page, username: string): Promise<string | null> {
+  await page.goto(`/admin/sessions?user=${username}&sort=-activity`);
+  const row = rowsOf(page, username).first();
+  const id = await row.getAttribute("data-session-id");
+  await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "End 1 session" }).click();
+  return id;
+}
+
 test("a viewer reads the list and a session but is offered no way to end one", async ({ browser }) => {
   await signedIn(browser, "alice");
   const viewer = await signedIn(browser, "viewer");
@@ -47,11 +57,7 @@ test("filters live in the URL: a link reproduces the view, and clearing them sho
 test("security ends a selected session: the row goes at once, the toast counts it, and its browser is signed out", async ({ browser }) => {
   const alice = await signedIn(browser, "alice");
   const security = await signedIn(browser, "security");
-  await security.goto("/admin/sessions?user=alice&sort=-activity");
-  const row = rowsOf(security, "alice").first();
-  const id = await row.getAttribute("data-session-id");
-  await row.getByRole("checkbox").check();
-  await security.getByRole("button", { name: "End 1 session" }).click();
+  const id = await selectAndEndLatestOf(security, "alice");
 
   const dialog = security.getByRole("alertdialog", { name: "End 1 session of alice?" });
   await expect(dialog).toBeVisible();
@@ -67,11 +73,7 @@ test("a kill the server refuses puts the row back and says so", async ({ browser
   await signedIn(browser, "alice");
   const security = await signedIn(browser, "security");
   const admin = await signedIn(browser, "admin");
-  await security.goto("/admin/sessions?user=alice&sort=-activity");
-  const row = rowsOf(security, "alice").first();
-  const id = await row.getAttribute("data-session-id");
-  await row.getByRole("checkbox").check();
-  await security.getByRole("button", { name: "End 1 session" }).click();
+  const id = await selectAndEndLatestOf(security, "alice");
 
   // Meanwhile an admin ends every session of the security user, so this browser's kill is refused (401).
   const { items } = (await (await admin.request.get("/api/admin/sessions?user=security")).json()) as { items: Array<{ userId: number }> };
