@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { closeBrowsersAfterEach, expectSignedOut, newBrowser, rowsOf, sessionsTable, signedIn } from "./support/admin";
 
 // The sessions list and the session detail, driven as each role would, against
