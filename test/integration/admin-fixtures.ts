@@ -121,7 +121,7 @@ function harness(
       context: {
         prisma: t.db.prisma,
         provider: t.db.provider,
-        runtime: { config, codec: TEST_CODEC, store, engine, policy: { get: async () => h.policy } },
+        runtime: { config, codec: TEST_CODEC, store, engine, policy: { get: async () => h.policy, invalidate: () => {} } },
         now: () => clock(),
       } satisfies AdminContext,
     });

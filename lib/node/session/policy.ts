@@ -11,6 +11,8 @@ const REFRESH_MS = 5_000;
 
 export interface LivePolicy {
   get(): Promise<SessionPolicy>;
+  /** Forgets the cached row: the next `get` reads it again (after a change here or on another instance). */
+  invalidate(): void;
 }
 
 export function createLivePolicy(prisma: AppPrismaClient, config: SessionConfig, clock: () => number = Date.now): LivePolicy {
@@ -44,6 +46,9 @@ export function createLivePolicy(prisma: AppPrismaClient, config: SessionConfig,
         })
         .finally(() => (pending = null));
       return pending;
+    },
+    invalidate() {
+      cached = null;
     },
   };
 }

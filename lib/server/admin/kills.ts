@@ -9,6 +9,7 @@ import type { RevokeResult } from "@/lib/admin-api";
 import { AUDIT_ACTIONS } from "../../node/admin/audit.ts";
 import { KillUnsupported, killSessions, type KillTarget } from "../../node/admin/kill.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
+import { publishAdminEvent } from "../events.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, auditActor, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
@@ -20,7 +21,9 @@ const ISSUED_BEFORE_SLACK_MS = 60_000;
 
 async function run(context: AdminContext, target: KillTarget, audit: Parameters<typeof killSessions>[3]): Promise<RevokeResult> {
   try {
-    return await killSessions(context.prisma, context.runtime.store, target, audit);
+    const result = await killSessions(context.prisma, context.runtime.store, target, audit);
+    publishAdminEvent({ type: "session.killed", count: result.revoked, userId: "userId" in target ? Number(target.userId) : null });
+    return result;
   } catch (error) {
     // The request is fine; this server's engine cannot do it (a 5xx, so nothing is saved).
     if (error instanceof KillUnsupported) throw new HttpError(501, API_ERRORS.NOT_IMPLEMENTED, `This server's session engine cannot do that: ${error.message}.`);

@@ -15,6 +15,7 @@ import { assertPermission, auditActor, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
 import { sessionIndex } from "./session-keys.ts";
 import { activeCountsQuery } from "./session-sql.ts";
+import { publishAdminEvent } from "../events.ts";
 
 type UserRow = { id: number; username: string; firstName: string; lastName: string; lastLogin: Date | null; role: { role: string } | null };
 
@@ -79,6 +80,7 @@ export async function changeUserRole(
     if (error.reason === "unknown_user") throw new HttpError(404, API_ERRORS.NOT_FOUND, "No such user.");
     throw new HttpError(409, API_ERRORS.CONFLICT, error.message);
   }
+  publishAdminEvent({ type: "role.changed", userId: change.user.id, count: change.sessionsEnded });
   const row = await context.prisma.authUser.findUniqueOrThrow({ where: { id: change.user.id }, select });
   const user = toView(row, await activeSessions(context, [row.id]));
   return { user, previousRole: change.previousRole, sessionsEnded: change.sessionsEnded };

@@ -1,7 +1,8 @@
 import "server-only";
-import { getSessionUser, login as loginSession, logout as logoutSession, type Session, updateSessionAuthHash } from "@/lib/session";
+import { AUTH_USER_ID_KEY, getSessionUser, login as loginSession, logout as logoutSession, type Session, updateSessionAuthHash } from "@/lib/session";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getPrisma } from "../db/client.ts";
+import { publishAdminEvent } from "../events.ts";
 import { getRedis, getSessionRuntime } from "../session/instance.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { createCredentialChecker, type CredentialChecker } from "./credentials.ts";
@@ -46,11 +47,15 @@ export async function authenticate(username: string, password: string, info: Req
 export async function logIn(session: Session, user: UserRecord): Promise<CurrentUser> {
   await loginSession(session, user, authKeys());
   await users().touchLastLogin(user.id, new Date());
+  publishAdminEvent({ type: "session.login", userId: user.id });
   return toCurrentUser(user);
 }
 
 export async function logOut(session: Session): Promise<void> {
+  await session.load();
+  const userId = Number(session.get(AUTH_USER_ID_KEY) ?? NaN);
   await logoutSession(session);
+  publishAdminEvent({ type: "session.logout", userId: Number.isSafeInteger(userId) ? userId : null });
 }
 
 /**
