@@ -75,16 +75,17 @@ test("a shopper gets 403 from the API and the 403 page at /admin; a signed-out b
   }
 });
 
-test("signed out, /admin/sessions leads to the login page and back after the login", async ({ browser }) => {
+test("signed out, a filtered /admin/sessions leads to the login page and back to the same view after the login", async ({ browser }) => {
   const page = await newBrowser(browser);
-  await page.goto("/admin/sessions");
-  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fsessions$/);
+  await page.goto("/admin/sessions?user=security");
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fsessions%3Fuser%3Dsecurity$/);
   await expect(page.getByRole("table", { name: "Sessions" })).toHaveCount(0);
   await page.getByLabel("Username").fill("security");
   await page.getByLabel("Password").fill("demo-security");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page).toHaveURL(/\/admin\/sessions$/);
+  await expect(page).toHaveURL(/\/admin\/sessions\?user=security$/);
   await expect(rowsOf(page, "security").first()).toBeVisible();
+  await expect(page.getByLabel("User", { exact: true })).toHaveValue("security");
 });
 
 test("granting bob a role on the Users page signs out the browser he has open", async ({ browser }) => {

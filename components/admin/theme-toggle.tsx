@@ -4,6 +4,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Check, Monitor, Moon, Sun } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { THEME_COOKIE, THEMES, type Theme, themeClass } from "@/lib/admin-theme";
+import { adminPortal } from "./admin-ui";
 
 const ICONS = { system: Monitor, light: Sun, dark: Moon } as const;
 const LABELS = { system: "System", light: "Light", dark: "Dark" } as const;
@@ -29,7 +30,7 @@ export function ThemeToggle({ theme }: { theme: Theme }) {
       >
         <Icon aria-hidden className="size-4" />
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
+      <DropdownMenu.Portal container={adminPortal()}>
         <DropdownMenu.Content
           sideOffset={6}
           align="end"
