@@ -31,7 +31,12 @@ export interface SessionOptions {
   readonly clock?: Clock;
   /** Told why a cookie's session was dropped (unknown, expired, tampered, unreadable). */
   readonly onInvalid?: (reason: string) => void;
-  /** Save attempts when other requests keep winning the compare-and-swap (default 20). */
+  /**
+   * Save attempts when other requests keep winning the compare-and-swap
+   * (default 64: with N requests writing one session at once, the last to win
+   * loses up to N - 1 times; 64 covers a burst of 50 concurrent writers, the
+   * case the concurrency tests drive, with room for a loaded machine).
+   */
   readonly maxSaveAttempts?: number;
   /** Waits before retrying a conflicting save (default: random jitter growing with the attempt). */
   readonly backoff?: (attempt: number) => Promise<void>;
@@ -248,7 +253,7 @@ export class Session {
     await this.load();
     if (this.#key === null || this.#version === null) return this.#create();
     const key = this.#key;
-    const { maxSaveAttempts = 20, backoff = jitter, store } = this.#options;
+    const { maxSaveAttempts = 64, backoff = jitter, store } = this.#options;
     for (let attempt = 1; ; attempt++) {
       const now = this.#options.clock();
       const result = await store.save(key, this.#record(now), this.#version);
