@@ -13,6 +13,7 @@ const control =
  */
 export function DurationInput({
   id,
+  name,
   value,
   onChange,
   optional = false,
@@ -20,6 +21,8 @@ export function DurationInput({
   describedBy,
 }: {
   id: string;
+  /** The setting's label, for the switch and the unit's accessible names. */
+  name: string;
   value: number | null;
   onChange: (seconds: number | null) => void;
   optional?: boolean;
@@ -52,6 +55,7 @@ export function DurationInput({
               if (event.target.checked) setText(String(lastOn / unitSeconds(unit)));
             }}
             className="size-4 accent-amber-600"
+            aria-label={`${name} on`}
             aria-describedby={describedBy}
           />
           On
@@ -71,7 +75,7 @@ export function DurationInput({
         className={`${control} w-28`}
       />
       <select
-        aria-label="Unit"
+        aria-label={`${name} unit`}
         value={unit}
         disabled={!on}
         onChange={(event) => {

@@ -15,7 +15,7 @@ const CANDIDATE = "#d97706"; // amber-600
  * the same for screen readers (the chart itself is hidden from them).
  */
 export function ImpactChart({ current, candidate }: { current: ImpactBuckets; candidate: ImpactBuckets }) {
-  const data = BUCKETS.map(({ key, label }) => ({ label, current: current[key], candidate: candidate[key] }));
+  const data = BUCKETS.map(({ key, short }) => ({ label: short, current: current[key], candidate: candidate[key] }));
   return (
     <div aria-hidden className="h-56 text-stone-600 dark:text-stone-300" data-testid="impact-chart">
       <ResponsiveContainer width="100%" height="100%">

@@ -59,14 +59,15 @@ export function PolicyEditor({ view }: { view: AdminPolicyView }) {
             <h2 className={groupTitle}>Lifetime</h2>
             <div className="divide-y divide-stone-100 dark:divide-stone-800">
               <PolicyField name="cookieAge" htmlFor="cookieAge" error={errorOf("cookieAge")}>
-                <DurationInput id="cookieAge" value={draft.cookieAge} onChange={(v) => set("cookieAge", v ?? 60)} invalid={problem === "cookieAge"} describedBy={describedBy("cookieAge")} />
+                <DurationInput id="cookieAge" name="Cookie age" value={draft.cookieAge} onChange={(v) => set("cookieAge", v ?? 60)} invalid={problem === "cookieAge"} describedBy={describedBy("cookieAge")} />
               </PolicyField>
               <PolicyField name="idleTimeout" htmlFor="idleTimeout" error={errorOf("idleTimeout")}>
-                <DurationInput id="idleTimeout" optional value={draft.idleTimeout} onChange={(v) => set("idleTimeout", v)} invalid={problem === "idleTimeout"} describedBy={describedBy("idleTimeout")} />
+                <DurationInput id="idleTimeout" name="Idle timeout" optional value={draft.idleTimeout} onChange={(v) => set("idleTimeout", v)} invalid={problem === "idleTimeout"} describedBy={describedBy("idleTimeout")} />
               </PolicyField>
               <PolicyField name="absoluteLifetime" htmlFor="absoluteLifetime" error={errorOf("absoluteLifetime")}>
                 <DurationInput
                   id="absoluteLifetime"
+                  name="Absolute lifetime"
                   optional
                   value={draft.absoluteLifetime}
                   onChange={(v) => set("absoluteLifetime", v)}
@@ -111,6 +112,7 @@ export function PolicyEditor({ view }: { view: AdminPolicyView }) {
                     type="checkbox"
                     checked={draft.maxSessionsPerUser !== null}
                     onChange={(e) => set("maxSessionsPerUser", e.target.checked ? 5 : null)}
+                    aria-label="Sessions per user limit on"
                     aria-describedby="maxSessionsPerUser-help"
                     className="size-4 accent-amber-600"
                   />

@@ -40,11 +40,12 @@ export const FIELD_TEXT: Readonly<Record<keyof PolicySettings, FieldText>> = {
   cookieSameSite: { label: "SameSite", setting: "SESSION_COOKIE_SAMESITE", help: "Which cross-site requests carry the cookie. None needs Secure." },
 };
 
-export const BUCKETS: ReadonlyArray<{ readonly key: keyof Omit<ImpactBuckets, "usersNow">; readonly label: string }> = [
-  { key: "now", label: "At once" },
-  { key: "hour", label: "Within 1 hour" },
-  { key: "day", label: "Within 1 day" },
-  { key: "week", label: "Within 1 week" },
+/** The preview's horizons: `label` in the table, `short` under the chart's bars. */
+export const BUCKETS: ReadonlyArray<{ readonly key: keyof Omit<ImpactBuckets, "usersNow">; readonly label: string; readonly short: string }> = [
+  { key: "now", label: "At once", short: "At once" },
+  { key: "hour", label: "Within 1 hour", short: "≤ 1 hour" },
+  { key: "day", label: "Within 1 day", short: "≤ 1 day" },
+  { key: "week", label: "Within 1 week", short: "≤ 1 week" },
 ];
 
 /** The settings that differ between two policies, by label. */
