@@ -19,7 +19,7 @@ export function ImpactChart({ current, candidate }: { current: ImpactBuckets; ca
   return (
     <div aria-hidden className="h-56 text-stone-600 dark:text-stone-300" data-testid="impact-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 18, right: 4, bottom: 0, left: -12 }} barGap={3}>
+        <BarChart accessibilityLayer={false} data={data} margin={{ top: 18, right: 4, bottom: 0, left: -12 }} barGap={3}>
           <defs>
             <pattern id="policy-candidate-stripes" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
               <rect width="6" height="6" fill={CANDIDATE} />

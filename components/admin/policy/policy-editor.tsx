@@ -3,8 +3,8 @@
 import { useState } from "react";
 import type { AdminPolicyView, PolicySettings } from "@/lib/admin-api";
 import { formatDateTime } from "@/lib/format";
-import { primaryButton, secondaryButton } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { adminButton } from "../sessions/admin-buttons";
 import { DurationInput, policyControl } from "./duration-input";
 import { ImpactPanel, impactSummary } from "./impact-panel";
 import { PolicyField } from "./policy-field";
@@ -140,10 +140,10 @@ export function PolicyEditor({ view }: { view: AdminPolicyView }) {
             <p className="text-sm text-stone-600 dark:text-stone-400">Only admins can change the policy: you see it read-only.</p>
           ) : (
             <>
-              <button type="submit" className={primaryButton} disabled={changed.length === 0 || problem !== null || save.isPending || !settled}>
+              <button type="submit" className={adminButton.primary} disabled={changed.length === 0 || problem !== null || save.isPending || !settled}>
                 {save.isPending ? "Saving…" : "Save policy"}
               </button>
-              <button type="button" className={secondaryButton} disabled={changed.length === 0 || save.isPending} onClick={() => setDraft(view.policy)}>
+              <button type="button" className={adminButton.secondary} disabled={changed.length === 0 || save.isPending} onClick={() => setDraft(view.policy)}>
                 Discard changes
               </button>
               <span className="text-xs text-stone-500 tabular-nums dark:text-stone-400" aria-live="polite">
