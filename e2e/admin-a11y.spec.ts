@@ -17,7 +17,7 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
 
 for (const theme of ["light", "dark"] as const) {
   test(`every admin page passes axe in the ${theme} scheme`, async ({ browser, baseURL }) => {
-    test.slow(); // two logins, five pages and five axe runs
+    test.slow(); // two logins, six pages and six axe runs
     const cookies = [{ name: "sessionscope-theme", value: theme, url: `${baseURL}/admin` }];
     const withTheme = async (username: string) => {
       const page = await signedIn(browser, username, { viewport: { width: 1400, height: 900 } });
@@ -45,6 +45,11 @@ for (const theme of ["light", "dark"] as const) {
     await admin.goto("/admin/users");
     await expect(admin.getByRole("button", { name: "Change role of admin" })).toBeVisible();
     await expectAccessible(admin, "the users page");
+
+    await admin.goto("/admin/policy");
+    await expect(admin.getByTestId("impact-summary")).toBeVisible();
+    await expectAccessible(admin, "the policy page");
+    await keepScreenshot(admin, test.info(), `policy-${theme}`, { fullPage: true });
 
     const alice = await withTheme("alice");
     await alice.goto("/admin");

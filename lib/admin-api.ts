@@ -171,3 +171,81 @@ export interface RoleChangeResult {
   /** Sessions of that user ended so that the new role starts with a fresh login. */
   readonly sessionsEnded: number;
 }
+
+/** The live session policy (GET/PUT /api/admin/policy): seconds; null turns a limit off. */
+export interface PolicySettings {
+  /** SESSION_COOKIE_AGE: 60 s to 10 years. */
+  readonly cookieAge: number;
+  /** SESSION_EXPIRE_AT_BROWSER_CLOSE. */
+  readonly expireAtBrowserClose: boolean;
+  /** SESSION_SAVE_EVERY_REQUEST. */
+  readonly saveEveryRequest: boolean;
+  /** A session unused this long ends (null: off). */
+  readonly idleTimeout: number | null;
+  /** A session ends this long after it began, however active (null: off). */
+  readonly absoluteLifetime: number | null;
+  /** SESSION_COOKIE_SECURE. */
+  readonly cookieSecure: boolean;
+  /** SESSION_COOKIE_SAMESITE; false: no SameSite attribute. */
+  readonly cookieSameSite: "Lax" | "Strict" | "None" | false;
+  /** The most sessions one user may hold; a login beyond it ends the oldest (null: no limit). */
+  readonly maxSessionsPerUser: number | null;
+}
+
+/** GET /api/admin/policy: the policy in force, where it comes from, and what the engine allows. */
+export interface AdminPolicyView {
+  readonly policy: PolicySettings;
+  /** The environment's SESSION_* values: what applies until an admin saves. */
+  readonly defaults: PolicySettings;
+  /** "env": never saved, the environment's values apply; "saved": an admin's save applies. */
+  readonly source: "env" | "saved";
+  /** The version a PUT must name (0: never saved). */
+  readonly version: number;
+  readonly savedAt: string | null;
+  readonly savedBy: string | null;
+  /** The configured engine. */
+  readonly engine: string;
+  /** Whether the impact preview can count this engine's sessions, and why not. */
+  readonly preview: { readonly available: boolean; readonly reason: string | null };
+  /** Whether the per-user limit can be enforced on this engine (it needs a per-user index), and why not. */
+  readonly sessionLimit: { readonly available: boolean; readonly reason: string | null };
+  /** Secure cannot be turned off here (production without TRUST_PROXY or SESSIONSCOPE_ALLOW_INSECURE_COOKIE). */
+  readonly secureRequired: boolean;
+  /** Whether the caller may save (`policy:edit`); others see the policy read-only. */
+  readonly canEdit: boolean;
+}
+
+/** PUT /api/admin/policy: every setting, and the version the change was made from (409 when another save came first). */
+export interface PolicyUpdateRequest extends PolicySettings {
+  readonly version: number;
+}
+
+/** Live sessions ending by each horizon under one policy (cumulative: "within a day" includes "at once"). */
+export interface ImpactBuckets {
+  /** Dead at their next request. */
+  readonly now: number;
+  readonly hour: number;
+  readonly day: number;
+  readonly week: number;
+  /** Distinct signed-in users with a session dead at its next request. */
+  readonly usersNow: number;
+}
+
+/** POST /api/admin/policy/preview: what a candidate policy does to today's sessions, against the current one. */
+export type PolicyImpact =
+  | {
+      readonly available: true;
+      /** The instant the horizons count from. */
+      readonly at: string;
+      /** Live sessions counted. */
+      readonly total: number;
+      readonly current: ImpactBuckets;
+      readonly candidate: ImpactBuckets;
+      /** Sessions a change would end at once that the current policy keeps (candidate.now minus those already due). */
+      readonly endedByChange: number;
+      /** Signed-in users the change signs out at once (on at least one device). */
+      readonly usersSignedOut: number;
+      /** Sessions whose stored expiry is further away than the candidate cookie age: shortened when next saved. */
+      readonly shortenedAtNextSave: number;
+    }
+  | { readonly available: false; readonly reason: string };

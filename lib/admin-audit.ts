@@ -27,6 +27,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   "role.grant": "Granted or changed a role",
   "role.revoke": "Withdrew a role",
   "policy.update": "Changed the session policy",
+  "session.limit": "Ended sessions over the per-user limit",
 };
 
 const isActionFilter = (value: string): boolean => Object.hasOwn(AUDIT_ACTION_LABELS, value) || Object.hasOwn(AUDIT_ACTION_GROUPS, value);
@@ -70,8 +71,12 @@ export function describeAuditEntry(entry: AuditEntryView): string {
       return `Granted ${role ?? "a role"} to ${who ?? "a user"}`;
     case "role.revoke":
       return previousRole ? `Withdrew the ${previousRole} role of ${who ?? "a user"}` : `Withdrew the dashboard role of ${who ?? "a user"}`;
-    case "policy.update":
-      return "Changed the session policy";
+    case "policy.update": {
+      const changed = Array.isArray(entry.detail?.changed) ? entry.detail.changed.filter((name): name is string => typeof name === "string") : [];
+      return changed.length ? `Changed the session policy (${changed.join(", ")})` : "Changed the session policy";
+    }
+    case "session.limit":
+      return `Ended ${formatCount(count, "session")} of ${who ?? "a user"} over the limit of ${String(entry.detail?.limit ?? "sessions per user")}`;
     default:
       return entry.action;
   }

@@ -15,6 +15,12 @@ export const queryKeys = {
       all: ["admin", "audit"] as const,
       list: (query: Record<string, string>) => ["admin", "audit", "list", query] as const,
     },
+    policy: {
+      /** GET /api/admin/policy. */
+      view: ["admin", "policy", "view"] as const,
+      /** POST /api/admin/policy/preview of one candidate (its settings are the key). */
+      preview: (candidate: Record<string, unknown>) => ["admin", "policy", "preview", candidate] as const,
+    },
     users: {
       all: ["admin", "users"] as const,
       /** `q`: a username prefix, or "" for everyone. */

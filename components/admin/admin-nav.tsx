@@ -1,6 +1,6 @@
 "use client";
 
-import { ListTree, ScrollText, Users } from "lucide-react";
+import { ListTree, ScrollText, SlidersHorizontal, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { can, type Role } from "@/lib/roles";
@@ -8,6 +8,7 @@ import { can, type Role } from "@/lib/roles";
 const ITEMS = [
   { href: "/admin/sessions", label: "Sessions", icon: ListTree, permission: "sessions:view" },
   { href: "/admin/audit", label: "Audit log", icon: ScrollText, permission: "audit:view" },
+  { href: "/admin/policy", label: "Policy", icon: SlidersHorizontal, permission: "policy:edit" },
   { href: "/admin/users", label: "Users", icon: Users, permission: "users:manage" },
 ] as const;
 

@@ -8,6 +8,7 @@ import { deviceFamily } from "../../lib/node/device.ts";
 import type { AppPrismaClient } from "../../lib/node/db/connection.ts";
 import type { AdminUser } from "../../lib/server/admin/access.ts";
 import type { AdminContext } from "../../lib/server/admin/context.ts";
+import { envPolicy } from "../../lib/node/session/policy.ts";
 import type { RequestInfo } from "../../lib/node/session/request-info.ts";
 import {
   AUTH_BACKEND_KEY, AUTH_HASH_KEY, AUTH_USER_ID_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, MODEL_BACKEND, Session, defineSessionConfig, supportsActivity,
@@ -121,7 +122,7 @@ function harness(
       context: {
         prisma: t.db.prisma,
         provider: t.db.provider,
-        runtime: { config, codec: TEST_CODEC, store, engine, policy: { get: async () => h.policy, invalidate: () => {} } },
+        runtime: { config, codec: TEST_CODEC, store, engine, policy: { get: async () => ({ ...envPolicy(config), ...h.policy }), invalidate: () => {} } },
         now: () => clock(),
       } satisfies AdminContext,
     });

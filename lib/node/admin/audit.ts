@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = {
   ROLE_GRANT: "role.grant",
   ROLE_REVOKE: "role.revoke",
   POLICY_UPDATE: "policy.update",
+  /** A login beyond the policy's sessions-per-user limit ended the user's oldest sessions. */
+  SESSION_LIMIT: "session.limit",
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

@@ -9,7 +9,7 @@ import { Session, type SessionCodec, type SessionConfig, type SessionPolicy, typ
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { createSessionCodecFromConfig, createStoreFromEnv } from "./engines.ts";
-import { createLivePolicy, type LivePolicy } from "./policy.ts";
+import { createLivePolicy, type LivePolicy, type LiveSessionPolicy } from "./policy.ts";
 
 export interface SessionRuntime {
   readonly config: SessionConfig;
@@ -21,11 +21,22 @@ export interface SessionRuntime {
   openSession(key: string | null, policy: SessionPolicy, onInvalid?: (reason: string) => void): Session;
 }
 
+/**
+ * Whether the session cookie must be Secure whatever the live policy says: in
+ * production, unless a trusted proxy marks HTTPS requests or the environment
+ * allows an insecure cookie outright (the same rule that refuses to start).
+ */
+export function secureCookieRequired(env: Pick<Env, "production" | "TRUST_PROXY" | "SESSIONSCOPE_ALLOW_INSECURE_COOKIE">): boolean {
+  return env.production && !env.TRUST_PROXY && !env.SESSIONSCOPE_ALLOW_INSECURE_COOKIE;
+}
+
+export type { LiveSessionPolicy };
+
 export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
   const config = env.session;
   const codec = createSessionCodecFromConfig(config);
   const store = createStoreFromEnv(env, db, redis);
-  const policy = createLivePolicy(db.prisma, config);
+  const policy = createLivePolicy(db.prisma, config, { secureRequired: secureCookieRequired(env) });
   return {
     config,
     codec,

@@ -1,5 +1,6 @@
 import "server-only";
 import { AUTH_USER_ID_KEY, getSessionUser, login as loginSession, logout as logoutSession, type Session, updateSessionAuthHash } from "@/lib/session";
+import { enforceSessionLimit } from "../admin/policy-limit.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getPrisma } from "../db/client.ts";
 import { publishAdminEvent } from "../events.ts";
@@ -47,6 +48,8 @@ export async function authenticate(username: string, password: string, info: Req
 export async function logIn(session: Session, user: UserRecord): Promise<CurrentUser> {
   await loginSession(session, user, authKeys());
   await users().touchLastLogin(user.id, new Date());
+  const { maxSessionsPerUser } = await getSessionRuntime().policy.get();
+  if (maxSessionsPerUser !== null) await enforceSessionLimit(getPrisma(), getSessionRuntime().store, user, session.key, maxSessionsPerUser);
   publishAdminEvent({ type: "session.login", userId: user.id });
   return toCurrentUser(user);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { getDatabase } from "../db/client.ts";
+import { getEventBus } from "../events.ts";
 import { getEnv } from "../../node/env.ts";
 import { createRedisClient } from "../../node/redis.ts";
 import { createSessionRuntime, type SessionRuntime } from "../../node/session/runtime.ts";
@@ -17,6 +18,13 @@ export function getRedis(): Redis | null {
 }
 
 export function getSessionRuntime(): SessionRuntime {
-  holder.__sessionscopeRuntime ??= createSessionRuntime(getEnv(), getDatabase(), getRedis());
+  if (!holder.__sessionscopeRuntime) {
+    const runtime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
+    // A policy saved on any instance (this one's bus, or another's through a shared transport): read it again at the next request.
+    getEventBus().subscribe((event) => {
+      if (event.type === "policy.changed") runtime.policy.invalidate();
+    });
+    holder.__sessionscopeRuntime = runtime;
+  }
   return holder.__sessionscopeRuntime;
 }

@@ -9,6 +9,7 @@ import "server-only";
 import { commitSession, type Session, type SessionCommit, SessionInterrupted, SessionScopeError } from "@/lib/session";
 import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
+import { liveCookieConfig, type LiveSessionPolicy } from "../../node/session/policy.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
 import { isServiceUnavailable } from "../../node/unavailable.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
@@ -39,10 +40,10 @@ export interface RunOptions<T> {
 }
 
 /** A lazy session for the cookie; a cookie that leads to no session is counted and logged (by key prefix). */
-export async function openRequestSession(runtime: SessionRuntime, cookieValue: string | null): Promise<Session> {
+export async function openRequestSession(runtime: SessionRuntime, cookieValue: string | null, policy?: LiveSessionPolicy): Promise<Session> {
   const monitor = invalidCookieMonitor();
   // The framework reports every rejected cookie once, including one that cannot be a key at all.
-  return runtime.openSession(cookieValue, await runtime.policy.get(), (reason) => monitor.report(reason, cookieValue ?? ""));
+  return runtime.openSession(cookieValue, policy ?? (await runtime.policy.get()), (reason) => monitor.report(reason, cookieValue ?? ""));
 }
 
 /**
@@ -60,9 +61,12 @@ export async function runWithSession<T>(
 ): Promise<SessionRun<T>> {
   const { cookieValue, info } = request;
   let session: Session;
+  let policy: LiveSessionPolicy;
   let result: T;
   try {
-    session = await openRequestSession(runtime, cookieValue);
+    // One policy for the whole request: the session's expiry and its cookie's attributes agree.
+    policy = await runtime.policy.get();
+    session = await openRequestSession(runtime, cookieValue, policy);
     result = await handler({ session, info }).catch((error: unknown) => {
       if (error instanceof HttpError) return options.fromHttpError(error);
       throw error;
@@ -72,7 +76,7 @@ export async function runWithSession<T>(
   }
   let commit: SessionCommit;
   try {
-    commit = await commitSession(session, { hadCookie: cookieValue !== null, status: options.statusOf(result), config: runtime.config, now: new Date(), secure: info.https });
+    commit = await commitSession(session, { hadCookie: cookieValue !== null, status: options.statusOf(result), config: liveCookieConfig(runtime.config, policy), now: new Date(), secure: info.https });
   } catch (error) {
     return { ok: false, failure: commitFailure(error) };
   }
