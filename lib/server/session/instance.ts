@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { getDatabase } from "../db/client.ts";
+import { getEventBus } from "../events.ts";
 import { getEnv } from "../../node/env.ts";
 import { createRedisClient } from "../../node/redis.ts";
 import { createSessionRuntime, type SessionRuntime } from "../../node/session/runtime.ts";
@@ -17,6 +18,10 @@ export function getRedis(): Redis | null {
 }
 
 export function getSessionRuntime(): SessionRuntime {
-  holder.__sessionscopeRuntime ??= createSessionRuntime(getEnv(), getDatabase(), getRedis());
+  if (!holder.__sessionscopeRuntime) {
+    holder.__sessionscopeRuntime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
+    // From the first request on, hear the other instances: a policy change there must reach this runtime's cache.
+    getEventBus();
+  }
   return holder.__sessionscopeRuntime;
 }
