@@ -48,3 +48,23 @@ test("the indicator says Live, then Paused when paused (nothing refreshes), and 
   await expectLive(admin);
   await expect(admin.getByText(matchingText(before + 1))).toBeVisible({ timeout: 2_000 });
 });
+
+test("a hidden tab closes its stream and says Paused; shown again, it is Live and catches up", async ({ browser }) => {
+  const admin = await signedIn(browser, "viewer");
+  await admin.goto("/admin/sessions?user=alice");
+  await expectLive(admin);
+  const before = await matchingSessions(admin);
+  const setVisibility = (state: "hidden" | "visible") =>
+    admin.evaluate((value) => {
+      Object.defineProperty(document, "visibilityState", { value, configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, state);
+
+  await setVisibility("hidden");
+  await expect(liveIndicator(admin)).toHaveText(/Paused$/);
+  const alice = await newBrowser(browser);
+  await logIn(alice, "alice");
+  await setVisibility("visible");
+  await expectLive(admin);
+  await expect(admin.getByText(matchingText(before + 1))).toBeVisible({ timeout: 2_000 });
+});
