@@ -171,3 +171,16 @@ export interface RoleChangeResult {
   /** Sessions of that user ended so that the new role starts with a fresh login. */
   readonly sessionsEnded: number;
 }
+
+/** GET /api/admin/events: what happened, as the `event:` name of a server-sent event. */
+export type AdminLiveEventType = "session.login" | "session.logout" | "session.killed" | "policy.changed" | "role.changed";
+
+/** GET /api/admin/events: the `data:` of each event. Hints to refetch; never a session key. */
+export interface AdminLiveEvent {
+  readonly type: AdminLiveEventType;
+  readonly at: string;
+  /** The user who logged in or out, whose sessions were ended or whose role changed. */
+  readonly userId?: number | null;
+  /** Sessions ended (kills, role changes). */
+  readonly count?: number;
+}
