@@ -4,7 +4,7 @@
  * at most every second, the first at once.
  */
 import type { Query } from "@tanstack/react-query";
-import type { AdminEventType } from "@/lib/node/events/bus";
+import type { AdminLiveEventType as AdminEventType } from "@/lib/admin-api";
 
 /** The second element of `queryKeys.admin.*` keys: ["admin", <resource>, ...]. */
 export type AdminResource = "sessions" | "users" | "audit" | "stats" | "policy";

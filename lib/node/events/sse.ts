@@ -6,6 +6,7 @@
  * event that can end a session or change a role), and ends when not; and
  * that unsubscribes from the bus when the client goes away.
  */
+import type { AdminLiveEvent } from "../../admin-api.ts";
 import type { AdminEvent, AdminEventType, EventBus } from "./bus.ts";
 
 export const SSE_HEARTBEAT_MS = 15_000;
@@ -20,9 +21,7 @@ const MAX_QUEUED_CHUNKS = 256;
 const RECHECK_AFTER: ReadonlySet<AdminEventType> = new Set(["session.logout", "session.killed", "role.changed"]);
 
 /** What any dashboard role may see of an event: no origin, and never a session key (events carry none). */
-export type VisibleEvent = Pick<AdminEvent, "type" | "at" | "userId" | "count">;
-
-export function toVisibleEvent(event: AdminEvent): VisibleEvent {
+export function toVisibleEvent(event: AdminEvent): AdminLiveEvent {
   return {
     type: event.type,
     at: event.at,
