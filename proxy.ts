@@ -6,7 +6,9 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { API_ERRORS, errorResponse } from "@/lib/server/http";
-import { API_CONTENT_SECURITY_POLICY, createNonce, isApiPath, isWellFormedPath, MAX_USER_AGENT_LENGTH, mayBeStored, pageContentSecurityPolicy } from "@/lib/security-headers";
+import {
+  API_CONTENT_SECURITY_POLICY, createNonce, isApiPath, isWellFormedPath, MAX_USER_AGENT_LENGTH, mayBeStored, noStoreCacheControl, pageContentSecurityPolicy,
+} from "@/lib/security-headers";
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
@@ -25,7 +27,7 @@ export function proxy(request: NextRequest) {
   }
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
-  if (!mayBeStored(pathname)) response.headers.set("Cache-Control", "no-store");
+  if (!mayBeStored(pathname)) response.headers.set("Cache-Control", noStoreCacheControl(pathname));
   return response;
 }
 

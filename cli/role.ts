@@ -6,6 +6,7 @@
  */
 import { CLI_ACTOR } from "../lib/node/admin/audit.ts";
 import { countAdmins, listRoleHolders, RoleChangeRefused, setUserRole, type RoleChange } from "../lib/node/admin/roles.ts";
+import { announceEvent } from "../lib/node/events/from-setup.ts";
 import { isRole, ROLES, type Role } from "../lib/roles.ts";
 import { UsageError, parseCommandArgs } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
@@ -76,7 +77,7 @@ export async function runRole(argv: readonly string[], env: CliEnv, io: CliIo): 
     io.stderr(`role: ${error.message} (see --help)`);
     return 2;
   }
-  return runWithDataContext("role", env, io, async ({ db, store }) => {
+  return runWithDataContext("role", env, io, async ({ db, store, redis, env: parsed }) => {
     if (command.kind === "list") {
       const holders = await listRoleHolders(db.prisma);
       if (holders.length === 0) {
@@ -98,6 +99,12 @@ export async function runRole(argv: readonly string[], env: CliEnv, io: CliIo): 
       throw error;
     }
     io.stdout(describeChange(change));
+    // Running apps (with PostgreSQL or Redis between them) refresh their open dashboards; a missed hint changes nothing else.
+    if (change.changed) {
+      await announceEvent({ databaseUrl: parsed.DATABASE_URL, db, redis }, { type: "role.changed", userId: change.user.id, count: change.sessionsEnded }).catch((error: Error) =>
+        io.stderr(`role: warning: running dashboards were not told (${error.message})`),
+      );
+    }
     if (change.changed && change.previousRole === "admin" && (await countAdmins(db.prisma)) === 0) {
       io.stderr("role: warning: nobody has the admin role now; grant it with: sessionscope role grant USERNAME admin");
     }

@@ -249,3 +249,16 @@ export type PolicyImpact =
       readonly shortenedAtNextSave: number;
     }
   | { readonly available: false; readonly reason: string };
+
+/** GET /api/admin/events: what happened, as the `event:` name of a server-sent event. */
+export type AdminLiveEventType = "session.login" | "session.logout" | "session.killed" | "policy.changed" | "role.changed";
+
+/** GET /api/admin/events: the `data:` of each event. Hints to refetch; never a session key. */
+export interface AdminLiveEvent {
+  readonly type: AdminLiveEventType;
+  readonly at: string;
+  /** The user who logged in or out, whose sessions were ended or whose role changed. */
+  readonly userId?: number | null;
+  /** Sessions ended (kills, role changes). */
+  readonly count?: number;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createNonce, isWellFormedPath, mayBeStored, pageContentSecurityPolicy } from "./security-headers";
+import { createNonce, isWellFormedPath, mayBeStored, noStoreCacheControl, pageContentSecurityPolicy } from "./security-headers";
 
 const directive = (policy: string, name: string) => policy.split("; ").find((part) => part.split(" ")[0] === name);
 
@@ -25,6 +25,11 @@ describe("security headers", () => {
   it("lets only the public catalogue be stored", () => {
     expect(mayBeStored("/api/products")).toBe(true);
     for (const path of ["/", "/cart", "/account", "/api/cart", "/api/auth/me", "/api/account/sessions", "/api/products/1"]) expect(mayBeStored(path), path).toBe(false);
+  });
+
+  it("keeps compression and proxies off the dashboard's event stream, so no event waits in a buffer", () => {
+    expect(noStoreCacheControl("/api/admin/events")).toBe("no-store, no-transform");
+    expect(noStoreCacheControl("/api/admin/sessions")).toBe("no-store");
   });
 
   it("tells malformed percent escapes from good ones", () => {

@@ -39,6 +39,12 @@ export const isApiPath = (pathname: string): boolean => pathname === "/api" || p
 /** Whether a shared cache or the browser may keep this answer: never when it came from the session. */
 export const mayBeStored = (pathname: string): boolean => CACHEABLE_PATHS.has(pathname);
 
+/** Server-sent event streams: no compression or proxy may transform them (and so hold events back to batch them). */
+const STREAM_PATHS = new Set(["/api/admin/events"]);
+
+/** The Cache-Control of an answer that may not be stored. */
+export const noStoreCacheControl = (pathname: string): string => (STREAM_PATHS.has(pathname) ? "no-store, no-transform" : "no-store");
+
 /** Whether every percent escape in the path decodes (Next answers 500 for route parameters that do not). */
 export function isWellFormedPath(pathname: string): boolean {
   try {

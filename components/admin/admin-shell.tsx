@@ -6,6 +6,7 @@ import type { Role } from "@/lib/roles";
 import { LogoutButton } from "../shop/logout-button";
 import { Toaster } from "../ui/toaster";
 import { AdminNav } from "./admin-nav";
+import { LiveIndicator } from "./live/live-indicator";
 import { ThemeToggle } from "./theme-toggle";
 
 export const ROLE_BADGE: Record<Role, string> = {
@@ -33,6 +34,7 @@ export function AdminShell({ user, theme, children }: { user: { username: string
           </Link>
           <AdminNav role={user.role} />
           <div className="mt-auto flex flex-col gap-3 border-t border-stone-200 px-2.5 pt-3 text-sm dark:border-stone-800">
+            <LiveIndicator />
             <Link href="/" className="flex items-center gap-2 text-stone-600 hover:text-stone-900 dark:text-stone-400 dark:hover:text-stone-100">
               <Store aria-hidden className="size-4" /> Shop
             </Link>

@@ -1,12 +1,30 @@
 import "server-only";
-import { createLocalBus, type AdminEventInput, type EventBus } from "@/lib/node/events/bus";
-import { log } from "@/lib/node/log";
+import type { AdminEventInput, EventBus } from "@/lib/node/events/bus";
+import { createEventBus } from "@/lib/node/events/from-setup";
+import { getEnv } from "@/lib/node/env";
+import { log, rateLimited } from "@/lib/node/log";
+import { getDatabase } from "./db/client.ts";
+import { getRedis, getSessionRuntime } from "./session/instance.ts";
 
 // One bus per server process, kept across dev reloads.
 const holder = globalThis as typeof globalThis & { __sessionscopeEventBus?: EventBus };
 
+// A transport that is down would otherwise log once per event.
+const warn = rateLimited(log.warn, { limit: 5, windowMs: 60_000 });
+
+/**
+ * This process's bus: Redis pub/sub or PostgreSQL LISTEN/NOTIFY when the
+ * set-up has them, so every instance hears every instance. A policy change
+ * anywhere drops this process's cached policy: the next request reads the new one.
+ */
 export function getEventBus(): EventBus {
-  holder.__sessionscopeEventBus ??= createLocalBus({ onListenerError: (error) => log.warn(`event listener failed: ${String(error)}`) });
+  if (!holder.__sessionscopeEventBus) {
+    const bus = createEventBus({ databaseUrl: getEnv().DATABASE_URL, db: getDatabase(), redis: getRedis() }, { warn });
+    bus.subscribe((event) => {
+      if (event.type === "policy.changed") getSessionRuntime().policy.invalidate();
+    });
+    holder.__sessionscopeEventBus = bus;
+  }
   return holder.__sessionscopeEventBus;
 }
 

@@ -9,8 +9,9 @@
  * action (the audit log and the tables are).
  */
 import { randomUUID } from "node:crypto";
+import type { AdminLiveEventType } from "../../admin-api.ts";
 
-export const ADMIN_EVENT_TYPES = ["session.login", "session.logout", "session.killed", "policy.changed", "role.changed"] as const;
+export const ADMIN_EVENT_TYPES = ["session.login", "session.logout", "session.killed", "policy.changed", "role.changed"] as const satisfies readonly AdminLiveEventType[];
 export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 
 export interface AdminEvent {

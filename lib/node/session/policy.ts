@@ -12,7 +12,9 @@
 import { type SameSite, type SessionConfig, type SessionPolicy, toSessionPolicy } from "../../session/index.ts";
 import type { AppPrismaClient } from "../db/connection.ts";
 
-const REFRESH_MS = 5_000;
+// A change made on another instance arrives as a policy.changed event and drops the cache at once;
+// this bounds how stale a policy can be without one (SQLite, or the event channel down).
+const REFRESH_MS = 2_000;
 
 /** Every setting an admin may change live. Seconds; null turns a limit off. */
 export interface LiveSessionPolicy extends SessionPolicy {

@@ -19,12 +19,9 @@ export function getRedis(): Redis | null {
 
 export function getSessionRuntime(): SessionRuntime {
   if (!holder.__sessionscopeRuntime) {
-    const runtime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
-    // A policy saved on any instance (this one's bus, or another's through a shared transport): read it again at the next request.
-    getEventBus().subscribe((event) => {
-      if (event.type === "policy.changed") runtime.policy.invalidate();
-    });
-    holder.__sessionscopeRuntime = runtime;
+    holder.__sessionscopeRuntime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
+    // From the first request on, hear the other instances: a policy change there must reach this runtime's cache.
+    getEventBus();
   }
   return holder.__sessionscopeRuntime;
 }
