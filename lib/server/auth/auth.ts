@@ -3,6 +3,7 @@ import { AUTH_USER_ID_KEY, getSessionUser, login as loginSession, logout as logo
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getPrisma } from "../db/client.ts";
 import { publishAdminEvent } from "../events.ts";
+import { recordActivityEvent } from "../../node/admin/activity.ts";
 import { getRedis, getSessionRuntime } from "../session/instance.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { createCredentialChecker, type CredentialChecker } from "./credentials.ts";
@@ -47,6 +48,7 @@ export async function authenticate(username: string, password: string, info: Req
 export async function logIn(session: Session, user: UserRecord): Promise<CurrentUser> {
   await loginSession(session, user, authKeys());
   await users().touchLastLogin(user.id, new Date());
+  await recordActivityEvent(getPrisma(), { kind: "login", userId: user.id });
   publishAdminEvent({ type: "session.login", userId: user.id });
   return toCurrentUser(user);
 }
@@ -55,7 +57,10 @@ export async function logOut(session: Session): Promise<void> {
   await session.load();
   const userId = Number(session.get(AUTH_USER_ID_KEY) ?? NaN);
   await logoutSession(session);
-  publishAdminEvent({ type: "session.logout", userId: Number.isSafeInteger(userId) ? userId : null });
+  const knownUser = Number.isSafeInteger(userId) ? userId : null;
+  // Only a signed-in session's logout is one: an anonymous visitor pressing "log out" ends nothing worth counting.
+  if (knownUser !== null) await recordActivityEvent(getPrisma(), { kind: "logout", userId: knownUser });
+  publishAdminEvent({ type: "session.logout", userId: knownUser });
 }
 
 /**
