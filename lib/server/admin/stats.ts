@@ -125,7 +125,7 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
       sql`SELECT count(DISTINCT m.user_id) AS total FROM ${joined}
         WHERE m.created_at <= ${d.metaValue(dayAgo)} AND s.expire_date > ${d.expireValue(dayAgo)}`,
     ),
-    q<{ device: string | null; total: Count }>(sql`SELECT m.device AS device, count(*) AS total FROM ${joined} WHERE ${live} GROUP BY m.device ORDER BY total DESC LIMIT 8`),
+    q<{ device: string | null; total: Count }>(sql`SELECT m.device AS device, count(*) AS total FROM ${joined} WHERE ${live} GROUP BY m.device ORDER BY total DESC, m.device LIMIT 8`),
     q<{ user_id: Count; total: Count }>(
       sql`SELECT m.user_id AS user_id, count(*) AS total FROM ${joined} WHERE m.user_id IS NOT NULL AND ${live} GROUP BY m.user_id ORDER BY total DESC, m.user_id LIMIT 5`,
     ),
