@@ -17,7 +17,7 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
 
 for (const theme of ["light", "dark"] as const) {
   test(`every admin page passes axe in the ${theme} scheme`, async ({ browser, baseURL }) => {
-    test.slow(); // two logins, five pages and five axe runs
+    test.slow(); // two logins, six pages and six axe runs
     const cookies = [{ name: "sessionscope-theme", value: theme, url: `${baseURL}/admin` }];
     const withTheme = async (username: string) => {
       const page = await signedIn(browser, username, { viewport: { width: 1400, height: 900 } });
@@ -25,6 +25,12 @@ for (const theme of ["light", "dark"] as const) {
       return page;
     };
     const admin = await withTheme("admin");
+    await admin.goto("/admin");
+    await expect(admin.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+    await expect(admin.locator(".recharts-bar-rectangle").first()).toBeAttached();
+    await expectAccessible(admin, "the overview");
+    await keepScreenshot(admin, test.info(), `overview-${theme}`, { fullPage: true });
+
     await admin.goto("/admin/sessions");
     await expect(admin.locator("#admin-root")).toHaveClass(new RegExp(`\\b${theme}\\b`));
     await expect(rowsOf(admin, "admin").first()).toBeVisible();

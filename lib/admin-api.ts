@@ -242,7 +242,7 @@ export interface AdminStats {
   readonly expiries: StatWindow | null;
   /** The last 24 hours, hour by hour, oldest first (24 entries; `hour` is the hour's start). */
   readonly hourly: ReadonlyArray<{ readonly hour: string; readonly logins: number; readonly logouts: number; readonly kills: number }>;
-  /** Live sessions by the day they expire, today first (14 entries; `day` is YYYY-MM-DD, UTC). */
+  /** Live sessions by the day they expire: today and the next 14 days (15 entries; `day` is YYYY-MM-DD, UTC). */
   readonly expirations: ReadonlyArray<{ readonly day: string; readonly count: number }>;
   readonly byEngine: ReadonlyArray<{ readonly engine: string; readonly count: number }>;
   /** Live sessions by device family, most first (at most 8; sessions never seen count as "unknown"). */

@@ -8,7 +8,7 @@ const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateStrin
 const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
 /**
- * Live sessions by the day they end, for the next 14 days: a bar chart, and
+ * Live sessions by the day they end, today and the next 14 days: a bar chart, and
  * the same numbers as a table for screen readers. Colours come from CSS
  * (presentation attributes cannot follow dark mode).
  */
@@ -31,7 +31,7 @@ export function ExpirationsChart({ days }: { days: AdminStats["expirations"] }) 
         </ResponsiveContainer>
       </div>
       <table className="sr-only">
-        <caption>Live sessions ending each day, next 14 days (UTC): {total.toLocaleString("en-US")} in all</caption>
+        <caption>Live sessions ending each day, today and the next 14 days (UTC): {total.toLocaleString("en-US")} in all</caption>
         <thead>
           <tr>
             <th scope="col">Day</th>

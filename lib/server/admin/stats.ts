@@ -35,10 +35,11 @@ function hoursOf(now: Date): string[] {
   return Array.from({ length: 24 }, (_, i) => new Date(current - (23 - i) * HOUR).toISOString());
 }
 
-/** The 14 UTC days from today, as YYYY-MM-DD. */
+/** Today and the next 14 UTC days, as YYYY-MM-DD (a session begun now with the default two-week cookie ends on the last). */
+export const EXPIRATION_DAYS = 15;
 function daysOf(now: Date): string[] {
   const today = Math.floor(now.getTime() / DAY) * DAY;
-  return Array.from({ length: 14 }, (_, i) => new Date(today + i * DAY).toISOString().slice(0, 10));
+  return Array.from({ length: EXPIRATION_DAYS }, (_, i) => new Date(today + i * DAY).toISOString().slice(0, 10));
 }
 
 /** Logins, logouts and kills per window and per hour: the activity record and the audit log. */
@@ -131,7 +132,7 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
     ),
     q<{ day: string; total: Count }>(
       sql`SELECT ${dayOf} AS day, count(*) AS total FROM django_session WHERE expire_date > ${d.expireValue(now)}
-        AND expire_date < ${d.expireValue(new Date(Math.floor(now.getTime() / DAY) * DAY + 14 * DAY))} GROUP BY 1`,
+        AND expire_date < ${d.expireValue(new Date(Math.floor(now.getTime() / DAY) * DAY + EXPIRATION_DAYS * DAY))} GROUP BY 1`,
     ),
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM ${joined} WHERE m.flagged_at IS NOT NULL AND ${live}`),
     q<{ public_id: string; user_id: Count; ip: string | null; device: string | null; flagged_at: unknown }>(
