@@ -67,7 +67,7 @@ test("a shopper's cookie replayed from another device is flagged in the list and
   await security.goto("/admin/sessions?user=bob");
   await security.getByLabel(/Only flagged/).check();
   await expect(security).toHaveURL(/flagged=1/);
-  const row = rowsOf(security, "bob").filter({ hasText: "flagged: IP or device changed" }).first();
+  const row = rowsOf(security, "bob").filter({ hasText: "flagged: IP/device" }).first();
   await expect(row).toBeVisible();
   await expect(row).toContainText("Safari 18 on iOS");
 

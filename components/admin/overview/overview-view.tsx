@@ -109,7 +109,7 @@ export function OverviewView() {
               <ActivityChart hourly={data.hourly} />
             </Panel>
           </div>
-          <div className="grid gap-5 lg:grid-cols-2 2xl:grid-cols-4">
+          <div className="grid items-start gap-5 lg:grid-cols-2">
             <Panel id="devices-title" title="By device" description="Live sessions by device family, as last seen.">
               <Breakdown
                 label="Live sessions by device"
@@ -117,18 +117,20 @@ export function OverviewView() {
                 rows={data.byDevice.map((row) => ({ key: row.device?.family ?? "unknown", label: row.device?.label ?? "Not seen yet", count: row.count }))}
               />
             </Panel>
-            <Panel id="engines-title" title="By engine" description="Where the live sessions are stored.">
-              <Breakdown label="Live sessions by engine" total={sessionsTotal} rows={data.byEngine.map((row) => ({ key: row.engine, label: row.engine, count: row.count }))} />
-            </Panel>
-            <Panel id="top-users-title" title="Most sessions" description="Users holding the most live sessions.">
-              <TopUsers users={data.topUsers} />
-            </Panel>
-            {data.flagged ? (
-              <Panel id="flagged-title" title="Flagged sessions" description="Seen from a second IP address or device family.">
-                <FlaggedList flagged={data.flagged} now={now} />
+            <div className="flex flex-col gap-5">
+              <Panel id="engines-title" title="By engine" description="Where the live sessions are stored.">
+                <Breakdown label="Live sessions by engine" total={sessionsTotal} rows={data.byEngine.map((row) => ({ key: row.engine, label: row.engine, count: row.count }))} />
               </Panel>
-            ) : null}
+              <Panel id="top-users-title" title="Most sessions" description="Users holding the most live sessions.">
+                <TopUsers users={data.topUsers} />
+              </Panel>
+            </div>
           </div>
+          {data.flagged ? (
+            <Panel id="flagged-title" title="Flagged sessions" description="Live sessions seen from a second IP address or device family, latest first.">
+              <FlaggedList flagged={data.flagged} now={now} />
+            </Panel>
+          ) : null}
         </>
       )}
     </div>

@@ -28,7 +28,7 @@ const BADGES: Record<SessionBadge, { label: string; title: string; className: st
     dot: "bg-red-500",
   },
   moved: {
-    label: "flagged: IP or device changed",
+    label: "flagged: IP/device",
     title: "The session was used from a second IP address or device family during its life: a stolen cookie replayed elsewhere looks like this.",
     className: "bg-orange-50 text-orange-900 ring-orange-600/30 dark:bg-orange-500/10 dark:text-orange-200 dark:ring-orange-400/30",
     dot: "bg-orange-500",
