@@ -2,6 +2,7 @@
 
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { AdminStats } from "@/lib/admin-api";
+import { ChartTable } from "./chart-table";
 import { ChartTooltip } from "./chart-tooltip";
 
 /** Each series by line style as well as colour: solid, dashed, dotted (a legend names them). */
@@ -59,27 +60,11 @@ export function ActivityChart({ hourly }: { hourly: AdminStats["hourly"] }) {
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
-        <caption>Logins, kills and logouts per hour, last 24 hours (UTC)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Hour</th>
-            <th scope="col">Logins</th>
-            <th scope="col">Kills</th>
-            <th scope="col">Logouts</th>
-          </tr>
-        </thead>
-        <tbody>
-          {hourly.map((slot) => (
-            <tr key={slot.hour}>
-              <th scope="row">{hourLabel(slot.hour)}</th>
-              <td>{slot.logins}</td>
-              <td>{slot.kills}</td>
-              <td>{slot.logouts}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ChartTable
+        caption="Logins, kills and logouts per hour, last 24 hours (UTC)"
+        columns={["Hour", "Logins", "Kills", "Logouts"]}
+        rows={hourly.map((slot) => ({ key: slot.hour, label: hourLabel(slot.hour), values: [slot.logins, slot.kills, slot.logouts] }))}
+      />
     </div>
   );
 }

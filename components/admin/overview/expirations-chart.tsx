@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { AdminStats } from "@/lib/admin-api";
+import { ChartTable } from "./chart-table";
 import { ChartTooltip } from "./chart-tooltip";
 
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
@@ -30,23 +31,11 @@ export function ExpirationsChart({ days }: { days: AdminStats["expirations"] }) 
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
-        <caption>Live sessions ending each day, today and the next 14 days (UTC): {total.toLocaleString("en-US")} in all</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Sessions ending</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((day) => (
-            <tr key={day.day}>
-              <th scope="row">{dayLabel(day.day)}</th>
-              <td>{day.count}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ChartTable
+        caption={`Live sessions ending each day, today and the next 14 days (UTC): ${total.toLocaleString("en-US")} in all`}
+        columns={["Day", "Sessions ending"]}
+        rows={days.map((day) => ({ key: day.day, label: dayLabel(day.day), values: [day.count] }))}
+      />
     </div>
   );
 }
