@@ -65,7 +65,7 @@ test("a shopper's cookie replayed from another device is flagged in the list and
   await expect(security.getByRole("region", { name: "Flagged sessions" }).getByRole("link", { name: /^bob session / }).first()).toBeVisible();
 
   await security.goto("/admin/sessions?user=bob");
-  await security.getByLabel(/Only flagged/).check();
+  await security.getByLabel("Anomalies").selectOption({ label: "Only flagged: IP or device changed" });
   await expect(security).toHaveURL(/flagged=1/);
   const row = rowsOf(security, "bob").filter({ hasText: "flagged: IP/device" }).first();
   await expect(row).toBeVisible();

@@ -41,7 +41,7 @@ export function SessionFilters({
     }
     onApply(changes);
   };
-  const applyNow = (event: { currentTarget: HTMLSelectElement | HTMLInputElement }) => event.currentTarget.form?.requestSubmit();
+  const applyNow = (event: { currentTarget: HTMLSelectElement }) => event.currentTarget.form?.requestSubmit();
   const text = (key: SessionQueryKey, placeholder: string, extra: Record<string, string> = {}) => (
     <input id={field(key)} name={key} type="text" defaultValue={query[key] ?? ""} placeholder={placeholder} autoComplete="off" spellCheck={false} className={filterInput} {...extra} />
   );
@@ -97,18 +97,12 @@ export function SessionFilters({
           <label htmlFor={field("activeTo")} className="sr-only">Last active until (UTC)</label>
           {date("activeTo")}
         </fieldset>
-        <label htmlFor={field("flagged")} className="flex items-center gap-2 pb-1.5 text-sm text-stone-700 dark:text-stone-300">
-          <input
-            id={field("flagged")}
-            name="flagged"
-            type="checkbox"
-            value="1"
-            defaultChecked={query.flagged === "1"}
-            onChange={applyNow}
-            className="size-4 rounded border-stone-300 accent-amber-600 focus-visible:outline-2 focus-visible:outline-amber-600 dark:border-stone-600"
-          />
-          Only flagged <span className="text-stone-500 dark:text-stone-400">(IP or device changed)</span>
-        </label>
+        <FilterField label="Anomalies" htmlFor={field("flagged")}>
+          <select id={field("flagged")} name="flagged" defaultValue={query.flagged ?? ""} onChange={applyNow} className={filterInput}>
+            <option value="">Any session</option>
+            <option value="1">Only flagged: IP or device changed</option>
+          </select>
+        </FilterField>
         <FilterActions filtered={filtered} onClear={onClear} />
       </div>
     </form>
