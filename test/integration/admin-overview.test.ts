@@ -8,6 +8,7 @@ import { killSession } from "../../lib/server/admin/kills.ts";
 import { sessionQuerySchema } from "../../lib/server/admin/schemas.ts";
 import { getSessionDetail, listSessions } from "../../lib/server/admin/sessions.ts";
 import { getAdminStats } from "../../lib/server/admin/stats.ts";
+import { recordActivity as recordRequestActivity } from "../../lib/server/session/activity.ts";
 import { supportsActivity, type SessionPolicy } from "../../lib/session/index.ts";
 import { describeWithServices, itIf } from "../helpers/register.ts";
 import { CHROME_WINDOWS, createSession, FIREFOX, INFO, IPHONE, LISTING_BACKENDS, SIGNED_COOKIES_BACKEND, type AdminHarness } from "./admin-fixtures.ts";
@@ -147,6 +148,24 @@ for (const backend of LISTING_BACKENDS) {
       // The sightings end with the session.
       await killSession(h.callers.security, flagged.items[0]!.id, INFO, h.context);
       expect(await h.t.db.prisma.sessionSighting.count()).toBe(0);
+    });
+
+    itIf(sql)("the binding writes a request from another device at once, however recently it wrote the session", async () => {
+      const session = await createSession(h, { user: h.users.bob });
+      const key = session.key!;
+      const at = h.clock();
+      const flaggedAt = async () => (await h.t.db.prisma.sessionMeta.findUnique({ where: { sessionKey: key } }))?.flaggedAt ?? null;
+      const lastActivity = async () => (await h.t.db.prisma.sessionMeta.findUnique({ where: { sessionKey: key } }))?.lastActivity?.getTime();
+      recordRequestActivity(h.store, key, { ip: "203.0.113.5", userAgent: FIREFOX, https: false }, at, true);
+      await expect.poll(lastActivity).toBe(at.getTime());
+      // The same place a second later: not written (once a minute is enough for "last active").
+      recordRequestActivity(h.store, key, { ip: "203.0.113.5", userAgent: FIREFOX, https: false }, new Date(at.getTime() + 1000));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await lastActivity()).toBe(at.getTime());
+      // Another device two seconds later: written at once, and flagged.
+      recordRequestActivity(h.store, key, { ip: "203.0.113.5", userAgent: IPHONE, https: false }, new Date(at.getTime() + 2000));
+      await expect.poll(flaggedAt).toEqual(new Date(at.getTime() + 2000));
+      expect(await lastActivity()).toBe(at.getTime() + 2000);
     });
 
     itIf(!sql)("refuses the flagged filter it cannot answer", async () => {
