@@ -60,6 +60,11 @@ interface Dialect {
   startsWith(expression: Sql, prefix: string): Sql;
   /** Drives the join from the table whose index gives the order (SQLite follows FROM order with CROSS JOIN). */
   readonly crossJoin: boolean;
+  /**
+   * A condition few rows meet, so the planner walks its index rather than the order's: SQLite has no
+   * statistics unless ANALYZE ran (PostgreSQL's planner knows the column is mostly NULL).
+   */
+  rare(condition: Sql): Sql;
 }
 
 const SQLITE: Dialect = {
@@ -70,6 +75,7 @@ const SQLITE: Dialect = {
   fromExactText: (text) => sql`${text}`,
   startsWith: (expression, prefix) => sql`substr(${expression}, 1, ${prefix.length}) = ${prefix}`,
   crossJoin: true,
+  rare: (condition) => sql`unlikely(${condition})`,
 };
 
 const POSTGRES: Dialect = {
@@ -80,6 +86,7 @@ const POSTGRES: Dialect = {
   fromExactText: (text) => sql`${text}::timestamptz`,
   startsWith: (expression, prefix) => sql`starts_with(${expression}, ${prefix})`,
   crossJoin: false,
+  rare: (condition) => condition,
 };
 
 export const dialectFor = (provider: "sqlite" | "postgresql"): Dialect => (provider === "sqlite" ? SQLITE : POSTGRES);
@@ -112,7 +119,7 @@ function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
   for (const word of filter.device ? deviceFilterWords(filter.device) : []) where.push(sql`m.device LIKE ${`%${likeLiteral(word)}%`} ESCAPE '\\'`);
   if (filter.engine) where.push(sql`m.engine = ${filter.engine}`);
   // A range of the flagged_at index: only flagged sessions.
-  if (filter.flagged) where.push(sql`m.flagged_at IS NOT NULL`);
+  if (filter.flagged) where.push(d.rare(sql`m.flagged_at IS NOT NULL`));
   if (filter.createdFrom) where.push(sql`m.created_at >= ${d.metaValue(filter.createdFrom)}`);
   if (filter.createdTo) where.push(sql`m.created_at < ${d.metaValue(filter.createdTo)}`);
   if (filter.activeFrom) where.push(sql`${SORT_EXPRESSIONS.activity} >= ${d.metaValue(filter.activeFrom)}`);

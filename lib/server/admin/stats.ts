@@ -112,6 +112,7 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
   const joined = sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
   const dayOf = context.provider === "sqlite" ? sql`substr(expire_date, 1, 10)` : sql`to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const q = <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+  const flagged = d.rare(sql`m.flagged_at IS NOT NULL`);
   const [active, expiredStored, created, perEngine, users, usersDayAgo, perDevice, top, perDay, flaggedTotal, flaggedLatest] = await Promise.all([
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM django_session s WHERE ${live}`),
     q<{ last: Count; previous: Count }>(
@@ -134,10 +135,10 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
       sql`SELECT ${dayOf} AS day, count(*) AS total FROM django_session WHERE expire_date > ${d.expireValue(now)}
         AND expire_date < ${d.expireValue(new Date(Math.floor(now.getTime() / DAY) * DAY + EXPIRATION_DAYS * DAY))} GROUP BY 1`,
     ),
-    q<{ total: Count }>(sql`SELECT count(*) AS total FROM ${joined} WHERE m.flagged_at IS NOT NULL AND ${live}`),
+    q<{ total: Count }>(sql`SELECT count(*) AS total FROM ${joined} WHERE ${flagged} AND ${live}`),
     q<{ public_id: string; user_id: Count; ip: string | null; device: string | null; flagged_at: unknown }>(
       sql`SELECT m.public_id AS public_id, m.user_id AS user_id, m.ip AS ip, m.device AS device, ${d.exactText(sql`m.flagged_at`)} AS flagged_at
-        FROM ${joined} WHERE m.flagged_at IS NOT NULL AND ${live} ORDER BY m.flagged_at DESC LIMIT 5`,
+        FROM ${joined} WHERE ${flagged} AND ${live} ORDER BY m.flagged_at DESC LIMIT 5`,
     ),
   ]);
   const activeNow = n(active[0]?.total);
