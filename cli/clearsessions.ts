@@ -1,4 +1,5 @@
 /** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
+import { pruneActivity, recordClearedExpiries } from "../lib/node/admin/activity.ts";
 import { supportsListing } from "../lib/session/index.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
@@ -11,11 +12,14 @@ Deletes the expired sessions of the configured engine (SESSION_ENGINE,
 DATABASE_URL, REDIS_URL, SESSION_FILE_PATH). Deletes run in batches of N rows
 (default 500), each in its own short transaction, so logins keep working
 while millions of rows go. Redis and signed-cookie sessions expire by
-themselves: there is nothing to clear.
+themselves: there is nothing to clear. Also prunes the dashboard's activity
+record (logins, logouts, expiries) older than 30 days.
 
 Options:
   --batch-size N   rows per delete statement (1 to 100000, default 500)
 Exit status: 0 done, 1 failed, 2 usage error.`;
+
+const SQL_ENGINES = new Set(["db", "cached_db"]);
 
 export async function runClearSessions(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
   let batchSize: number;
@@ -29,8 +33,11 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
     io.stderr(`clearsessions: ${error.message}`);
     return 2;
   }
-  return runWithDataContext("clearsessions", env, io, async ({ store }) => {
+  return runWithDataContext("clearsessions", env, io, async ({ store, db }) => {
     const now = io.now();
+    // The dashboard's "expiries in 24 h" keeps counting what is deleted here (sessions in django_session only).
+    if (SQL_ENGINES.has(store.engine)) await recordClearedExpiries(db.prisma, db.provider, now);
+    await pruneActivity(db.prisma, now);
     const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
     const deleted = await withProgress("Deleting expired sessions", total, tty, (report) => store.clearExpired(now, { batchSize, onProgress: report }));
     io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);

@@ -25,6 +25,12 @@ for (const theme of ["light", "dark"] as const) {
       return page;
     };
     const admin = await withTheme("admin");
+    await admin.goto("/admin");
+    await expect(admin.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+    await expect(admin.locator(".recharts-bar-rectangle").first()).toBeAttached();
+    await expectAccessible(admin, "the overview");
+    await keepScreenshot(admin, test.info(), `overview-${theme}`, { fullPage: true });
+
     await admin.goto("/admin/sessions");
     await expect(admin.locator("#admin-root")).toHaveClass(new RegExp(`\\b${theme}\\b`));
     await expect(rowsOf(admin, "admin").first()).toBeVisible();

@@ -14,8 +14,12 @@ export interface AdminUserRef {
 
 export type SessionStatus = "active" | "expired";
 
-/** Why a row is flagged for attention (more reasons arrive with anomaly detection). */
-export type SessionFlag = "undecodable";
+/**
+ * Why a row is flagged for attention: its stored data cannot be decoded, or it
+ * was seen from a second IP address or device family during its life (a
+ * stolen cookie replayed elsewhere looks like this).
+ */
+export type SessionFlag = "undecodable" | "ip_or_device_changed";
 
 export interface DeviceInfo {
   /** "desktop" | "mobile" | "tablet" | "bot" | "unknown" */
@@ -67,6 +71,8 @@ export interface AdminSessionQuery {
   readonly activeTo?: string;
   /** Free search over usernames and public ids (prefix). */
   readonly q?: string;
+  /** "1": only sessions flagged because their address or device family changed. */
+  readonly flagged?: "1";
   readonly sort?: "created" | "-created" | "activity" | "-activity" | "expiry" | "-expiry";
   readonly cursor?: string;
   readonly limit?: number;
@@ -100,6 +106,27 @@ export interface AdminSessionDetail extends AdminSessionRow {
   readonly timeline: readonly TimelineMarker[];
   /** Which deadline ends the session first, in words ("idle timeout in 2 h 14 min"). */
   readonly endsBecause: string;
+  /** When it was first seen from a second address or device family, or null. */
+  readonly flaggedAt: string | null;
+  /** Where it was seen from, oldest first: one entry per change (empty while it has been seen from one place). */
+  readonly sightings: readonly SessionSighting[];
+}
+
+export interface SessionSighting {
+  /** From when the session was seen from here (the first entry: its creation). */
+  readonly at: string;
+  readonly ip: string | null;
+  readonly device: DeviceFamilyView | null;
+  /** What differs from the entry before ("ip", "device"); empty for the first. */
+  readonly changed: ReadonlyArray<"ip" | "device">;
+}
+
+/** A device family as the meta table keeps it ("desktop firefox linux"), with a label for people. */
+export interface DeviceFamilyView {
+  readonly family: string;
+  readonly type: DeviceInfo["type"];
+  /** "Firefox on Linux (desktop)" */
+  readonly label: string;
 }
 
 /** POST /api/admin/sessions/revoke: exactly one of the three. */
@@ -261,4 +288,57 @@ export interface AdminLiveEvent {
   readonly userId?: number | null;
   /** Sessions ended (kills, role changes). */
   readonly count?: number;
+}
+
+/** A count over the last 24 hours beside the same count over the 24 hours before. */
+export interface StatWindow {
+  readonly last24h: number;
+  readonly previous24h: number;
+}
+
+/** A number shown now with what it was 24 hours ago (null when it cannot be known; `estimated` when reconstructed). */
+export interface StatNow {
+  readonly now: number;
+  readonly dayAgo: number | null;
+  readonly estimated: boolean;
+}
+
+export interface FlaggedSessionSummary {
+  readonly id: string;
+  readonly user: AdminUserRef | null;
+  readonly ip: string | null;
+  readonly device: DeviceFamilyView | null;
+  readonly flaggedAt: string;
+}
+
+/** GET /api/admin/stats: the overview. Counts are of sessions unless named otherwise. */
+export interface AdminStats {
+  /** The server's clock when the numbers were read. */
+  readonly now: string;
+  /** The configured engine. */
+  readonly engine: string;
+  /** Plain words for each number this engine cannot give (signed cookies keep nothing server-side; Redis keeps no addresses). */
+  readonly unavailable: readonly string[];
+  /** Live sessions (not yet expired). */
+  readonly active: StatNow;
+  readonly activeSignedIn: number | null;
+  readonly activeAnonymous: number | null;
+  /** Distinct users with at least one live session. */
+  readonly signedInUsers: StatNow | null;
+  readonly logins: StatWindow;
+  readonly logouts: StatWindow;
+  /** Sessions ended from the dashboard or the command line (the audit log's kills). */
+  readonly kills: StatWindow;
+  /** Sessions whose expiry fell in the window (still stored, or counted by clearsessions as it removed them). */
+  readonly expiries: StatWindow | null;
+  /** The last 24 hours, hour by hour, oldest first (24 entries; `hour` is the hour's start). */
+  readonly hourly: ReadonlyArray<{ readonly hour: string; readonly logins: number; readonly logouts: number; readonly kills: number }>;
+  /** Live sessions by the day they expire: today and the next 14 days (15 entries; `day` is YYYY-MM-DD, UTC). */
+  readonly expirations: ReadonlyArray<{ readonly day: string; readonly count: number }>;
+  readonly byEngine: ReadonlyArray<{ readonly engine: string; readonly count: number }>;
+  /** Live sessions by device family, most first (at most 8; sessions never seen count as "unknown"). */
+  readonly byDevice: ReadonlyArray<{ readonly device: DeviceFamilyView | null; readonly count: number }>;
+  /** The users with the most live sessions (at most 5). */
+  readonly topUsers: ReadonlyArray<{ readonly user: AdminUserRef; readonly sessions: number }>;
+  readonly flagged: { readonly total: number; readonly latest: readonly FlaggedSessionSummary[] } | null;
 }

@@ -6,7 +6,7 @@
  */
 import type { AdminSessionQuery } from "./admin-api.ts";
 
-export const SESSION_FILTER_KEYS = ["q", "status", "user", "ip", "device", "engine", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const;
+export const SESSION_FILTER_KEYS = ["q", "status", "user", "ip", "device", "engine", "flagged", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const;
 const QUERY_KEYS = [...SESSION_FILTER_KEYS, "sort", "cursor"] as const;
 
 export type SessionQueryKey = (typeof QUERY_KEYS)[number];
@@ -24,7 +24,7 @@ export type SessionSortField = "created" | "activity" | "expiry";
 export const DEFAULT_STATUS = "active";
 export const DEFAULT_SORT: SessionSort = "-created";
 
-const ENUMS: Partial<Record<SessionQueryKey, readonly string[]>> = { status: SESSION_STATUSES, sort: SESSION_SORTS };
+const ENUMS: Partial<Record<SessionQueryKey, readonly string[]>> = { status: SESSION_STATUSES, sort: SESSION_SORTS, flagged: ["1"] };
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 

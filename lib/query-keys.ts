@@ -15,6 +15,8 @@ export const queryKeys = {
       all: ["admin", "audit"] as const,
       list: (query: Record<string, string>) => ["admin", "audit", "list", query] as const,
     },
+    /** The overview's numbers (GET /api/admin/stats). */
+    stats: () => ["admin", "stats"] as const,
     policy: {
       /** GET /api/admin/policy. */
       view: ["admin", "policy", "view"] as const,

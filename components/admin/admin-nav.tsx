@@ -1,11 +1,12 @@
 "use client";
 
-import { ListTree, ScrollText, SlidersHorizontal, Users } from "lucide-react";
+import { LayoutDashboard, ListTree, ScrollText, SlidersHorizontal, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { can, type Role } from "@/lib/roles";
 
 const ITEMS = [
+  { href: "/admin", label: "Overview", icon: LayoutDashboard, permission: "sessions:view" },
   { href: "/admin/sessions", label: "Sessions", icon: ListTree, permission: "sessions:view" },
   { href: "/admin/audit", label: "Audit log", icon: ScrollText, permission: "audit:view" },
   { href: "/admin/policy", label: "Policy", icon: SlidersHorizontal, permission: "policy:edit" },
@@ -18,7 +19,8 @@ export function AdminNav({ role }: { role: Role }) {
   return (
     <nav aria-label="Dashboard" className="flex flex-col gap-0.5">
       {ITEMS.filter((item) => can(role, item.permission)).map(({ href, label, icon: Icon }) => {
-        const current = pathname === href || pathname.startsWith(`${href}/`);
+        // The overview's path is every page's prefix: it is current only on itself.
+        const current = pathname === href || (href !== "/admin" && pathname.startsWith(`${href}/`));
         return (
           <Link
             key={href}

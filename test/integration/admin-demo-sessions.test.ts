@@ -36,6 +36,10 @@ for (const backend of [LISTING_BACKENDS[0]!, LISTING_BACKENDS[3]!, LISTING_BACKE
       if (sql) {
         expect(all.items.filter((row) => row.status === "expired").length).toBeGreaterThanOrEqual(15);
         expect(all.items.filter((row) => row.flags.includes("undecodable"))).toHaveLength(2);
+        const flagged = all.items.filter((row) => row.flags.includes("ip_or_device_changed"));
+        expect(flagged.length).toBeGreaterThanOrEqual(3);
+        expect(flagged.every((row) => row.status === "active" && row.user !== null)).toBe(true);
+        expect(await h.t.db.prisma.activity.count({ where: { kind: "login" } })).toBeGreaterThan(5);
         expect(new Set(all.items.map((row) => row.device?.label)).size).toBeGreaterThanOrEqual(8);
         expect(new Set(all.items.map((row) => row.ip?.replace(/[^.:]+$/, ""))).size).toBeGreaterThanOrEqual(6);
       }

@@ -26,6 +26,7 @@ export function DetailHeader({ session, now, ended, actions }: { session: AdminS
           </h1>
           {ended ? <StatusBadge status="ended" /> : <StatusBadge status={expiryStatus(session, now)} />}
           {session.flags.includes("undecodable") ? <StatusBadge status="flagged" /> : null}
+          {session.flags.includes("ip_or_device_changed") ? <StatusBadge status="moved" /> : null}
         </div>
         <dl className="mt-2 flex flex-wrap items-center gap-x-5 gap-y-1 text-sm text-stone-600 dark:text-stone-400">
           <div className="flex min-w-0 items-center gap-1.5">

@@ -13,6 +13,7 @@ import { DetailHeader } from "./detail-header";
 import { DetailSkeleton } from "./detail-skeleton";
 import { ExpiryTimeline } from "./expiry-timeline";
 import { SessionEnded } from "./session-ended";
+import { SeenFrom } from "./seen-from";
 import { SessionFacts } from "./session-facts";
 import { SessionNotFound } from "./session-not-found";
 import { useSessionDetail } from "./use-session-detail";
@@ -75,6 +76,7 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
       <DetailHeader session={session} now={now} ended={ended !== null} actions={actions} />
       {ended !== null ? <SessionEnded count={ended} /> : null}
       <ExpiryTimeline markers={session.timeline} endsBecause={session.endsBecause} />
+      <SeenFrom session={session} now={now} />
       <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(18rem,1fr)]">
         <section aria-labelledby="data-title" className="rounded-lg border border-stone-200 bg-white px-5 py-4 shadow-sm dark:border-stone-800 dark:bg-stone-900">
           <h2 id="data-title" className="text-sm font-semibold">Session data</h2>

@@ -57,6 +57,7 @@ function StatusCell({ row }: { row: AdminSessionRow }) {
     <span className="flex flex-wrap gap-1">
       <StatusBadge status={expiryStatus(row, now)} />
       {row.flags.includes("undecodable") ? <StatusBadge status="flagged" /> : null}
+      {row.flags.includes("ip_or_device_changed") ? <StatusBadge status="moved" /> : null}
     </span>
   );
 }

@@ -97,6 +97,12 @@ export function SessionFilters({
           <label htmlFor={field("activeTo")} className="sr-only">Last active until (UTC)</label>
           {date("activeTo")}
         </fieldset>
+        <FilterField label="Anomalies" htmlFor={field("flagged")}>
+          <select id={field("flagged")} name="flagged" defaultValue={query.flagged ?? ""} onChange={applyNow} className={filterInput}>
+            <option value="">Any session</option>
+            <option value="1">Only flagged: IP or device changed</option>
+          </select>
+        </FilterField>
         <FilterActions filtered={filtered} onClear={onClear} />
       </div>
     </form>

@@ -1,6 +1,6 @@
 import type { ExpiryStatus } from "@/lib/admin-format";
 
-export type SessionBadge = ExpiryStatus | "flagged" | "ended";
+export type SessionBadge = ExpiryStatus | "flagged" | "moved" | "ended";
 
 const BADGES: Record<SessionBadge, { label: string; title: string; className: string; dot: string }> = {
   active: {
@@ -26,6 +26,12 @@ const BADGES: Record<SessionBadge, { label: string; title: string; className: st
     title: "The stored data cannot be decoded (tampered, signed with an unknown key, or corrupt).",
     className: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-400/25",
     dot: "bg-red-500",
+  },
+  moved: {
+    label: "flagged: IP/device",
+    title: "The session was used from a second IP address or device family during its life: a stolen cookie replayed elsewhere looks like this.",
+    className: "bg-orange-50 text-orange-900 ring-orange-600/30 dark:bg-orange-500/10 dark:text-orange-200 dark:ring-orange-400/30",
+    dot: "bg-orange-500",
   },
   ended: {
     label: "ended",

@@ -2,8 +2,9 @@
  * Demo sessions, so that the dashboard is worth looking at on the first
  * `npm start`: about 150 sessions over the demo accounts, a few dozen
  * synthetic shoppers and anonymous visitors, on varied devices and addresses,
- * from a minute to two weeks old, some expired and two whose data cannot be
- * decoded. Written through the configured engine as the framework writes
+ * from a minute to two weeks old, some expired, two whose data cannot be
+ * decoded and a few flagged (seen later from another network or device),
+ * with the logins and logouts of the last two days in the activity record. Written through the configured engine as the framework writes
  * sessions (real Django session strings, real login hashes), with the
  * activity the binding would have recorded. Demo mode only; an engine that
  * already holds sessions is left alone, so a restart adds nothing.
@@ -105,6 +106,9 @@ export async function seedDemoSessions(target: DemoSessionsTarget): Promise<numb
   // Two rows signed with a key this site never had (another site sharing the table, a lost fallback key).
   const foreign = createSessionCodec({ secretKey: "a-secret-key-this-site-never-had-0123456789-demo" });
   let written = 0;
+  // A second sequence for the flagged sessions and the activity record, so the sessions above stay as they were.
+  const moves = random(20_261_202);
+  const logins: Array<{ kind: string; at: Date; userId: number; sessionCount: number }> = [];
   for (const [index, owner] of owners.entries()) {
     // Redis drops an expired entry at once: expired demo sessions only make sense in a database.
     const expired = index % 7 === 3 && store.engine !== "cache";
@@ -134,7 +138,21 @@ export async function seedDemoSessions(target: DemoSessionsTarget): Promise<numb
       const network = pick(NETWORKS);
       const ip = network + (network.endsWith("::") ? (1 + Math.floor(next() * 0xfff)).toString(16) : String(1 + Math.floor(next() * 254)));
       await store.recordActivity(key, { at, ip, userAgent, device: deviceFamily(userAgent) });
+      // A few live signed-in sessions turn up later on another network (one also on another device): flagged.
+      const moved = owner !== null && !expired && index % 23 === 9;
+      if (moved && at.getTime() < until - 60_000) {
+        const later = new Date(at.getTime() + 60_000 + moves() * (until - at.getTime() - 60_000));
+        const elsewhere = pick(NETWORKS.filter((other) => other !== network));
+        const otherAgent = index % 2 === 0 ? pick(USER_AGENTS.filter((other) => deviceFamily(other) !== deviceFamily(userAgent))) : userAgent;
+        const otherIp = elsewhere + (elsewhere.endsWith("::") ? (1 + Math.floor(moves() * 0xfff)).toString(16) : String(1 + Math.floor(moves() * 254)));
+        await store.recordActivity(key, { at: later, ip: otherIp, userAgent: otherAgent, device: deviceFamily(otherAgent) });
+      }
     }
+    // A signed-in session begun in the last two days began with a login: the overview's activity.
+    if (owner && !expired && now.getTime() - created.getTime() < 2 * DAY * 1000) logins.push({ kind: "login", at: created, userId: owner.id, sessionCount: 1 });
   }
+  // And some of those users logged out again from an earlier session.
+  const logouts = logins.filter((_, i) => i % 3 === 1).map((login) => ({ ...login, kind: "logout", at: new Date(Math.min(now.getTime(), login.at.getTime() + moves() * 6 * 3_600_000)) }));
+  if (logins.length) await prisma.activity.createMany({ data: [...logins, ...logouts] });
   return written;
 }

@@ -48,6 +48,7 @@ export const sessionQuerySchema = z.strictObject({
   activeFrom: instant.optional(),
   activeTo: instant.optional(),
   q: z.string().trim().min(1).max(150, "is too long").optional(),
+  flagged: z.enum(["1"], { error: 'must be 1 (only flagged sessions) or left out' }).optional(),
   sort: z.enum(SESSION_SORTS).default("-created"),
   cursor: cursor.optional(),
   limit: limit.default(DEFAULT_PAGE_SIZE),

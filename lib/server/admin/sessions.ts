@@ -4,7 +4,7 @@ import "server-only";
  * cursor, total) and one session's detail. Sessions are addressed by their
  * opaque public id; a session key never leaves this module's results.
  */
-import type { AdminSessionDetail, AdminSessionPage, AdminSessionRow, AdminUserRef, SessionFlag, SignatureStatus } from "@/lib/admin-api";
+import type { AdminSessionDetail, AdminSessionPage, AdminSessionRow, AdminUserRef, SessionFlag, SessionSighting, SignatureStatus } from "@/lib/admin-api";
 import {
   AUTH_USER_ID_KEY, type ListableStore, parseSqliteDate, type SessionCodec, type SessionListFilter, type SessionListItem, type SessionStore,
   type SessionStringCodec,
@@ -18,6 +18,7 @@ import { openCursor, sealCursor } from "./cursor.ts";
 import type { SessionQuery } from "./schemas.ts";
 import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
+import { readSightings } from "./sightings.ts";
 import { countQuery, pageQuery, type ListedRow, type SqlFilter, type SqlPosition } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
@@ -100,6 +101,7 @@ function sqlRow(row: ListedRow, codec: SessionCodec, now: Date): AdminSessionRow
   const expireDate = toDate(row.expire_date);
   const userId = parseUserId(row.user_id);
   const flags: SessionFlag[] = codec.decode(row.session_data, now).ok ? [] : ["undecodable"];
+  if (row.flagged_at !== null && row.flagged_at !== undefined) flags.push("ip_or_device_changed");
   return {
     id: row.public_id,
     userId,
@@ -127,7 +129,7 @@ async function listFromIndex(
   userId: number | null | undefined | "nobody",
   now: Date,
 ): Promise<AdminSessionPage> {
-  const filters: string[] = (["ip", "device", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const).filter((name) => query[name] !== undefined);
+  const filters: string[] = (["ip", "device", "flagged", "createdFrom", "createdTo", "activeFrom", "activeTo"] as const).filter((name) => query[name] !== undefined);
   if (userId === null) filters.push("user=anonymous");
   const cannot = [...(filters.length ? [`filter by ${filters.join(", ")}`] : []), ...(query.sort !== "-created" ? ["sort other than newest first"] : [])];
   if (cannot.length) {
@@ -198,6 +200,8 @@ const SIGNED_WITH: Record<string, SignatureStatus> = {
 
 interface StoredDetail {
   readonly row: Omit<AdminSessionRow, "flags" | "status" | "device">;
+  readonly flaggedAt: Date | null;
+  readonly sightings: readonly SessionSighting[];
   readonly userAgent: string | null;
   readonly expireDate: Date;
   readonly createdAt: Date | null;
@@ -237,13 +241,15 @@ export async function getSessionDetail(
     ...stored.row,
     status: stored.expireDate > now ? "active" : "expired",
     device: parseDevice(stored.userAgent),
-    flags: stored.data ? [] : ["undecodable"],
+    flags: [...(stored.data ? [] : (["undecodable"] as const)), ...(stored.flaggedAt ? (["ip_or_device_changed"] as const) : [])],
     data: stored.data ? presentData(stored.data, options.revealHash === true) : null,
     signature: stored.signature,
     rawSize: stored.rawSize,
     userAgent: stored.userAgent,
     timeline,
     endsBecause,
+    flaggedAt: stored.flaggedAt?.toISOString() ?? null,
+    sightings: stored.sightings,
   };
 }
 
@@ -265,6 +271,8 @@ async function readSqlSession(context: AdminContext, publicId: string): Promise<
       ip: meta.ip,
     },
     userAgent: meta.userAgent,
+    flaggedAt: meta.flaggedAt,
+    sightings: meta.flaggedAt ? await readSightings(context, meta.sessionKey) : [],
     expireDate: session.expireDate,
     createdAt: meta.createdAt,
     lastActivity: meta.lastActivity,
@@ -297,6 +305,9 @@ async function readIndexedSession(
       ip: null,
     },
     userAgent: null,
+    // The cache engine keeps no address or device: nothing to compare, so nothing is flagged.
+    flaggedAt: null,
+    sightings: [],
     expireDate: item.expireDate,
     createdAt: item.createdAt,
     lastActivity: null,

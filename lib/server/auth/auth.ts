@@ -4,6 +4,7 @@ import { enforceSessionLimit } from "../admin/policy-limit.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { getPrisma } from "../db/client.ts";
 import { publishAdminEvent } from "../events.ts";
+import { recordActivityEvent } from "../../node/admin/activity.ts";
 import { getRedis, getSessionRuntime } from "../session/instance.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { createCredentialChecker, type CredentialChecker } from "./credentials.ts";
@@ -48,6 +49,7 @@ export async function authenticate(username: string, password: string, info: Req
 export async function logIn(session: Session, user: UserRecord): Promise<CurrentUser> {
   await loginSession(session, user, authKeys());
   await users().touchLastLogin(user.id, new Date());
+  await recordActivityEvent(getPrisma(), { kind: "login", userId: user.id });
   const { maxSessionsPerUser } = await getSessionRuntime().policy.get();
   if (maxSessionsPerUser !== null) await enforceSessionLimit(getPrisma(), getSessionRuntime().store, user, session.key, maxSessionsPerUser);
   publishAdminEvent({ type: "session.login", userId: user.id });
@@ -58,7 +60,10 @@ export async function logOut(session: Session): Promise<void> {
   await session.load();
   const userId = Number(session.get(AUTH_USER_ID_KEY) ?? NaN);
   await logoutSession(session);
-  publishAdminEvent({ type: "session.logout", userId: Number.isSafeInteger(userId) ? userId : null });
+  const knownUser = Number.isSafeInteger(userId) ? userId : null;
+  // Only a signed-in session's logout is one: an anonymous visitor pressing "log out" ends nothing worth counting.
+  if (knownUser !== null) await recordActivityEvent(getPrisma(), { kind: "logout", userId: knownUser });
+  publishAdminEvent({ type: "session.logout", userId: knownUser });
 }
 
 /**

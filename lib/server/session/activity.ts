@@ -7,7 +7,8 @@ import type { RequestInfo } from "../../node/session/request-info.ts";
 /** Last activity is written at most this often per session (per server process). */
 const ACTIVITY_INTERVAL_MS = 60_000;
 const MAX_TRACKED = 50_000;
-const lastWritten = new Map<string, number>();
+/** What this process last wrote per session: when, and from which address and device family. */
+const lastWritten = new Map<string, { readonly at: number; readonly ip: string | null; readonly device: string | null }>();
 // A database outage fails every write: one line a minute says so.
 const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 
@@ -16,15 +17,20 @@ const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
  * dashboard: at most about once a minute, never on the request's critical
  * path (errors are only logged). The device family is parsed here, once per
  * write, so the dashboard's device filter is a column match, not a parse of
- * every row.
+ * every row. A request from another address or device family than this
+ * process last wrote is written at once, so the engine can flag the change.
  */
 export function recordActivity(store: SessionStore, key: string, info: RequestInfo, now: Date, force = false): void {
   if (!supportsActivity(store)) return;
+  const device = deviceFamily(info.userAgent);
   const previous = lastWritten.get(key);
-  if (!force && previous !== undefined && now.getTime() - previous < ACTIVITY_INTERVAL_MS) return;
+  // A new address or device family is written at once, however recent the last write: the engine flags the change.
+  const moved = previous !== undefined && (previous.ip !== info.ip || previous.device !== device);
+  if (!force && !moved && previous !== undefined && now.getTime() - previous.at < ACTIVITY_INTERVAL_MS) return;
+  lastWritten.delete(key);
   if (lastWritten.size >= MAX_TRACKED) lastWritten.delete(lastWritten.keys().next().value!);
-  lastWritten.set(key, now.getTime());
-  store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent, device: deviceFamily(info.userAgent) }).catch((error: unknown) => {
+  lastWritten.set(key, { at: now.getTime(), ip: info.ip, device });
+  store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent, device }).catch((error: unknown) => {
     warnWriteFailure(`could not record session activity (${(error as Error).message})`);
   });
 }

@@ -18,7 +18,7 @@ import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
@@ -52,7 +52,7 @@ const SQL = {
     `ON CONFLICT (session_key) DO NOTHING RETURNING session_key) ` +
     `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM inserted ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
-    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
+    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
   // The common save: the session row changes and its meta row already says the same owner.
   // Nothing else to write, so one plain UPDATE; anything else (a conflict, a missing
   // session, a new owner, no meta row yet) falls through to \`update\`, which sorts it out.
@@ -90,7 +90,18 @@ const SQL = {
     `FOR UPDATE SKIP LOCKED) RETURNING session_key), ` +
     `removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT session_key FROM removed_meta) RETURNING 1) ` +
     `SELECT (SELECT count(*) FROM removed_meta)::int AS scanned, (SELECT count(*) FROM removed)::int AS removed`,
-  activity: `UPDATE ${META_TABLE} SET last_activity = $1, ip = $2, user_agent = $3, device = $4 WHERE session_key = $5`,
+  // A session seen before from another address or device family is flagged (a replayed cookie looks like this),
+  // and the change recorded as a sighting (with where it was before, the first time): one statement, rows
+  // written only on a change.
+  activity:
+    `WITH before AS (SELECT session_key, ip, device, created_at, last_activity, flagged_at FROM ${META_TABLE} WHERE session_key = $5 FOR UPDATE), ` +
+    `changed AS (SELECT * FROM before WHERE last_activity IS NOT NULL AND (` +
+    `(ip IS NOT NULL AND $2::varchar IS NOT NULL AND ip <> $2::varchar) OR (device IS NOT NULL AND $4::varchar IS NOT NULL AND device <> $4::varchar))), ` +
+    `updated AS (UPDATE ${META_TABLE} m SET last_activity = $1, ip = $2, user_agent = $3, device = $4, ` +
+    `flagged_at = COALESCE(m.flagged_at, (SELECT $1::timestamptz FROM changed)) WHERE m.session_key = $5) ` +
+    `INSERT INTO ${SIGHTING_TABLE} (session_key, at, ip, device) ` +
+    `SELECT session_key, created_at, ip, device FROM changed WHERE flagged_at IS NULL ` +
+    `UNION ALL SELECT session_key, $1::timestamptz, $2::varchar, $4::varchar FROM changed`,
 } as const;
 
 /**

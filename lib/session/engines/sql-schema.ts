@@ -8,6 +8,8 @@ import type { SessionActivity } from "../store.ts";
 
 export const SESSION_TABLE = "django_session";
 export const META_TABLE = "sessionscope_session_meta";
+/** Where a session was seen from, one row per change of address or device family (deleted with the meta row). */
+export const SIGHTING_TABLE = "sessionscope_session_sighting";
 
 /**
  * Whether a key can be in `django_session` at all: the column is

@@ -19,7 +19,7 @@ import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -52,6 +52,9 @@ const dialect: SqlDialect = {
   cursorColumn: (column) => column,
 };
 
+/** Two known values that differ (an unknown address or device is no evidence of a change). */
+const differs = (before: string | null, now: string | null) => before !== null && now !== null && before !== now;
+
 // Between batches: lets other requests of this process take the write lock.
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -72,7 +75,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     insertMeta: db.prepare(
       `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
         `ON CONFLICT (session_key) DO UPDATE SET public_id = excluded.public_id, user_id = excluded.user_id, ` +
-        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL`,
+        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
     ),
     // On update only the owner may change (login without a key change); a session
     // a Django site created gets its meta row here, the first time SessionScope saves it.
@@ -93,7 +96,9 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     issuedBeforeBatch: db.prepare(
       `DELETE FROM ${META_TABLE} WHERE rowid IN (SELECT rowid FROM ${META_TABLE} WHERE created_at < ? LIMIT ?) RETURNING session_key`,
     ),
-    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ?, device = ? WHERE session_key = ?`),
+    activityBefore: db.prepare(`SELECT ip, device, created_at, last_activity, flagged_at FROM ${META_TABLE} WHERE session_key = ?`),
+    activity: db.prepare(`UPDATE ${META_TABLE} SET last_activity = ?, ip = ?, user_agent = ?, device = ?, flagged_at = COALESCE(flagged_at, ?) WHERE session_key = ?`),
+    sighting: db.prepare(`INSERT INTO ${SIGHTING_TABLE} (session_key, at, ip, device) VALUES (?, ?, ?, ?)`),
     killSessions: db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE session_key IN (SELECT value FROM json_each(?)) RETURNING session_key`),
     killIssuedBeforeMeta: db.prepare(`DELETE FROM ${META_TABLE} WHERE created_at < ? RETURNING session_key`),
   };
@@ -140,6 +145,20 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
   const deleteByMetaTx = db.transaction((statement: SqliteStatement, ...params: unknown[]): [number, number] => {
     const keys = (statement.all(...params) as Array<{ session_key: string }>).map((r) => r.session_key);
     return [keys.length, keys.length ? statements.deleteSessionsMany.run(JSON.stringify(keys)).changes : 0];
+  });
+
+  // A session seen before from another address or device family is flagged (a replayed cookie looks like
+  // this), and the change recorded as a sighting (with where it was before, the first time).
+  const activityTx = db.transaction((key: string, at: string, ip: string | null, userAgent: string | null, device: string | null) => {
+    const before = statements.activityBefore.get(key) as
+      | { ip: string | null; device: string | null; created_at: string; last_activity: string | null; flagged_at: string | null }
+      | undefined;
+    if (!before) return;
+    const changed = before.last_activity !== null && (differs(before.ip, ip) || differs(before.device, device));
+    statements.activity.run(at, ip, userAgent, device, changed ? at : null, key);
+    if (!changed) return;
+    if (before.flagged_at === null) statements.sighting.run(key, before.created_at, before.ip, before.device);
+    statements.sighting.run(key, at, ip, device);
   });
 
   const keysOf = (rows: unknown[]) => (rows as Array<{ session_key: string }>).map((r) => r.session_key);
@@ -200,7 +219,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      statements.activity.run(formatPrismaSqliteDate(activity.at), ...activityColumns(activity), key);
+      activityTx(key, formatPrismaSqliteDate(activity.at), ...activityColumns(activity));
     },
     async kill(target, record) {
       return killTx(target, record);
