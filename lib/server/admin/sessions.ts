@@ -56,7 +56,7 @@ const parseUserId = (value: string | number | bigint | null | undefined): number
 };
 
 function emptyPage(now: Date, listing: AdminSessionPage["listing"]): AdminSessionPage {
-  return { items: [], nextCursor: null, total: 0, now: now.toISOString(), listing };
+  return { items: [], nextCursor: null, total: 0, totalIsLowerBound: false, now: now.toISOString(), listing };
 }
 
 /** One page of sessions, filtered and sorted on the server. */
@@ -85,6 +85,7 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
     items: shown.map((row) => sqlRow(row, context.runtime.codec, now)),
     nextCursor,
     total: Number(counted[0]?.total ?? 0),
+    totalIsLowerBound: false,
     now: now.toISOString(),
     listing: "full",
   };
@@ -146,6 +147,7 @@ async function listFromIndex(
     items: items.filter((row): row is AdminSessionRow => row !== null),
     nextCursor: page.nextCursor ? sealCursor(context.runtime.config.secretKey, scope, page.nextCursor) : null,
     total,
+    totalIsLowerBound: false,
     now: now.toISOString(),
     listing: "full",
   };
