@@ -66,6 +66,12 @@ interface Dialect {
   bytewise(expression: Sql): Sql;
   /** Drives the join from the table whose index gives the order (SQLite follows FROM order with CROSS JOIN). */
   readonly crossJoin: boolean;
+  /**
+   * A term the planner must test row by row rather than look up in an index (SQLite's unary +):
+   * for broad filters, walking the sort order's index and testing each row finds a page sooner
+   * than sorting every match. PostgreSQL's statistics make that choice itself.
+   */
+  unindexed(expression: Sql): Sql;
 }
 
 const SQLITE: Dialect = {
@@ -77,6 +83,7 @@ const SQLITE: Dialect = {
   // SQLite compares text byte by byte already (BINARY), so the plain column's index serves.
   bytewise: (expression) => expression,
   crossJoin: true,
+  unindexed: (expression) => sql`+${expression}`,
 };
 
 const POSTGRES: Dialect = {
@@ -88,6 +95,7 @@ const POSTGRES: Dialect = {
   // Whatever the database's collation, the prefix-range indexes are in byte order (migration 20261202000300).
   bytewise: (expression) => sql`(${expression} COLLATE "C")`,
   crossJoin: false,
+  unindexed: (expression) => expression,
 };
 
 export const dialectFor = (provider: "sqlite" | "postgresql"): Dialect => (provider === "sqlite" ? SQLITE : POSTGRES);
@@ -124,7 +132,12 @@ const startsWith = (d: Dialect, expression: Sql, prefix: string) => {
 /** The lower-cased address, as the meta table's ip index keeps it. */
 const ipExpression = (d: Dialect) => d.bytewise(sql`lower(m.ip)`);
 
-function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
+/**
+ * The WHERE terms. `forPage`: the terms for the page's query, where a broad filter is better
+ * tested row by row along the order's index; a count has no order and uses every index it can.
+ */
+function conditions(d: Dialect, filter: SqlFilter, now: Date, forPage = false): Sql[] {
+  const unindexed = (expression: Sql) => (forPage ? d.unindexed(expression) : expression);
   const where: Sql[] = [sql`s.session_key = m.session_key`];
   if (filter.status !== "all") where.push(filter.status === "active" ? sql`s.expire_date > ${d.expireValue(now)}` : sql`s.expire_date <= ${d.expireValue(now)}`);
   if (filter.userId === null) where.push(sql`m.user_id IS NULL`);
@@ -133,7 +146,11 @@ function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
     const ip = filter.ip.toLowerCase();
     where.push(/[.:]$/.test(ip) ? startsWith(d, sql`lower(m.ip)`, ip) : sql`${ipExpression(d)} = ${ip}`);
   }
-  if (filter.devices) where.push(filter.devices.length ? sql`m.device IN (${join(filter.devices)})` : sql`1 = 0`);
+  if (filter.devices) {
+    // One family: its index lists it in creation order. Several: their union is broad, walk the order's index.
+    const [only] = filter.devices;
+    where.push(filter.devices.length === 0 ? sql`1 = 0` : filter.devices.length === 1 ? sql`m.device = ${only}` : sql`${unindexed(sql`m.device`)} IN (${join(filter.devices)})`);
+  }
   if (filter.engine) where.push(sql`m.engine = ${filter.engine}`);
   if (filter.createdFrom) where.push(sql`m.created_at >= ${d.metaValue(filter.createdFrom)}`);
   if (filter.createdTo) where.push(sql`m.created_at < ${d.metaValue(filter.createdTo)}`);
@@ -141,15 +158,28 @@ function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
   if (filter.activeTo) where.push(sql`${SORT_EXPRESSIONS.activity} < ${d.metaValue(filter.activeTo)}`);
   if (filter.search) {
     const { publicIdPrefix, userIds } = filter.search;
+    // Users matched: their sessions can be many (the most active users), walk the order's index.
+    // A public id prefix alone: a range of the unique index, a handful of rows.
+    const publicId = userIds.length ? unindexed(sql`m.public_id`) : sql`m.public_id`;
     const either = [
-      ...(publicIdPrefix ? [startsWith(d, sql`m.public_id`, publicIdPrefix)] : []),
-      ...(userIds.length ? [sql`m.user_id IN (${join(userIds)})`] : []),
+      ...(publicIdPrefix ? [startsWith(d, publicId, publicIdPrefix)] : []),
+      ...(userIds.length ? [sql`${unindexed(sql`m.user_id`)} IN (${join(userIds)})`] : []),
     ];
     where.push(either.length ? sql`(${join(either, " OR ")})` : sql`1 = 0`);
   }
   return where;
 }
 
+/** Whether the filter looks at anything but the session row's expiry. */
+const filtersMeta = (filter: SqlFilter) =>
+  filter.userId !== undefined ||
+  [filter.ip, filter.devices, filter.engine, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.search].some((v) => v !== undefined);
+
+/**
+ * The tables. On SQLite the walk starts from django_session's expiry index only without a meta
+ * filter, to list by expiry or to list the expired sessions; a meta filter (one user's sessions,
+ * say) starts from the meta table's index for it, and sorts the few rows it finds.
+ */
 function from(d: Dialect, byExpiry: boolean, withUsers = true): Sql {
   const users = withUsers ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
   if (!d.crossJoin) return sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}`;
@@ -163,7 +193,9 @@ function from(d: Dialect, byExpiry: boolean, withUsers = true): Sql {
 export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, sort: SessionSort, after: SqlPosition | null, limit: number, now: Date): Sql {
   const d = dialectFor(provider);
   const { expression, descending, byExpiry } = sortOf(sort);
-  const where = conditions(d, filter, now);
+  const where = conditions(d, filter, now, true);
+  // Expired sessions are few (clearsessions removes them) and the oldest: find them by expiry, sort them.
+  const sessionFirst = (byExpiry || filter.status === "expired") && !filtersMeta(filter);
   if (after) {
     const [key, publicId] = after;
     const value = d.fromExactText(key);
@@ -177,17 +209,17 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
     s.expire_date AS expire_date, s.session_data AS session_data, ${d.exactText(expression)} AS sort_key
-    FROM ${from(d, byExpiry)} WHERE ${join(where, " AND ")}
+    FROM ${from(d, sessionFirst)} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
-/** Whether the filter looks at anything but the session row's expiry. */
-const filtersMeta = (filter: SqlFilter) =>
-  filter.userId !== undefined ||
-  [filter.ip, filter.devices, filter.engine, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.search].some((v) => v !== undefined);
-
-/** A filtered count stops after this many matches: the page then says "10,000+ sessions". */
-export const COUNT_CAP = 10_000;
+/**
+ * A filtered count stops after this many matches: the page then says "1,000+ sessions". Counting
+ * costs one index entry and one session-row probe per match, so the cap bounds it: at 10,000 a
+ * broad filter at a million sessions counted ten times what it counts at a thousand (measured in
+ * docs/benchmarks.md, "A million sessions").
+ */
+export const COUNT_CAP = 1_000;
 
 /**
  * The number of sessions the filter matches: at most `cap + 1` (more means
@@ -211,7 +243,18 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
     if (filter.status === "all") return sql`SELECT ${total} AS total`;
     return filter.status === "active" ? sql`SELECT ${total} - ${expired} AS total` : sql`SELECT ${expired} AS total`;
   }
-  return sql`SELECT count(*) AS total FROM (SELECT 1 AS one FROM ${from(d, false, false)} WHERE ${join(conditions(d, filter, now), " AND ")} LIMIT ${cap + 1}) capped`;
+  const capped = (where: Sql[]) => sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${from(d, false, false)} WHERE ${join(where, " AND ")} LIMIT ${cap + 1}) capped)`;
+  const search = filter.search;
+  if (search?.publicIdPrefix && search.userIds.length) {
+    // Public id OR owner: two index ranges, counted apart (a planner given the OR scans the table).
+    const byOwner = capped(conditions(d, { ...filter, search: { publicIdPrefix: null, userIds: search.userIds } }, now));
+    const byId = capped([
+      ...conditions(d, { ...filter, search: { publicIdPrefix: search.publicIdPrefix, userIds: [] } }, now),
+      sql`(m.user_id IS NULL OR m.user_id NOT IN (${join(search.userIds)}))`,
+    ]);
+    return sql`SELECT ${byOwner} + ${byId} AS total`;
+  }
+  return sql`SELECT ${capped(conditions(d, filter, now))} AS total`;
 }
 
 /**
