@@ -47,8 +47,8 @@ export interface AdminSessionPage {
   readonly total: number;
   /**
    * True when `total` is a floor, not the exact count: a filtered view stops counting at
-   * 10,000 matches (so that counting stays an index walk at a million sessions), and the
-   * UI shows "10,000+ sessions".
+   * 1,000 matches (so that counting stays a short index walk at a million sessions), and the
+   * UI shows "1,000+ sessions".
    */
   readonly totalIsLowerBound: boolean;
   /** The server's clock when the page was read, so relative times and expiry bars agree. */

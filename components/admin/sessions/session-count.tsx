@@ -3,7 +3,7 @@ import type { AdminSessionPage } from "@/lib/admin-api";
 import { formatCount, formatNumber } from "@/lib/admin-format";
 
 /**
- * "1,024 sessions match these filters · 50 on this page" ("10,000+ sessions match" when the
+ * "1,024 sessions match these filters · 50 on this page" ("1,000+ sessions match" when the
  * server stopped counting), with a spinner while a newer page loads.
  */
 export function SessionCount({ page, filtered, fetching }: { page: AdminSessionPage | undefined; filtered: boolean; fetching: boolean }) {
