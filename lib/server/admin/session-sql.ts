@@ -213,6 +213,9 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
+/** Whether countQuery stops at its cap for this filter (otherwise its total is exact). */
+export const countIsCapped = (filter: SqlFilter): boolean => filtersMeta(filter);
+
 /**
  * A filtered count stops after this many matches: the page then says "1,000+ sessions". Counting
  * costs one index entry and one session-row probe per match, so the cap bounds it: at 10,000 a

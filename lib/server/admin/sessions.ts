@@ -19,7 +19,7 @@ import type { SessionQuery } from "./schemas.ts";
 import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import {
-  COUNT_CAP, countQuery, deviceFamiliesQuery, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
+  COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
 } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
@@ -81,14 +81,15 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
     context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now)),
   ]);
   const total = Number(counted[0]?.total ?? 0);
+  const overCap = countIsCapped(filter) && total > COUNT_CAP;
   const shown = rows.slice(0, query.limit);
   const last = shown.at(-1);
   const nextCursor = rows.length > query.limit && last ? sealCursor(context.runtime.config.secretKey, scope, [String(last.sort_key), last.public_id]) : null;
   return {
     items: shown.map((row) => sqlRow(row, context.runtime.codec, now)),
     nextCursor,
-    total: Math.min(total, COUNT_CAP),
-    totalIsLowerBound: total > COUNT_CAP,
+    total: overCap ? COUNT_CAP : total,
+    totalIsLowerBound: overCap,
     now: now.toISOString(),
     listing: "full",
   };
