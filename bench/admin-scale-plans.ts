@@ -46,11 +46,39 @@ const ALIASES = ["s", "m", "u", "n", ...BIG_TABLES];
 
 export interface ExplainedPlan {
   readonly lines: string[];
-  /** The plan's lines that read a big table without an index. */
+  /** The plan's lines that read a big table without an index, with nothing to stop them early. */
   readonly fullScans: string[];
+  /**
+   * Scans under a LIMIT (a capped count whose filter matches nearly every row: the planner rightly
+   * reads rows in table order and stops after the cap), which read at most a few thousand rows.
+   */
+  readonly boundedScans: string[];
 }
 
-export async function explain(db: Database, statement: SentSql): Promise<ExplainedPlan> {
+const indent = (line: string) => line.length - line.trimStart().length;
+
+/** Whether a LIMIT (a capped count) is above the plan line at `index` (ancestors have less indent). */
+function underLimit(lines: readonly string[], index: number, isLimit: (line: string) => boolean): boolean {
+  let level = indent(lines[index]!);
+  for (let i = index - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (indent(line) >= level) continue;
+    if (isLimit(line)) return true;
+    level = indent(line);
+  }
+  return false;
+}
+
+function classify(lines: string[], isScan: (line: string) => boolean, isLimit: (line: string) => boolean): ExplainedPlan {
+  const scans = lines.map((line, i) => ({ line, bounded: underLimit(lines, i, isLimit) })).filter(({ line }) => isScan(line));
+  return { lines, fullScans: scans.filter((s) => !s.bounded).map((s) => s.line), boundedScans: scans.filter((s) => s.bounded).map((s) => s.line) };
+}
+
+/**
+ * The statement's plan. `avoidSeqScan` (PostgreSQL): sequential scans priced out, so that on a
+ * small table (where reading it whole is rightly cheaper) the plan shows whether an index could serve.
+ */
+export async function explain(db: Database, statement: SentSql, options: { readonly avoidSeqScan?: boolean } = {}): Promise<ExplainedPlan> {
   if (db.provider === "sqlite") {
     const rows = db.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.values) as Array<{ id: number; parent: number; detail: string }>;
     const depth = new Map<number, number>();
@@ -60,10 +88,20 @@ export async function explain(db: Database, statement: SentSql): Promise<Explain
       return `${"  ".repeat(level)}${row.detail}`;
     });
     const scan = new RegExp(`^\\s*SCAN (${ALIASES.join("|")})\\b(?!.*\\bUSING\\b)`);
-    return { lines, fullScans: lines.filter((line) => scan.test(line)) };
+    // The dashboard's capped counts are the co-routine "capped" (SELECT … LIMIT cap + 1).
+    return classify(lines, (line) => scan.test(line), (line) => /CO-ROUTINE capped/.test(line));
   }
-  const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement.text}`, [...statement.values]);
-  const lines = rows.map((row) => row["QUERY PLAN"]);
+  const client = await db.pool.connect();
+  let lines: string[];
+  try {
+    await client.query("BEGIN");
+    if (options.avoidSeqScan) await client.query("SET LOCAL enable_seqscan = off");
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement.text}`, [...statement.values]);
+    lines = rows.map((row) => row["QUERY PLAN"]);
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
   const seq = new RegExp(`Seq Scan on (${BIG_TABLES.join("|")})\\b`);
-  return { lines, fullScans: lines.filter((line) => seq.test(line)) };
+  return classify(lines, (line) => seq.test(line), (line) => /(^|->\s*)Limit\b/.test(line.trim()));
 }

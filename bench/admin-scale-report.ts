@@ -68,7 +68,9 @@ function queryRows(results: readonly ProviderResult[]): string[] {
       if (!a || !b) return ["–", "–", "–"];
       const ratio = b.p95 / a.p95;
       const indexed = b.plans.every((p) => p.plan.fullScans.length === 0);
-      return [`${ms(a.p50)} / ${ms(a.p95)}`, `${ms(b.p50)} / ${ms(b.p95)}`, `${ratio.toFixed(2)}× ${ratio <= QUERY_TARGET ? "" : "**over** "}${indexed ? "" : " **scan**"}`.trim()];
+      const bounded = b.plans.some((p) => p.plan.boundedScans.length > 0);
+      const marks = [ratio <= QUERY_TARGET ? "" : "**over**", indexed ? "" : "**scan**", bounded ? "(capped scan)" : ""].filter(Boolean).join(" ");
+      return [`${ms(a.p50)} / ${ms(a.p95)}`, `${ms(b.p50)} / ${ms(b.p95)}`, `${ratio.toFixed(2)}× ${marks}`.trim()];
     });
     return `| ${name} | ${cells.join(" | ")} |`;
   });
@@ -119,7 +121,8 @@ export function renderScaleSection(report: ScaleReport): string[] {
     `${report.warmup} times to warm up and ${report.runs} times measured, through the data layer's own functions (\`listSessions\`,`,
     "`getSessionDetail`, with an admin caller): a list call is the page *and* its count. The plan of every statement a call",
     "sends is explained at both sizes; a scan of `django_session`, `sessionscope_session_meta` or `auth_user` without an index",
-    "is marked **scan**.",
+    "is marked **scan**; one under a capped count's LIMIT (the filter matches nearly every row, so the planner reads rows in",
+    "table order and stops after 1,001 matches) is marked (capped scan).",
     "",
     "### Seeding: `sessionscope seed` against a plain bulk insert",
     "",
