@@ -166,7 +166,7 @@ async function measureProvider(provider: Provider, options: Options, dir: string
     }
     console.log(`  queries, ${small.toLocaleString("en-US")} | ${big.toLocaleString("en-US")} sessions`);
     const [smallTimes, bigTimes] = await timeQueries(opened as unknown as [Loaded, Loaded], options);
-    const browser = options.browser && provider === "sqlite" ? await measureBrowser([loads[0].url, loads[1].url], now, options.runs) : null;
+    const browser = options.browser && provider === "sqlite" ? await measureBrowser([loads[0].url, loads[1].url], options.runs) : null;
     const result = (index: 0 | 1, queries: QueryTiming[]): SizeResult => ({
       sessions: index === 0 ? small : big, seedMs: loads[index].seedMs, floorMs: loads[index].floorMs, queries, browser: browser?.[index] ?? null, large: index === 1,
     });
