@@ -7,6 +7,7 @@
  *
  *   npm run bench:scale -- [--sizes 1000,1000000] [--db sqlite,postgresql] [--runs 30] [--warmup 3]
  *                          [--browser] [--out docs/benchmarks.md]
+ *                          [--sqlite-files small.db,large.db] [--pg-databases small-url,large-url]  (time the queries only)
  *
  * Runs with bench/server-only.mjs (see package.json), so that the data
  * layer's `server-only` modules load outside Next.
@@ -37,6 +38,10 @@ interface Options {
   readonly warmup: number;
   readonly browser: boolean;
   readonly out: string | undefined;
+  /** Seeded SQLite files to time the queries on, instead of loading (no seed or floor times then). */
+  readonly sqliteFiles: [string, string] | null;
+  /** The same for PostgreSQL: two seeded databases' URLs (no server is started then). */
+  readonly pgDatabases: [string, string] | null;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -49,7 +54,15 @@ function parseOptions(argv: readonly string[]): Options {
   if (sizes.length !== 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes wants two sizes, small then large: 1000,1000000");
   const dbs = (value("db") ?? "sqlite,postgresql").split(",") as Provider[];
   if (dbs.some((db) => db !== "sqlite" && db !== "postgresql")) throw new Error("--db wants sqlite and/or postgresql");
-  return { sizes, dbs, runs: Number(value("runs") ?? 30), warmup: Number(value("warmup") ?? 3), browser: argv.includes("--browser"), out: value("out") };
+  const files = value("sqlite-files")?.split(",");
+  if (files && files.length !== 2) throw new Error("--sqlite-files wants two files, small then large");
+  const sqliteFiles = files ? (files as [string, string]) : null;
+  const pgs = value("pg-databases")?.split(",");
+  if (pgs && pgs.length !== 2) throw new Error("--pg-databases wants two URLs, small then large");
+  const pgDatabases = pgs ? (pgs as [string, string]) : null;
+  return {
+    sizes, dbs, runs: Number(value("runs") ?? 30), warmup: Number(value("warmup") ?? 3), browser: argv.includes("--browser"), out: value("out"), sqliteFiles, pgDatabases,
+  };
 }
 
 function contextFor(db: Database, url: string, now: Date): AdminContext {
@@ -156,7 +169,10 @@ async function load(provider: Provider, sessions: number, now: Date, dir: string
 async function measureProvider(provider: Provider, options: Options, dir: string, pgUrl: string | null): Promise<ProviderResult> {
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const [small, big] = options.sizes as [number, number];
-  const loads = [await load(provider, small, now, dir, pgUrl), await load(provider, big, now, dir, pgUrl)] as const;
+  const reuse = provider === "sqlite" ? options.sqliteFiles?.map((file) => `file:${file}`) : options.pgDatabases;
+  const loaded = async (index: 0 | 1, sessions: number) =>
+    reuse ? { url: reuse[index]!, seedMs: Number.NaN, floorMs: Number.NaN } : load(provider, sessions, now, dir, pgUrl);
+  const loads = [await loaded(0, small), await loaded(1, big)] as const;
   const opened: Loaded[] = [];
   try {
     for (const [index, { url }] of loads.entries()) {
@@ -185,7 +201,7 @@ async function main(): Promise<void> {
   try {
     let pgUrl: string | null = null;
     let pgVersion: string | null = null;
-    if (options.dbs.includes("postgresql")) {
+    if (options.dbs.includes("postgresql") && !options.pgDatabases) {
       const server = await startPostgres();
       if (!server) throw new Error("bench: PostgreSQL is not installed (apt-get install -y postgresql)");
       teardown.addService(server);

@@ -180,9 +180,16 @@ const filtersMeta = (filter: SqlFilter) =>
  * filter, to list by expiry or to list the expired sessions; a meta filter (one user's sessions,
  * say) starts from the meta table's index for it, and sorts the few rows it finds.
  */
-function from(d: Dialect, byExpiry: boolean, withUsers = true): Sql {
+function from(d: Dialect, byExpiry: boolean, withUsers = true, expiredFirst: Sql | null = null): Sql {
   const users = withUsers ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
-  if (!d.crossJoin) return sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}`;
+  if (!d.crossJoin) {
+    // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
+    // index from the newest through every live one: find the expired ones first (OFFSET 0 keeps it a step).
+    if (expiredFirst) {
+      return sql`(SELECT * FROM django_session WHERE expire_date <= ${expiredFirst} OFFSET 0) s JOIN sessionscope_session_meta m ON s.session_key = m.session_key ${users}`;
+    }
+    return sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}`;
+  }
   // The join condition is in WHERE; CROSS JOIN only fixes which table SQLite walks first.
   return byExpiry
     ? sql`django_session s CROSS JOIN sessionscope_session_meta m ${users}`
@@ -209,7 +216,7 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
     s.expire_date AS expire_date, s.session_data AS session_data, ${d.exactText(expression)} AS sort_key
-    FROM ${from(d, sessionFirst)} WHERE ${join(where, " AND ")}
+    FROM ${from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null)} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
