@@ -51,7 +51,7 @@ const SEED_TARGET = 0.5;
 
 function seedRows(results: readonly ProviderResult[]): string[] {
   return results.flatMap(({ provider, small, big }) =>
-    [small, big].map((size) => {
+    [small, big].filter((size) => Number.isFinite(size.seedMs)).map((size) => {
       const speed = size.floorMs / size.seedMs;
       const rate = (size.sessions / size.seedMs) * 1000;
       return `| ${NAMES[provider]} | ${count(size.sessions)} | ${(size.seedMs / 1000).toFixed(1)} s (${count(Math.round(rate))}/s) | ${(size.floorMs / 1000).toFixed(1)} s | ${speed.toFixed(2)} | ${speed >= SEED_TARGET ? "yes" : "**no**"} |`;
