@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import {
   AUTH_BACKEND_KEY, buildSaveRecord, CREATED_KEY, createSessionCodec, generateSessionKey, AUTH_HASH_KEY, MODEL_BACKEND, AUTH_USER_ID_KEY,
-  sessionAuthHash, toUnixSeconds,
+  sessionAuthHash,
 } from "../lib/session/index.ts";
 import { CATALOGUE } from "../lib/node/db/catalogue.ts";
 import { createLivePolicy } from "../lib/node/session/policy.ts";
@@ -15,6 +15,9 @@ import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext, type DataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
 import { withProgress, type ReportProgress } from "./progress.ts";
+import { seedBatches } from "./seed-batches.ts";
+import type { SeedPlan } from "./seed-rows.ts";
+import { createBatchWriter, type BatchWriter } from "./seed-writer.ts";
 
 export const SEED_HELP = `Usage: sessionscope seed --sessions N [--users M] [--expired PERCENT]
 
@@ -29,10 +32,12 @@ Options:
   --expired PERCENT  share already expired, 0 to 100 (default 10)
 Exit status: 0 done, 1 failed, 2 usage error.`;
 
-interface SeedOptions {
+export interface SeedOptions {
   readonly sessions: number;
   readonly users: number;
   readonly expired: number;
+  /** Worker threads that generate rows (no flag: undefined picks by size and cores, 0 generates inline). */
+  readonly workers?: number;
 }
 
 function parseSeedArgs(argv: readonly string[]): SeedOptions | "help" {
@@ -100,13 +105,55 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
   const { config, db, store } = context;
   // Each user's session auth hash, as login() stores it (computed once per user, not per session).
   const users = (options.users > 0 ? await ensureUsers(context, options.users, now) : []).map((u) => ({
-    id: String(u.id),
+    id: u.id,
     authHash: sessionAuthHash(u.password, config.secretKey),
   }));
-  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
   // The policy the running site applies (the dashboard's settings over the environment's).
   const policy = await createLivePolicy(db.prisma, config).get();
-  const nowSeconds = toUnixSeconds(now);
+  const plan: SeedPlan = { secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks, policy, nowMs: now.getTime(), expiredPercent: options.expired, users };
+  if (store.engine !== "db" && store.engine !== "cached_db") return saveOneByOne(context, plan, options, report);
+  const written = await writeBatches(createBatchWriter(db, store.engine), plan, options, report);
+  await refreshStatistics(db);
+  return written;
+}
+
+/**
+ * After a bulk load the planner's statistics are stale (or, on a new SQLite
+ * file, absent), and it would pick a scan where an index serves: refresh them.
+ */
+async function refreshStatistics(db: DataContext["db"]): Promise<void> {
+  // SQLite: sampled (analysis_limit), so a million rows take a moment, not a full pass over every index.
+  if (db.provider === "sqlite") db.sqlite.exec("PRAGMA analysis_limit = 1000; ANALYZE;");
+  else await db.pool.query("ANALYZE django_session, sessionscope_session_meta, auth_user");
+}
+
+/**
+ * The SQL engines: straight into their tables, thousands of rows per
+ * transaction (cached_db's cache fills itself on first read). PostgreSQL
+ * keeps two batches in flight.
+ */
+async function writeBatches(writer: BatchWriter, plan: SeedPlan, options: SeedOptions, report: ReportProgress): Promise<number> {
+  const depth = 2;
+  const inFlight: Array<Promise<number>> = [];
+  let written = 0;
+  const settle = async () => {
+    written += await inFlight.shift()!;
+    report(written);
+  };
+  for await (const batch of seedBatches(plan, options.sessions, options.workers)) {
+    inFlight.push(writer.write(batch).then(() => batch.keys.length));
+    if (inFlight.length >= depth) await settle();
+  }
+  while (inFlight.length) await settle();
+  return written;
+}
+
+/** The other engines (cache, file): through the store, a few writes in flight to hide network latency. */
+async function saveOneByOne(context: DataContext, plan: SeedPlan, options: SeedOptions, report: ReportProgress): Promise<number> {
+  const { config, store } = context;
+  const codec = createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks });
+  const { policy, users } = plan;
+  const nowSeconds = Math.floor(plan.nowMs / 1000);
   let written = 0;
   const writeOne = async (index: number) => {
     const expired = index % 100 < options.expired;
@@ -119,7 +166,7 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
     if (items.length) data.set(CART_KEY, { items });
     if (randomInt(5) === 0) data.set(FLASH_KEY, [{ id: generateSessionKey().slice(0, 8), level: "info", text: FLASH[randomInt(FLASH.length)]! }]);
     if (user) {
-      data.set(AUTH_USER_ID_KEY, user.id);
+      data.set(AUTH_USER_ID_KEY, String(user.id));
       data.set(AUTH_BACKEND_KEY, MODEL_BACKEND);
       data.set(AUTH_HASH_KEY, user.authHash);
     }
@@ -131,8 +178,7 @@ async function seedSessions(context: DataContext, options: SeedOptions, now: Dat
     if (result.ok) written++;
     report(written);
   };
-  // A few writes in flight hide network latency (PostgreSQL, Redis) without flooding the server.
-  const parallel = db.provider === "sqlite" && store.engine === "db" ? 1 : 8;
+  const parallel = 8;
   for (let next = 0; next < options.sessions; ) {
     const batch = [];
     for (let j = 0; j < parallel && next < options.sessions; j++) batch.push(writeOne(next++));

@@ -49,6 +49,12 @@ export interface AdminSessionPage {
   readonly items: readonly AdminSessionRow[];
   readonly nextCursor: string | null;
   readonly total: number;
+  /**
+   * True when `total` is a floor, not the exact count: a filtered view stops counting at
+   * 1,000 matches (so that counting stays a short index walk at a million sessions), and the
+   * UI shows "1,000+ sessions".
+   */
+  readonly totalIsLowerBound: boolean;
   /** The server's clock when the page was read, so relative times and expiry bars agree. */
   readonly now: string;
   /** What this engine can list: "full" (a table or an index), or "none" (signed cookies keep nothing server-side). */

@@ -273,7 +273,7 @@ describeWithServices(`dashboard sessions on ${SIGNED_COOKIES_BACKEND.name}`, SIG
     const h = await SIGNED_COOKIES_BACKEND.open();
     try {
       await createSession(h);
-      expect(await listSessions(h.callers.viewer, query(), h.context)).toEqual({ items: [], nextCursor: null, total: 0, now: h.clock().toISOString(), listing: "none" });
+      expect(await listSessions(h.callers.viewer, query(), h.context)).toEqual({ items: [], nextCursor: null, total: 0, totalIsLowerBound: false, now: h.clock().toISOString(), listing: "none" });
       expect((await statusOf(getSessionDetail(h.callers.viewer, "AAAAAAAAAAAAAAAAAAAAAA", {}, h.context))).status).toBe(404);
     } finally {
       await h.dispose();

@@ -2,7 +2,7 @@
 
 import { Trash2, UserX } from "lucide-react";
 import type { AdminSessionDetail } from "@/lib/admin-api";
-import { formatCount, killQuestion } from "@/lib/admin-format";
+import { formatCount, formatNumber } from "@/lib/admin-format";
 import { KillDialog } from "../kill-dialog";
 import { adminButton } from "../sessions/admin-buttons";
 import { useUserSessionCount } from "./use-session-detail";
@@ -11,7 +11,8 @@ import { useUserSessionCount } from "./use-session-detail";
 export function DetailActions({ session, onKillOne, onKillUser }: { session: AdminSessionDetail; onKillOne: () => void; onKillUser: (userId: number) => void }) {
   const userSessions = useUserSessionCount(session.userId, session.user !== null);
   const owner = session.user;
-  const total = userSessions.data ?? 0;
+  const total = userSessions.data?.total ?? 0;
+  const sessions = userSessions.data?.atLeast ? `${formatNumber(total)}+ sessions` : formatCount(total, "session");
   // The count is of live sessions: offer the second button only when it ends more than this one.
   const others = total - (session.status === "active" ? 1 : 0);
   return (
@@ -28,12 +29,12 @@ export function DetailActions({ session, onKillOne, onKillUser }: { session: Adm
       />
       {owner && others > 0 ? (
         <KillDialog
-          title={killQuestion(total, owner.username)}
-          confirmLabel={`End ${formatCount(total, "session")}`}
+          title={`End ${sessions} of ${owner.username}?`}
+          confirmLabel={`End ${sessions}`}
           onConfirm={() => onKillUser(owner.id)}
           trigger={
             <button type="button" className={adminButton.dangerOutline}>
-              <UserX aria-hidden className="size-4" /> End all {formatCount(total, "session")} of {owner.username}
+              <UserX aria-hidden className="size-4" /> End all {sessions} of {owner.username}
             </button>
           }
         >

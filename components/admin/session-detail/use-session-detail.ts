@@ -36,13 +36,16 @@ export function useRevealedHash(id: string, enabled: boolean) {
   });
 }
 
-/** How many live sessions a user has, for "End all N sessions of alice" (the total of a one-row page). */
+/**
+ * How many live sessions a user has, for "End all N sessions of alice" (the total of a one-row
+ * page; `atLeast` when the server stopped counting, "1,000+").
+ */
 export function useUserSessionCount(userId: number | null, enabled: boolean) {
   const query = { status: "active", sort: "-created", user: String(userId), limit: "1" };
   return useQuery({
     queryKey: queryKeys.admin.sessions.list(query),
     queryFn: () => apiFetch<AdminSessionPage>(`/api/admin/sessions?${new URLSearchParams(query)}`),
     enabled: enabled && userId !== null,
-    select: (page) => page.total,
+    select: (page) => ({ total: page.total, atLeast: page.totalIsLowerBound }),
   });
 }

@@ -21,16 +21,23 @@ import "server-only";
  */
 import { empty, join, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import { formatPrismaSqliteDate, formatSqliteDate } from "@/lib/session";
-import { deviceFilterWords } from "../../node/device.ts";
 import type { SessionQuery, SessionSort } from "./schemas.ts";
 
 /** Where the listing stopped: the last row's sort value (exact stored text) and public id. */
 export type SqlPosition = readonly [sortKey: string, publicId: string];
 
-/** The filters with `user` already resolved to an id (or to "nobody"), as the SQL takes them. */
-export interface SqlFilter extends Omit<SessionQuery, "user" | "cursor" | "limit" | "sort"> {
+/**
+ * The filters as the SQL takes them, with what needs a lookup first already
+ * resolved: `user` to an id, the device words to whole device families, the
+ * free search to a public-id prefix and the ids of users whose names match.
+ */
+export interface SqlFilter extends Omit<SessionQuery, "user" | "cursor" | "limit" | "sort" | "device" | "q"> {
   /** A user id, null for anonymous sessions, undefined for anyone. */
   readonly userId?: number | null;
+  /** Device families (as the meta table keeps them); undefined for any device. */
+  readonly devices?: readonly string[];
+  /** Public ids starting with `publicIdPrefix` (null: none) or sessions of `userIds`. */
+  readonly search?: { readonly publicIdPrefix: string | null; readonly userIds: readonly number[] };
 }
 
 export interface ListedRow {
@@ -56,8 +63,8 @@ interface Dialect {
   /** A sort expression as exact text, and that text back as a value to compare with. */
   exactText(expression: Sql): Sql;
   fromExactText(text: string): Sql;
-  /** Case-sensitive prefix test (public ids). */
-  startsWith(expression: Sql, prefix: string): Sql;
+  /** An expression in byte order, as its prefix-range index has it. */
+  bytewise(expression: Sql): Sql;
   /** Drives the join from the table whose index gives the order (SQLite follows FROM order with CROSS JOIN). */
   readonly crossJoin: boolean;
   /**
@@ -65,6 +72,12 @@ interface Dialect {
    * statistics unless ANALYZE ran (PostgreSQL's planner knows the column is mostly NULL).
    */
   rare(condition: Sql): Sql;
+  /**
+   * A term the planner must test row by row rather than look up in an index (SQLite's unary +):
+   * for broad filters, walking the sort order's index and testing each row finds a page sooner
+   * than sorting every match. PostgreSQL's statistics make that choice itself.
+   */
+  unindexed(expression: Sql): Sql;
 }
 
 const SQLITE: Dialect = {
@@ -73,9 +86,11 @@ const SQLITE: Dialect = {
   // CAST: a DATETIME column would come back as a Date from Prisma's adapter; the cursor needs the stored text.
   exactText: (expression) => sql`CAST(${expression} AS TEXT)`,
   fromExactText: (text) => sql`${text}`,
-  startsWith: (expression, prefix) => sql`substr(${expression}, 1, ${prefix.length}) = ${prefix}`,
+  // SQLite compares text byte by byte already (BINARY), so the plain column's index serves.
+  bytewise: (expression) => expression,
   crossJoin: true,
   rare: (condition) => sql`unlikely(${condition})`,
+  unindexed: (expression) => sql`+${expression}`,
 };
 
 const POSTGRES: Dialect = {
@@ -84,9 +99,11 @@ const POSTGRES: Dialect = {
   // Microseconds kept: a Django-written expire_date has them, and ties must compare equal.
   exactText: (expression) => sql`to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   fromExactText: (text) => sql`${text}::timestamptz`,
-  startsWith: (expression, prefix) => sql`starts_with(${expression}, ${prefix})`,
+  // Whatever the database's collation, the prefix-range indexes are in byte order (migration 20261202000300).
+  bytewise: (expression) => sql`(${expression} COLLATE "C")`,
   crossJoin: false,
   rare: (condition) => condition,
+  unindexed: (expression) => expression,
 };
 
 export const dialectFor = (provider: "sqlite" | "postgresql"): Dialect => (provider === "sqlite" ? SQLITE : POSTGRES);
@@ -104,19 +121,44 @@ function sortOf(sort: SessionSort): { expression: Sql; descending: boolean; byEx
   return { expression: SORT_EXPRESSIONS[field], descending, byExpiry: field === "expiry" };
 }
 
-/** LIKE's wildcards taken literally (with ESCAPE '\'). */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * The first string after every string that starts with `prefix`, in byte
+ * order of UTF-8 (the same as UTF-16's for every character outside the
+ * surrogate range).
+ */
+export function prefixEnd(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
 
-function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
+/** `expression` starts with `prefix`: a range its index walks, never LIKE '%…'. */
+const startsWith = (d: Dialect, expression: Sql, prefix: string) => {
+  const bytes = d.bytewise(expression);
+  return sql`${bytes} >= ${prefix} AND ${bytes} < ${prefixEnd(prefix)}`;
+};
+
+/** The lower-cased address, as the meta table's ip index keeps it. */
+const ipExpression = (d: Dialect) => d.bytewise(sql`lower(m.ip)`);
+
+/**
+ * The WHERE terms. `forPage`: the terms for the page's query, where a broad filter is better
+ * tested row by row along the order's index; a count has no order and uses every index it can.
+ */
+function conditions(d: Dialect, filter: SqlFilter, now: Date, forPage = false): Sql[] {
+  const unindexed = (expression: Sql) => (forPage ? d.unindexed(expression) : expression);
   const where: Sql[] = [sql`s.session_key = m.session_key`];
   if (filter.status !== "all") where.push(filter.status === "active" ? sql`s.expire_date > ${d.expireValue(now)}` : sql`s.expire_date <= ${d.expireValue(now)}`);
   if (filter.userId === null) where.push(sql`m.user_id IS NULL`);
   else if (filter.userId !== undefined) where.push(sql`m.user_id = ${filter.userId}`);
   if (filter.ip) {
     const ip = filter.ip.toLowerCase();
-    where.push(/[.:]$/.test(ip) ? sql`lower(m.ip) LIKE ${`${likeLiteral(ip)}%`} ESCAPE '\\'` : sql`lower(m.ip) = ${ip}`);
+    where.push(/[.:]$/.test(ip) ? startsWith(d, sql`lower(m.ip)`, ip) : sql`${ipExpression(d)} = ${ip}`);
   }
-  for (const word of filter.device ? deviceFilterWords(filter.device) : []) where.push(sql`m.device LIKE ${`%${likeLiteral(word)}%`} ESCAPE '\\'`);
+  if (filter.devices) {
+    // One family: its index lists it in creation order. Several: their union is broad, walk the order's index.
+    const [only] = filter.devices;
+    where.push(filter.devices.length === 0 ? sql`1 = 0` : filter.devices.length === 1 ? sql`m.device = ${only}` : sql`${unindexed(sql`m.device`)} IN (${join(filter.devices)})`);
+  }
   if (filter.engine) where.push(sql`m.engine = ${filter.engine}`);
   // A range of the flagged_at index: only flagged sessions.
   if (filter.flagged) where.push(d.rare(sql`m.flagged_at IS NOT NULL`));
@@ -124,16 +166,40 @@ function conditions(d: Dialect, filter: SqlFilter, now: Date): Sql[] {
   if (filter.createdTo) where.push(sql`m.created_at < ${d.metaValue(filter.createdTo)}`);
   if (filter.activeFrom) where.push(sql`${SORT_EXPRESSIONS.activity} >= ${d.metaValue(filter.activeFrom)}`);
   if (filter.activeTo) where.push(sql`${SORT_EXPRESSIONS.activity} < ${d.metaValue(filter.activeTo)}`);
-  if (filter.q) {
-    const usernamePrefix = `${likeLiteral(filter.q.toLowerCase())}%`;
-    where.push(sql`(${d.startsWith(sql`m.public_id`, filter.q)} OR lower(u.username) LIKE ${usernamePrefix} ESCAPE '\\')`);
+  if (filter.search) {
+    const { publicIdPrefix, userIds } = filter.search;
+    // Users matched: their sessions can be many (the most active users), walk the order's index.
+    // A public id prefix alone: a range of the unique index, a handful of rows.
+    const publicId = userIds.length ? unindexed(sql`m.public_id`) : sql`m.public_id`;
+    const either = [
+      ...(publicIdPrefix ? [startsWith(d, publicId, publicIdPrefix)] : []),
+      ...(userIds.length ? [sql`${unindexed(sql`m.user_id`)} IN (${join(userIds)})`] : []),
+    ];
+    where.push(either.length ? sql`(${join(either, " OR ")})` : sql`1 = 0`);
   }
   return where;
 }
 
-function from(d: Dialect, byExpiry: boolean): Sql {
-  const users = sql`LEFT JOIN auth_user u ON u.id = m.user_id`;
-  if (!d.crossJoin) return sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}`;
+/** Whether the filter looks at anything but the session row's expiry. */
+const filtersMeta = (filter: SqlFilter) =>
+  filter.userId !== undefined ||
+  [filter.ip, filter.devices, filter.engine, filter.flagged, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.search].some((v) => v !== undefined);
+
+/**
+ * The tables. On SQLite the walk starts from django_session's expiry index only without a meta
+ * filter, to list by expiry or to list the expired sessions; a meta filter (one user's sessions,
+ * say) starts from the meta table's index for it, and sorts the few rows it finds.
+ */
+function from(d: Dialect, byExpiry: boolean, withUsers = true, expiredFirst: Sql | null = null): Sql {
+  const users = withUsers ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
+  if (!d.crossJoin) {
+    // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
+    // index from the newest through every live one: find the expired ones first (OFFSET 0 keeps it a step).
+    if (expiredFirst) {
+      return sql`(SELECT * FROM django_session WHERE expire_date <= ${expiredFirst} OFFSET 0) s JOIN sessionscope_session_meta m ON s.session_key = m.session_key ${users}`;
+    }
+    return sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}`;
+  }
   // The join condition is in WHERE; CROSS JOIN only fixes which table SQLite walks first.
   return byExpiry
     ? sql`django_session s CROSS JOIN sessionscope_session_meta m ${users}`
@@ -144,7 +210,9 @@ function from(d: Dialect, byExpiry: boolean): Sql {
 export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, sort: SessionSort, after: SqlPosition | null, limit: number, now: Date): Sql {
   const d = dialectFor(provider);
   const { expression, descending, byExpiry } = sortOf(sort);
-  const where = conditions(d, filter, now);
+  const where = conditions(d, filter, now, true);
+  // Expired sessions are few (clearsessions removes them) and the oldest: find them by expiry, sort them.
+  const sessionFirst = (byExpiry || filter.status === "expired") && !filtersMeta(filter);
   if (after) {
     const [key, publicId] = after;
     const value = d.fromExactText(key);
@@ -158,29 +226,89 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
     s.expire_date AS expire_date, s.session_data AS session_data, m.flagged_at AS flagged_at, ${d.exactText(expression)} AS sort_key
-    FROM ${from(d, byExpiry)} WHERE ${join(where, " AND ")}
+    FROM ${from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null)} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
-/** Whether the filter looks at anything but the session row's expiry. */
-const filtersMeta = (filter: SqlFilter) =>
-  filter.userId !== undefined || [filter.ip, filter.device, filter.engine, filter.flagged, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.q].some((v) => v !== undefined);
+/** Whether countQuery stops at its cap for this filter (otherwise its total is exact). */
+export const countIsCapped = (filter: SqlFilter): boolean => filtersMeta(filter);
 
 /**
- * The number of sessions the filter matches. With no filter but the status, the expire_date index
- * alone answers (2 ms for 100,000 sessions on SQLite, against 760 ms for the join, which looks up
- * every meta row); that count includes sessions a Django site wrote into a shared table and
- * SessionScope has not yet saved (they have no meta row, so they are not listed).
+ * A filtered count stops after this many matches: the page then says "1,000+ sessions". Counting
+ * costs one index entry and one session-row probe per match, so the cap bounds it: at 10,000 a
+ * broad filter at a million sessions counted ten times what it counts at a thousand (measured in
+ * docs/benchmarks.md, "A million sessions").
  */
-export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date): Sql {
+export const COUNT_CAP = 1_000;
+
+/**
+ * The number of sessions the filter matches: at most `cap + 1` (more means
+ * "over `cap`"), so that no count reads the whole table.
+ *
+ * With no filter but the status, the exact number: the trigger-kept total of
+ * `django_session` rows (sessionscope_session_count), minus the expired ones,
+ * an expire_date index range over the few sessions that expired since
+ * clearsessions last ran. That count includes sessions a Django site wrote
+ * into a shared table and SessionScope has not yet saved (they have no meta
+ * row, so they are not listed).
+ *
+ * With other filters, the matches are counted through the filter's index and
+ * the join, and the count stops at `cap + 1`.
+ */
+export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date, cap = COUNT_CAP): Sql {
   const d = dialectFor(provider);
   if (!filtersMeta(filter)) {
-    const status = filter.status === "all" ? empty : filter.status === "active" ? sql`WHERE s.expire_date > ${d.expireValue(now)}` : sql`WHERE s.expire_date <= ${d.expireValue(now)}`;
-    return sql`SELECT count(*) AS total FROM django_session s ${status}`;
+    const total = sql`(SELECT CAST(COALESCE(sum(c.total), 0) AS BIGINT) FROM sessionscope_session_count c)`;
+    const expired = sql`(SELECT count(*) FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)})`;
+    if (filter.status === "all") return sql`SELECT ${total} AS total`;
+    return filter.status === "active" ? sql`SELECT ${total} - ${expired} AS total` : sql`SELECT ${expired} AS total`;
   }
-  const users = filter.q ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
-  return sql`SELECT count(*) AS total FROM sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key ${users}
-    WHERE ${join(conditions(d, filter, now), " AND ")}`;
+  const capped = (where: Sql[]) =>
+    sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${from(d, false, false)} WHERE ${join(where, " AND ")} ${countOrder(filter)} LIMIT ${cap + 1}) capped)`;
+  const search = filter.search;
+  if (search?.publicIdPrefix && search.userIds.length) {
+    // Public id OR owner: two index ranges, counted apart (a planner given the OR scans the table).
+    const byOwner = capped(conditions(d, { ...filter, search: { publicIdPrefix: null, userIds: search.userIds } }, now));
+    const byId = capped([
+      ...conditions(d, { ...filter, search: { publicIdPrefix: search.publicIdPrefix, userIds: [] } }, now),
+      sql`(m.user_id IS NULL OR m.user_id NOT IN (${join(search.userIds)}))`,
+    ]);
+    return sql`SELECT ${byOwner} + ${byId} AS total`;
+  }
+  return sql`SELECT ${capped(conditions(d, filter, now))} AS total`;
+}
+
+/**
+ * The order a capped count walks its index in. Expired sessions are the oldest: counting live ones
+ * from the newest (or expired ones from the oldest) reaches the cap after about `cap` probes instead
+ * of first probing every expired session. Only where the filter's index is in creation order after
+ * its equality columns (user, one device family, engine, creation range); elsewhere an ORDER BY
+ * would sort every match.
+ */
+function countOrder(filter: SqlFilter): Sql {
+  const creationOrdered =
+    filter.ip === undefined && filter.search === undefined && filter.activeFrom === undefined && filter.activeTo === undefined && (filter.devices?.length ?? 1) <= 1;
+  if (!creationOrdered || filter.status === "all") return empty;
+  return filter.status === "active" ? sql`ORDER BY m.created_at DESC` : sql`ORDER BY m.created_at ASC`;
+}
+
+/**
+ * The device families in the meta table: a loose index scan (one index probe
+ * per distinct family, a few dozen), so the device filter can match its words
+ * against whole families and then use the device index.
+ */
+export function deviceFamiliesQuery(): Sql {
+  return sql`WITH RECURSIVE families(device) AS (
+      SELECT min(device) FROM sessionscope_session_meta
+      UNION ALL
+      SELECT (SELECT min(n.device) FROM sessionscope_session_meta n WHERE n.device > f.device) FROM families f WHERE f.device IS NOT NULL
+    ) SELECT device FROM families WHERE device IS NOT NULL LIMIT 1000`;
+}
+
+/** Users whose username starts with `prefix` (lower-case ASCII), first `limit` by name: a range over the lower(username) index. */
+export function usernamePrefixQuery(provider: "sqlite" | "postgresql", prefix: string, limit: number): Sql {
+  const d = dialectFor(provider);
+  return sql`SELECT id FROM auth_user WHERE ${startsWith(d, sql`lower(username)`, prefix)} ORDER BY ${d.bytewise(sql`lower(username)`)} LIMIT ${limit}`;
 }
 
 /** Live sessions per user, for the users page. */

@@ -9,7 +9,7 @@ import {
   AUTH_USER_ID_KEY, type ListableStore, parseSqliteDate, type SessionCodec, type SessionListFilter, type SessionListItem, type SessionStore,
   type SessionStringCodec,
 } from "@/lib/session";
-import { parseDevice } from "../../node/device.ts";
+import { deviceFilterWords, parseDevice } from "../../node/device.ts";
 import { createSessionCodecFromConfig } from "../../node/session/engines.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
@@ -19,7 +19,9 @@ import type { SessionQuery } from "./schemas.ts";
 import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
-import { countQuery, pageQuery, type ListedRow, type SqlFilter, type SqlPosition } from "./session-sql.ts";
+import {
+  COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
+} from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
 type IndexedStore = SessionStore & ListableStore;
@@ -57,7 +59,7 @@ const parseUserId = (value: string | number | bigint | null | undefined): number
 };
 
 function emptyPage(now: Date, listing: AdminSessionPage["listing"]): AdminSessionPage {
-  return { items: [], nextCursor: null, total: 0, now: now.toISOString(), listing };
+  return { items: [], nextCursor: null, total: 0, totalIsLowerBound: false, now: now.toISOString(), listing };
 }
 
 /** One page of sessions, filtered and sorted on the server. */
@@ -74,21 +76,49 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   const scope = `sessions:sql:${query.sort}`;
   const after = query.cursor ? toPosition(openCursor(context.runtime.config.secretKey, scope, query.cursor)) : null;
   if (userId === "nobody") return emptyPage(now, "full");
-  const filter: SqlFilter = { ...query, userId };
+  const filter = await sqlFilter(context, query, userId);
   const [rows, counted] = await Promise.all([
     context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now)),
     context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now)),
   ]);
+  const total = Number(counted[0]?.total ?? 0);
+  const overCap = countIsCapped(filter) && total > COUNT_CAP;
   const shown = rows.slice(0, query.limit);
   const last = shown.at(-1);
   const nextCursor = rows.length > query.limit && last ? sealCursor(context.runtime.config.secretKey, scope, [String(last.sort_key), last.public_id]) : null;
   return {
     items: shown.map((row) => sqlRow(row, context.runtime.codec, now)),
     nextCursor,
-    total: Number(counted[0]?.total ?? 0),
+    total: overCap ? COUNT_CAP : total,
+    totalIsLowerBound: overCap,
     now: now.toISOString(),
     listing: "full",
   };
+}
+
+/** Most users a free search lists sessions of: the first ones by name (type more to narrow). */
+export const SEARCH_USERS = 100;
+
+/** The query with its lookups done: device words to families, the free search to a public-id prefix and user ids. */
+async function sqlFilter(context: AdminContext, query: SessionQuery, userId: number | null | undefined): Promise<SqlFilter> {
+  const { device, q, ...rest } = query;
+  const [devices, search] = await Promise.all([
+    device === undefined ? undefined : matchingFamilies(context, device),
+    q === undefined ? undefined : resolveSearch(context, q),
+  ]);
+  return { ...rest, userId, ...(devices && { devices }), ...(search && { search }) };
+}
+
+/** The device families containing every word of the filter ("firefox linux" → ["desktop firefox linux"]). */
+async function matchingFamilies(context: AdminContext, device: string): Promise<string[]> {
+  const words = deviceFilterWords(device);
+  const rows = await context.prisma.$queryRaw<Array<{ device: string }>>(deviceFamiliesQuery());
+  return rows.map((row) => row.device).filter((family) => words.every((word) => family.includes(word)));
+}
+
+async function resolveSearch(context: AdminContext, q: string): Promise<NonNullable<SqlFilter["search"]>> {
+  const users = await context.prisma.$queryRaw<Array<{ id: number | bigint }>>(usernamePrefixQuery(context.provider, q.toLowerCase(), SEARCH_USERS));
+  return { publicIdPrefix: /^[A-Za-z0-9_-]+$/.test(q) ? q : null, userIds: users.map((user) => Number(user.id)) };
 }
 
 function toPosition(value: unknown): SqlPosition {
@@ -148,6 +178,7 @@ async function listFromIndex(
     items: items.filter((row): row is AdminSessionRow => row !== null),
     nextCursor: page.nextCursor ? sealCursor(context.runtime.config.secretKey, scope, page.nextCursor) : null,
     total,
+    totalIsLowerBound: false,
     now: now.toISOString(),
     listing: "full",
   };
