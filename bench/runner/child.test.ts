@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseBenchLine, runBench } from "./child.ts";
 import { Teardown } from "./services.ts";
@@ -19,13 +20,22 @@ describe("bench output lines", () => {
 });
 
 /** Whether the process has exited (and been reaped) within two seconds. */
+/** Whether the process has died: no such process, or a zombie its new parent has not reaped yet. Waits up to 10 s (a loaded machine). */
 async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 200; i++) {
     try {
       process.kill(pid, 0);
     } catch {
       return true;
     }
+    const state = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+      } catch {
+        return undefined;
+      }
+    })();
+    if (state === "Z" || state === "X") return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;

@@ -4,7 +4,7 @@ import { createEventBus } from "@/lib/node/events/from-setup";
 import { getEnv } from "@/lib/node/env";
 import { log, rateLimited } from "@/lib/node/log";
 import { getDatabase } from "./db/client.ts";
-import { getRedis, getSessionRuntime } from "./session/instance.ts";
+import { getRedis } from "./redis-client.ts";
 
 // One bus per server process, kept across dev reloads.
 const holder = globalThis as typeof globalThis & { __sessionscopeEventBus?: EventBus };
@@ -14,16 +14,13 @@ const warn = rateLimited(log.warn, { limit: 5, windowMs: 60_000 });
 
 /**
  * This process's bus: Redis pub/sub or PostgreSQL LISTEN/NOTIFY when the
- * set-up has them, so every instance hears every instance. A policy change
- * anywhere drops this process's cached policy: the next request reads the new one.
+ * set-up has them, so every instance hears every instance. The session
+ * runtime subscribes to it (session/instance.ts): a policy change anywhere
+ * drops this process's cached policy, and the next request reads the new one.
  */
 export function getEventBus(): EventBus {
   if (!holder.__sessionscopeEventBus) {
-    const bus = createEventBus({ databaseUrl: getEnv().DATABASE_URL, db: getDatabase(), redis: getRedis() }, { warn });
-    bus.subscribe((event) => {
-      if (event.type === "policy.changed") getSessionRuntime().policy.invalidate();
-    });
-    holder.__sessionscopeEventBus = bus;
+    holder.__sessionscopeEventBus = createEventBus({ databaseUrl: getEnv().DATABASE_URL, db: getDatabase(), redis: getRedis() }, { warn });
   }
   return holder.__sessionscopeEventBus;
 }

@@ -1,27 +1,23 @@
 import "server-only";
-import type { Redis } from "ioredis";
 import { getDatabase } from "../db/client.ts";
 import { getEventBus } from "../events.ts";
+import { getRedis } from "../redis-client.ts";
 import { getEnv } from "../../node/env.ts";
-import { createRedisClient } from "../../node/redis.ts";
 import { createSessionRuntime, type SessionRuntime } from "../../node/session/runtime.ts";
 
-// One runtime per server process, kept on globalThis across dev reloads.
-const holder = globalThis as typeof globalThis & { __sessionscopeRuntime?: SessionRuntime; __sessionscopeRedis?: Redis | null };
+export { getRedis } from "../redis-client.ts";
 
-export function getRedis(): Redis | null {
-  if (holder.__sessionscopeRedis === undefined) {
-    const url = getEnv().REDIS_URL;
-    holder.__sessionscopeRedis = url ? createRedisClient(url) : null;
-  }
-  return holder.__sessionscopeRedis;
-}
+// One runtime per server process, kept on globalThis across dev reloads.
+const holder = globalThis as typeof globalThis & { __sessionscopeRuntime?: SessionRuntime };
 
 export function getSessionRuntime(): SessionRuntime {
   if (!holder.__sessionscopeRuntime) {
-    holder.__sessionscopeRuntime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
-    // From the first request on, hear the other instances: a policy change there must reach this runtime's cache.
-    getEventBus();
+    const runtime = createSessionRuntime(getEnv(), getDatabase(), getRedis());
+    // From the first request on, hear every instance: a policy saved anywhere drops this runtime's cached policy.
+    getEventBus().subscribe((event) => {
+      if (event.type === "policy.changed") runtime.policy.invalidate();
+    });
+    holder.__sessionscopeRuntime = runtime;
   }
   return holder.__sessionscopeRuntime;
 }
