@@ -30,12 +30,20 @@ export interface DjangoSiteOptions {
   readonly cacheKeyPrefix?: string;
   readonly cacheVersion?: number;
   readonly cookieName?: string;
+  /**
+   * PBKDF2 iterations of the site's hasher (default Django's own). SessionScope hashes with
+   * 600000; a site on another count re-hashes each password at login, signing the user out of
+   * SessionScope (and SessionScope does the same the other way round).
+   */
+  readonly pbkdf2Iterations?: number;
   readonly port?: number;
 }
 
 export interface DjangoSite {
   readonly url: string;
   readonly version: DjangoVersion;
+  /** Creates a user through Django's ORM (create_user), with the site's hasher. */
+  createUser(username: string, password: string): void;
   stop(): Promise<void>;
 }
 
@@ -84,7 +92,9 @@ export async function freePort(): Promise<number> {
 export async function startDjangoSite(options: DjangoSiteOptions): Promise<DjangoSite> {
   if (options.engine !== "db" && !options.cacheUrl) throw new Error(`startDjangoSite: the ${options.engine} engine needs cacheUrl`);
   const port = options.port ?? (await freePort());
+  // Only what the site reads: none of the test run's own variables leak into Django.
   const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
     PATH: process.env.PATH,
     PYTHONPATH: pythonPath(options.version),
     PYTHONDONTWRITEBYTECODE: "1",
@@ -99,6 +109,7 @@ export async function startDjangoSite(options: DjangoSiteOptions): Promise<Djang
     DJANGO_CACHE_KEY_PREFIX: options.cacheKeyPrefix ?? "",
     DJANGO_CACHE_VERSION: String(options.cacheVersion ?? 1),
     DJANGO_SESSION_COOKIE_NAME: options.cookieName ?? "sessionid",
+    DJANGO_PBKDF2_ITERATIONS: options.pbkdf2Iterations === undefined ? "" : String(options.pbkdf2Iterations),
   };
   const child: ChildProcess = spawn(PYTHON, ["manage.py", "runserver", "--noreload", `127.0.0.1:${port}`], { cwd: SITE, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -123,5 +134,10 @@ export async function startDjangoSite(options: DjangoSiteOptions): Promise<Djang
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, version: options.version, stop };
+  const createUser = (username: string, password: string) => {
+    const code = "import os; from django.contrib.auth.models import User; User.objects.create_user(os.environ['NEW_USERNAME'], password=os.environ['NEW_PASSWORD'])";
+    const result = spawnSync(PYTHON, ["manage.py", "shell", "-c", code], { cwd: SITE, env: { ...env, NEW_USERNAME: username, NEW_PASSWORD: password }, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`Django ${options.version} could not create ${username}: ${result.stderr}`);
+  };
+  return { url, version: options.version, createUser, stop };
 }

@@ -69,3 +69,9 @@ CACHES = {"default": cache(env("DJANGO_CACHE_URL"), env("DJANGO_CACHE_BACKEND", 
 SESSION_ENGINE = "django.contrib.sessions.backends." + env("DJANGO_SESSION_ENGINE", "db")
 SESSION_COOKIE_NAME = env("DJANGO_SESSION_COOKIE_NAME", "sessionid")
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "ERROR"}}
+
+# DJANGO_PBKDF2_ITERATIONS: PBKDF2 work factor of new hashes. Both sides re-hash a password at
+# login when its iterations differ from their own (Django 3.2: 260000, 4.2 and SessionScope:
+# 600000), which changes the session auth hash and signs the user out on the other side.
+if env("DJANGO_PBKDF2_ITERATIONS"):
+    PASSWORD_HASHERS = ["sessionsite.hashers.PBKDF2PasswordHasher"]
