@@ -5,10 +5,11 @@
 // sessions with. Stopped by its own PID.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fetchDjango } from "../../scripts/fetch-django.mjs";
+// @ts-expect-error: plain JavaScript module shared with scripts/test.mjs
+import { freePort } from "../services/services.mjs";
 
 const PYTHON = "/usr/bin/python3";
 const SITE = fileURLToPath(new URL("../django/site", import.meta.url));
@@ -77,21 +78,10 @@ export function djangoSiteAvailable(version: DjangoVersion): boolean {
   return false;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 /** Starts `manage.py runserver --noreload` and waits until it answers. */
 export async function startDjangoSite(options: DjangoSiteOptions): Promise<DjangoSite> {
   if (options.engine !== "db" && !options.cacheUrl) throw new Error(`startDjangoSite: the ${options.engine} engine needs cacheUrl`);
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? ((await freePort()) as number);
   // Only what the site reads: none of the test run's own variables leak into Django.
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "test",
