@@ -1,6 +1,7 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
 import { ConfigError, getEnv, type Env } from "../lib/node/env.ts";
-import { setupDatabase, setupDemoSessions } from "../lib/node/db/setup.ts";
+import { AttachError } from "../lib/node/db/attach.ts";
+import { setupDatabase, setupDemoSessions, type SetupResult } from "../lib/node/db/setup.ts";
 
 let env: Env;
 try {
@@ -11,7 +12,16 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const result = await setupDatabase(env.DATABASE_URL, { seed: !env.production, production: env.production });
+const attach = env.SESSIONSCOPE_ATTACH ? { shop: env.SESSIONSCOPE_ATTACH_SHOP } : null;
+let result: SetupResult;
+try {
+  result = await setupDatabase(env.DATABASE_URL, { seed: !env.production && !attach, production: env.production, attach });
+} catch (error) {
+  // Django's tables are missing or shaped differently: the refusal says what was found and what to do.
+  if (!(error instanceof AttachError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const where = env.databaseProvider === "sqlite" ? env.DATABASE_URL : "PostgreSQL";
 const applied = result.migrate.applied.length;
 console.log(`SessionScope: database ${where} ready (${applied} migration${applied === 1 ? "" : "s"} applied, ${result.migrate.alreadyApplied} already there)`);
@@ -19,7 +29,7 @@ if (result.seed && (result.seed.products || result.seed.users)) {
   console.log(`SessionScope: seeded ${result.seed.products} products and ${result.seed.users} demo accounts`);
 }
 // `npm start` in demo mode asks for sessions to look at in the dashboard (not the e2e server: its specs count sessions).
-if (process.argv.includes("--demo-sessions") && !env.production) {
+if (process.argv.includes("--demo-sessions") && !env.production && !attach) {
   const sessions = await setupDemoSessions(env);
   if (sessions) console.log(`SessionScope: seeded ${sessions} demo sessions (${env.SESSION_ENGINE} engine)`);
 }
