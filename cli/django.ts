@@ -1,0 +1,95 @@
+/** `sessionscope django <check|backfill>`: attaching SessionScope to a Django site (docs/django.md). */
+import { checkDjangoSite, engineSummary, type DjangoCheckReport } from "../lib/node/db/django-check.ts";
+import { ConfigError, parseEnv, type Env } from "../lib/node/env.ts";
+import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
+import { exitWith, type CliEnv, type CliIo } from "./io.ts";
+
+export const DJANGO_HELP = `Usage: sessionscope django <command> [options]
+
+Commands:
+  check     check the configuration against the Django site's database; writes nothing
+
+Run "sessionscope django <command> --help" for a command's options.`;
+
+export const DJANGO_CHECK_HELP = `Usage: sessionscope django check [--sample N]
+
+Reads the configuration (DATABASE_URL, SESSION_SECRET_KEY, SESSION_SECRET_KEY_FALLBACKS,
+SESSION_ENGINE, ...) and the Django site's database, and reports, writing nothing:
+the database is reachable; django_session and auth_user are there with Django's
+columns and types; SessionScope's own tables are there or still to be created;
+which key verifies each of the newest N stored sessions (a wrong key is the
+commonest mistake); the engine and what the dashboard will show on it.
+
+Options:
+  --sample N   sessions to check the keys against (1 to 100000, default 200)
+Exit status: 0 ready, 1 problems found, 2 usage error.`;
+
+type Subcommand = (argv: readonly string[], env: CliEnv, io: CliIo) => Promise<number>;
+
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = { check: runDjangoCheck };
+
+export async function runDjango(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h") return exitWith(io.stdout, DJANGO_HELP, name === undefined ? 2 : 0);
+  const command = SUBCOMMANDS[name];
+  if (!command) return exitWith(io.stderr, `django: unknown command "${name}" (see sessionscope django --help)`, 2);
+  return command(rest, env, io);
+}
+
+export async function runDjangoCheck(argv: readonly string[], source: CliEnv, io: CliIo): Promise<number> {
+  let sample: number;
+  try {
+    const { values, positionals, help } = parseCommandArgs(argv, { sample: { type: "string" } });
+    if (help) return exitWith(io.stdout, DJANGO_CHECK_HELP, 0);
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    sample = wholeNumber(values.sample, "sample", { min: 1, max: 100_000, fallback: 200 });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return exitWith(io.stderr, `django check: ${error.message}`, 2);
+  }
+  let env: Env;
+  try {
+    env = parseEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(error.message);
+    return 1;
+  }
+  const report = await checkDjangoSite(env, { sample });
+  for (const line of describeReport(report, env)) io.stdout(line);
+  return report.problems.length === 0 ? 0 : 1;
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+export function describeReport(report: DjangoCheckReport, env: Env): string[] {
+  const lines: string[] = [];
+  if (!report.database.reachable) {
+    lines.push(`database        NOT REACHABLE: ${report.database.error}`);
+  } else {
+    lines.push(`database        reachable (${report.database.where})`);
+    const django = report.django!;
+    for (const [table, state] of Object.entries(django.tables)) {
+      const issues = django.problems.filter((p) => p.startsWith(`${table}.`) || p.startsWith(`${table}:`));
+      lines.push(`${table.padEnd(16)}${state === "missing" ? "MISSING" : issues.length ? `WRONG SHAPE: ${issues.join("; ")}` : "present, Django's shape"}`);
+    }
+    const own = report.sessionscope!;
+    lines.push(
+      `sessionscope_*  ${own.applied === own.total ? "present, up to date" : own.applied === 0 ? `to be created at start-up (${plural(own.total, "migration")})` : `${own.total - own.applied} of ${plural(own.total, "migration")} to apply at start-up`}`,
+    );
+    const keys = report.keys;
+    if (keys) {
+      lines.push(
+        keys.sampled === 0
+          ? "secret key      no stored sessions to check it against"
+          : `secret key      ${plural(keys.sampled, "session")} sampled: ${keys.secretKey} verify with SESSION_SECRET_KEY, ${keys.fallbackKey} with a fallback key, ` +
+              `${keys.legacy + keys.legacyRefused} only in a legacy format${keys.legacyRefused ? " (refused: SESSION_ACCEPT_LEGACY is off)" : ""}, ${keys.none} with no key`,
+      );
+    }
+  }
+  lines.push(`engine          ${engineSummary(env)}`);
+  if (!env.SESSIONSCOPE_ATTACH) lines.push("attach mode     off: set SESSIONSCOPE_ATTACH=django so that `npm start` leaves Django's tables alone");
+  lines.push(report.problems.length === 0 ? "OK: ready to attach." : `${plural(report.problems.length, "problem")}:`);
+  for (const problem of report.problems) lines.push(`  - ${problem}`);
+  return lines;
+}
