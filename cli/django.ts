@@ -1,13 +1,18 @@
 /** `sessionscope django <check|backfill>`: attaching SessionScope to a Django site (docs/django.md). */
+import { backfillSessionMeta, countMissingMeta } from "../lib/node/admin/backfill.ts";
+import { openDatabaseFromEnv } from "../lib/node/db/connection.ts";
 import { checkDjangoSite, engineSummary, type DjangoCheckReport } from "../lib/node/db/django-check.ts";
+import { createSessionCodecFromConfig } from "../lib/node/session/engines.ts";
 import { ConfigError, parseEnv, type Env } from "../lib/node/env.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
-import { exitWith, type CliEnv, type CliIo } from "./io.ts";
+import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
+import { withProgress } from "./progress.ts";
 
 export const DJANGO_HELP = `Usage: sessionscope django <command> [options]
 
 Commands:
   check     check the configuration against the Django site's database; writes nothing
+  backfill  fill in SessionScope's metadata for the sessions Django wrote
 
 Run "sessionscope django <command> --help" for a command's options.`;
 
@@ -24,16 +29,73 @@ Options:
   --sample N   sessions to check the keys against (1 to 100000, default 200)
 Exit status: 0 ready, 1 problems found, 2 usage error.`;
 
-type Subcommand = (argv: readonly string[], env: CliEnv, io: CliIo) => Promise<number>;
+export const DJANGO_BACKFILL_HELP = `Usage: sessionscope django backfill [--batch-size N]
 
-const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = { check: runDjangoCheck };
+Gives every session in django_session that has no SessionScope metadata a
+sessionscope_session_meta row: the user from _auth_user_id, the creation
+estimated as expire_date minus SESSION_COOKIE_AGE (marked as estimated), no
+IP or device; sessions no configured key opens are marked undecodable. Then
+deletes metadata whose session Django deleted. Django's rows are only read.
+\`npm start\` in attach mode runs the same at start-up and then every minute.
+For the db and cached_db engines (the others keep no metadata in the database).
 
-export async function runDjango(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+Options:
+  --batch-size N   sessions per transaction (1 to 100000, default 5000)
+Exit status: 0 done, 1 failed, 2 usage error.`;
+
+type Subcommand = (argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null) => Promise<number>;
+
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = { check: runDjangoCheck, backfill: runDjangoBackfill };
+
+export async function runDjango(argv: readonly string[], env: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h") return exitWith(io.stdout, DJANGO_HELP, name === undefined ? 2 : 0);
   const command = SUBCOMMANDS[name];
   if (!command) return exitWith(io.stderr, `django: unknown command "${name}" (see sessionscope django --help)`, 2);
-  return command(rest, env, io);
+  return command(rest, env, io, tty);
+}
+
+export async function runDjangoBackfill(argv: readonly string[], source: CliEnv, io: CliIo, tty: NodeJS.WriteStream | null = null): Promise<number> {
+  let batchSize: number;
+  try {
+    const { values, positionals, help } = parseCommandArgs(argv, { "batch-size": { type: "string" } });
+    if (help) return exitWith(io.stdout, DJANGO_BACKFILL_HELP, 0);
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    batchSize = wholeNumber(values["batch-size"], "batch-size", { min: 1, max: 100_000, fallback: 5_000 });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return exitWith(io.stderr, `django backfill: ${error.message}`, 2);
+  }
+  let env: Env;
+  try {
+    env = parseEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(error.message);
+    return 1;
+  }
+  const engine = env.SESSION_ENGINE;
+  if (engine !== "db" && engine !== "cached_db") {
+    return exitWith(io.stdout, `Nothing to backfill: the ${engine} engine keeps no session metadata in the database.`, 0);
+  }
+  const db = openDatabaseFromEnv(env);
+  try {
+    const total = await countMissingMeta(db);
+    const codec = createSessionCodecFromConfig(env.session);
+    const result = await withProgress("Backfilling session metadata", total, tty, (report) =>
+      backfillSessionMeta(db, { codec, cookieAge: env.session.cookieAge, engine, batchSize, onProgress: report }),
+    );
+    io.stdout(
+      `Filled in metadata for ${plural(result.written, "session")} (${result.undecodable} undecodable); ` +
+        `removed ${plural(result.removed, "orphaned row")}.`,
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(oneLine(`django backfill: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    await db.close();
+  }
 }
 
 export async function runDjangoCheck(argv: readonly string[], source: CliEnv, io: CliIo): Promise<number> {
