@@ -66,14 +66,8 @@ export async function runDjangoBackfill(argv: readonly string[], source: CliEnv,
     if (!(error instanceof UsageError)) throw error;
     return exitWith(io.stderr, `django backfill: ${error.message}`, 2);
   }
-  let env: Env;
-  try {
-    env = parseEnv(source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(error.message);
-    return 1;
-  }
+  const env = configurationOrReport(source, io);
+  if (env === null) return 1;
   const engine = env.SESSION_ENGINE;
   if (engine !== "db" && engine !== "cached_db") {
     return exitWith(io.stdout, `Nothing to backfill: the ${engine} engine keeps no session metadata in the database.`, 0);
@@ -109,17 +103,22 @@ export async function runDjangoCheck(argv: readonly string[], source: CliEnv, io
     if (!(error instanceof UsageError)) throw error;
     return exitWith(io.stderr, `django check: ${error.message}`, 2);
   }
-  let env: Env;
-  try {
-    env = parseEnv(source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(error.message);
-    return 1;
-  }
+  const env = configurationOrReport(source, io);
+  if (env === null) return 1;
   const report = await checkDjangoSite(env, { sample });
   for (const line of describeReport(report, env)) io.stdout(line);
   return report.problems.length === 0 ? 0 : 1;
+}
+
+/** The configuration, or null after printing why it is refused. */
+function configurationOrReport(source: CliEnv, io: CliIo): Env | null {
+  try {
+    return parseEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(error.message);
+    return null;
+  }
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;

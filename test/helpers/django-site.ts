@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { afterEach } from "vitest";
+import { requireServiceUrl } from "./services.ts";
 
 const PYTHON = "/usr/bin/python3";
 const SITE = join(fileURLToPath(new URL(".", import.meta.url)), "..", "django", "django_site.py");
@@ -71,4 +73,17 @@ export function createDjangoSessions(
   request: { users?: Array<{ username: string; password: string }>; sessions: Array<{ username?: string | null; data?: Record<string, unknown> }> },
 ): Array<{ key: string; user_id: number | null }> {
   return runSite<{ sessions: Array<{ key: string; user_id: number | null }> }>({ op: "login", database: db.spec, secret_key: secretKey, ...request }).sessions;
+}
+
+/** For a suite: `fresh()` makes an empty database on `provider`; every one made is dropped after each test. */
+export function emptyDatabasesFor(provider: "sqlite" | "postgresql"): () => Promise<DjangoDatabase> {
+  const created: DjangoDatabase[] = [];
+  afterEach(async () => {
+    for (const db of created.splice(0)) await db.dispose();
+  });
+  return async () => {
+    const db = await createEmptyDatabase(provider, provider === "postgresql" ? requireServiceUrl("postgresql") : undefined);
+    created.push(db);
+    return db;
+  };
 }

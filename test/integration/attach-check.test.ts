@@ -1,14 +1,14 @@
 // `sessionscope django check` against databases made by real Django: what it
 // reports about tables and keys, its exit status, and that it writes nothing.
 import { readFileSync, writeFileSync } from "node:fs";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runDjangoCheck } from "../../cli/django.ts";
 import type { CliIo } from "../../cli/io.ts";
 import { setupDatabase } from "../../lib/node/db/setup.ts";
 import { djangoAvailable } from "../helpers/django.ts";
-import { createDjangoSessions, createEmptyDatabase, migrateDjangoSite, type DjangoDatabase } from "../helpers/django-site.ts";
+import { createDjangoSessions, emptyDatabasesFor, migrateDjangoSite, type DjangoDatabase } from "../helpers/django-site.ts";
 import { describeWithServices } from "../helpers/register.ts";
-import { requireServiceUrl, type Service } from "../helpers/services.ts";
+import type { Service } from "../helpers/services.ts";
 
 const OLD_KEY = "django-site-old-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
 const NEW_KEY = "django-site-new-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -25,15 +25,7 @@ async function check(site: DjangoDatabase, env: Record<string, string>, argv: st
 for (const provider of ["sqlite", "postgresql"] as const) {
   const needs: Service[] = provider === "postgresql" ? ["postgresql"] : [];
   describeWithServices(`django check on a Django-made ${provider} database`, needs, () => {
-    const created: DjangoDatabase[] = [];
-    const fresh = async () => {
-      const db = await createEmptyDatabase(provider, provider === "postgresql" ? requireServiceUrl("postgresql") : undefined);
-      created.push(db);
-      return db;
-    };
-    afterEach(async () => {
-      for (const db of created.splice(0)) await db.dispose();
-    });
+    const fresh = emptyDatabasesFor(provider);
     const itDjango = hasDjango ? it : it.skip;
 
     async function siteWithRotatedKey() {

@@ -2,15 +2,15 @@
 // tables come out of SessionScope's start-up exactly as they went in, only
 // sessionscope_* tables are added (the shop's only when asked), and a
 // database without Django's tables is refused with what was found.
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openDatabase, type Database } from "../../lib/node/db/connection.ts";
 import { AttachError, inspectDjangoTables } from "../../lib/node/db/attach.ts";
 import { migrationExecutor } from "../../lib/node/db/connection.ts";
 import { setupDatabase } from "../../lib/node/db/setup.ts";
 import { djangoAvailable } from "../helpers/django.ts";
-import { createDjangoSessions, createEmptyDatabase, migrateDjangoSite, type DjangoDatabase } from "../helpers/django-site.ts";
+import { createDjangoSessions, emptyDatabasesFor, migrateDjangoSite } from "../helpers/django-site.ts";
 import { describeWithServices } from "../helpers/register.ts";
-import { requireServiceUrl, type Service } from "../helpers/services.ts";
+import type { Service } from "../helpers/services.ts";
 
 const SECRET = "django-site-secret-key-for-attach-tests-0123456789-abcdefghijklmnop";
 const hasDjango = djangoAvailable();
@@ -67,15 +67,7 @@ async function djangoSnapshot(url: string): Promise<unknown> {
 for (const provider of ["sqlite", "postgresql"] as const) {
   const needs: Service[] = provider === "postgresql" ? ["postgresql"] : [];
   describeWithServices(`attach mode on a Django-made ${provider} database`, needs, () => {
-    const created: DjangoDatabase[] = [];
-    const fresh = async () => {
-      const db = await createEmptyDatabase(provider, provider === "postgresql" ? requireServiceUrl("postgresql") : undefined);
-      created.push(db);
-      return db;
-    };
-    afterEach(async () => {
-      for (const db of created.splice(0)) await db.dispose();
-    });
+    const fresh = emptyDatabasesFor(provider);
 
     const itDjango = hasDjango ? it : it.skip;
 
