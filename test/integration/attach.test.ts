@@ -2,6 +2,7 @@
 // tables come out of SessionScope's start-up exactly as they went in, only
 // sessionscope_* tables are added (the shop's only when asked), and a
 // database without Django's tables is refused with what was found.
+import { existsSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { openDatabase, type Database } from "../../lib/node/db/connection.ts";
 import { AttachError, inspectDjangoTables } from "../../lib/node/db/attach.ts";
@@ -101,6 +102,12 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
     it("refuses a database without Django's tables, says what it found, and creates nothing", async () => {
       const site = await fresh();
+      if (site.spec.engine === "sqlite") {
+        // A mistyped path is named as such, and no empty file is left behind.
+        await expect(setupDatabase(site.url, { seed: false, production: false, attach: { shop: false } })).rejects.toThrow(/no SQLite database at .*db\.sqlite3/);
+        expect(existsSync(site.spec.path)).toBe(false);
+        writeFileSync(site.spec.path, "");
+      }
       const refusal = await setupDatabase(site.url, { seed: true, production: false, attach: { shop: false } }).catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(AttachError);
       expect((refusal as Error).message).toContain("django_session: table missing");
@@ -111,6 +118,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
 
     it("names a missing column, a mistyped column and a missing expiry index", async () => {
       const site = await fresh();
+      if (site.spec.engine === "sqlite") writeFileSync(site.spec.path, "");
       const datetime = provider === "sqlite" ? "datetime" : "timestamp with time zone";
       await withDb(site.url, async (db) => {
         const sql = `CREATE TABLE django_session (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL);

@@ -3,6 +3,7 @@
  * production, seeds the demo data once. Used by `npm start`, the test
  * harness and the CLI.
  */
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { Env } from "../env.ts";
@@ -10,9 +11,9 @@ import { createRedisClient } from "../redis.ts";
 import { createStoreFromEnv } from "../session/engines.ts";
 import { createLivePolicy } from "../session/policy.ts";
 import { createSessionCodec } from "../../session/index.ts";
-import { migrationExecutor, openDatabase, openDatabaseFromEnv, type Database } from "./connection.ts";
+import { migrationExecutor, openDatabase, openDatabaseFromEnv, sqlitePathFromUrl, type Database } from "./connection.ts";
 import { seedDemoSessions } from "./demo-sessions.ts";
-import { ATTACH_MIGRATIONS_TABLE, attachRefusal, deriveAttachChain, inspectDjangoTables } from "./attach.ts";
+import { ATTACH_MIGRATIONS_TABLE, AttachError, attachRefusal, deriveAttachChain, inspectDjangoTables } from "./attach.ts";
 import { applyMigrations, migrationsDir, readMigrations, type MigrateResult } from "./migrate.ts";
 import { seedCatalogue, seedDemoData, type SeedResult } from "./seed.ts";
 
@@ -50,6 +51,10 @@ export interface SetupResult {
 }
 
 export async function setupDatabase(url: string, options: { seed: boolean; production: boolean; attach?: AttachOptions | null }): Promise<SetupResult> {
+  if (options.attach && url.startsWith("file:") && !existsSync(sqlitePathFromUrl(url))) {
+    // Opening would create an empty file: a mistyped path would then be refused as a database without Django's tables.
+    throw new AttachError(`SessionScope: SESSIONSCOPE_ATTACH=django, but there is no SQLite database at ${sqlitePathFromUrl(url)}: DATABASE_URL must name the Django site's database file (its DATABASES["default"]["NAME"]).`);
+  }
   const db = openDatabase(url, options.attach ? { durability: "site" } : {});
   try {
     if (options.attach) {
