@@ -9,4 +9,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stripUntrustedForwardedHeaders } = await import("./lib/node/forwarded-headers");
   stripUntrustedForwardedHeaders();
+  // Attach mode: sessions Django writes get SessionScope's metadata within a minute (docs/django.md).
+  if (process.env.SESSIONSCOPE_ATTACH) {
+    const [{ startBackfillFromEnv }, { getEnv }] = await Promise.all([import("./lib/node/admin/backfill"), import("./lib/node/env")]);
+    startBackfillFromEnv(getEnv());
+  }
 }

@@ -1,6 +1,6 @@
 /** Opens what a data command needs: configuration, database, Redis and the configured engine. */
 import type { Redis } from "ioredis";
-import { openDatabase, type Database } from "../lib/node/db/connection.ts";
+import { openDatabaseFromEnv, type Database } from "../lib/node/db/connection.ts";
 import { parseEnv, type Env } from "../lib/node/env.ts";
 import { createRedisClient, redactUrl } from "../lib/node/redis.ts";
 import { createStoreFromEnv } from "../lib/node/session/engines.ts";
@@ -18,7 +18,7 @@ export interface DataContext {
 
 export async function openDataContext(source: CliEnv): Promise<DataContext> {
   const env = parseEnv(source);
-  const db = openDatabase(env.DATABASE_URL);
+  const db = openDatabaseFromEnv(env);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
   try {
     await checkSchema(db, env);

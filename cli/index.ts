@@ -2,6 +2,7 @@
 import { pathToFileURL } from "node:url";
 import { runClearSessions } from "./clearsessions.ts";
 import { runDecode } from "./decode.ts";
+import { runDjango } from "./django.ts";
 import { runEncode } from "./encode.ts";
 import { runRole } from "./role.ts";
 import { runSeed } from "./seed.ts";
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   clearsessions: (argv, env, io) => runClearSessions(argv, env, io, process.stderr),
   seed: (argv, env, io) => runSeed(argv, env, io, process.stderr),
   role: runRole,
+  django: (argv, env, io) => runDjango(argv, env, io, process.stderr),
 };
 
 export const HELP = `Usage: sessionscope <command> [options]
@@ -25,6 +27,7 @@ Commands:
   clearsessions  delete expired sessions
   seed           fill the database with realistic sessions
   role           grant, withdraw or list dashboard roles
+  django         attach to a Django site: check the setup, backfill metadata
 
 Run "sessionscope <command> --help" for a command's options.`;
 

@@ -1,6 +1,10 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
 import { ConfigError, getEnv, type Env } from "../lib/node/env.ts";
-import { setupDatabase, setupDemoSessions } from "../lib/node/db/setup.ts";
+import { backfillSessionMeta, countMissingMeta } from "../lib/node/admin/backfill.ts";
+import { AttachError } from "../lib/node/db/attach.ts";
+import { openDatabaseFromEnv } from "../lib/node/db/connection.ts";
+import { createSessionCodecFromConfig } from "../lib/node/session/engines.ts";
+import { setupDatabase, setupDemoSessions, type SetupResult } from "../lib/node/db/setup.ts";
 
 let env: Env;
 try {
@@ -11,15 +15,49 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const result = await setupDatabase(env.DATABASE_URL, { seed: !env.production, production: env.production });
+const attach = env.SESSIONSCOPE_ATTACH ? { shop: env.SESSIONSCOPE_ATTACH_SHOP } : null;
+let result: SetupResult;
+try {
+  result = await setupDatabase(env.DATABASE_URL, { seed: !env.production && !attach, production: env.production, attach });
+} catch (error) {
+  // Django's tables are missing or shaped differently: the refusal says what was found and what to do.
+  if (!(error instanceof AttachError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const where = env.databaseProvider === "sqlite" ? env.DATABASE_URL : "PostgreSQL";
 const applied = result.migrate.applied.length;
 console.log(`SessionScope: database ${where} ready (${applied} migration${applied === 1 ? "" : "s"} applied, ${result.migrate.alreadyApplied} already there)`);
 if (result.seed && (result.seed.products || result.seed.users)) {
   console.log(`SessionScope: seeded ${result.seed.products} products and ${result.seed.users} demo accounts`);
 }
+// Attach mode: the sessions Django wrote get their metadata before the dashboard shows them.
+if (attach && (env.SESSION_ENGINE === "db" || env.SESSION_ENGINE === "cached_db")) {
+  const engine = env.SESSION_ENGINE;
+  const db = openDatabaseFromEnv(env);
+  try {
+    const total = await countMissingMeta(db);
+    if (total > 0) console.log(`SessionScope: filling in metadata for ${total.toLocaleString("en-US")} sessions Django wrote ...`);
+    let shown = 0;
+    const result = await backfillSessionMeta(db, {
+      codec: createSessionCodecFromConfig(env.session),
+      cookieAge: env.session.cookieAge,
+      engine,
+      onProgress: (written) => {
+        if (written - shown < 50_000) return;
+        shown = written;
+        console.log(`SessionScope:   ${written.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`);
+      },
+    });
+    if (result.written || result.removed) {
+      console.log(`SessionScope: metadata filled in for ${result.written} Django sessions (${result.undecodable} undecodable), ${result.removed} orphaned rows removed`);
+    }
+  } finally {
+    await db.close();
+  }
+}
 // `npm start` in demo mode asks for sessions to look at in the dashboard (not the e2e server: its specs count sessions).
-if (process.argv.includes("--demo-sessions") && !env.production) {
+if (process.argv.includes("--demo-sessions") && !env.production && !attach) {
   const sessions = await setupDemoSessions(env);
   if (sessions) console.log(`SessionScope: seeded ${sessions} demo sessions (${env.SESSION_ENGINE} engine)`);
 }

@@ -20,7 +20,8 @@ const demo = mode.demo;
 env.NODE_ENV = mode.nodeEnv;
 env.SESSIONSCOPE_DEMO = mode.demoVariable;
 if (mode.notice) console.log(mode.notice);
-if (demo && !env.SESSION_SECRET_KEY) env.SESSION_SECRET_KEY = demoSecretKey();
+// An attached Django site brings its own key (SECRET_KEY): a generated one would open none of its sessions.
+if (demo && !env.SESSION_SECRET_KEY && !env.SESSIONSCOPE_ATTACH) env.SESSION_SECRET_KEY = demoSecretKey();
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
 
@@ -81,7 +82,7 @@ server.stdout.on("data", (chunk) => {
     announced = true;
     const url = `http://${host}:${port}`;
     console.log(`\nSessionScope is running at ${url}`);
-    if (demo) {
+    if (demo && !env.SESSIONSCOPE_ATTACH) {
       console.log("Demo logins (username / password):");
       for (const user of ["admin", "security", "viewer", "alice", "bob"]) console.log(`  ${user.padEnd(9)} demo-${user}`);
     }

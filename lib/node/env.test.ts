@@ -132,3 +132,27 @@ describe("configuration", () => {
     });
   });
 });
+
+describe("a Django site's settings (attach mode)", () => {
+  const key = "a-django-site-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+  it("accepts Django's own SESSION_ENGINE values and its CACHES key prefix and version", () => {
+    const env = parseEnv({ SESSION_ENGINE: "django.contrib.sessions.backends.cached_db", REDIS_URL: "redis://127.0.0.1:6379", CACHE_KEY_PREFIX: "site", CACHE_VERSION: "3" });
+    expect([env.SESSION_ENGINE, env.CACHE_KEY_PREFIX, env.CACHE_VERSION]).toEqual(["cached_db", "site", 3]);
+  });
+
+  it("refuses the pickle serializer and says why and what to do", () => {
+    expect(() => parseEnv({ SESSION_SERIALIZER: "django.contrib.sessions.serializers.PickleSerializer" })).toThrow(/JSON sessions only[\s\S]*runs whatever code[\s\S]*JSONSerializer/);
+    expect(parseEnv({ SESSION_SERIALIZER: "django.contrib.sessions.serializers.JSONSerializer" }).SESSION_SERIALIZER).toMatch(/JSONSerializer/);
+  });
+
+  it("needs the site's SECRET_KEY to attach", () => {
+    expect(() => parseEnv({ SESSIONSCOPE_ATTACH: "django" })).toThrow(/SESSION_SECRET_KEY to its SECRET_KEY/);
+    expect(parseEnv({ SESSIONSCOPE_ATTACH: "django", SESSION_SECRET_KEY: key }).SESSIONSCOPE_ATTACH).toBe("django");
+  });
+
+  it("takes the shop only together with attach mode", () => {
+    expect(() => parseEnv({ SESSIONSCOPE_ATTACH_SHOP: "1" })).toThrow(/only applies with SESSIONSCOPE_ATTACH=django/);
+    expect(parseEnv({ SESSIONSCOPE_ATTACH: "django", SESSION_SECRET_KEY: key, SESSIONSCOPE_ATTACH_SHOP: "1" }).SESSIONSCOPE_ATTACH_SHOP).toBe(true);
+  });
+});

@@ -34,7 +34,15 @@ const schema = z.object({
     .string()
     .default("")
     .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean)),
-  SESSION_ENGINE: z.enum(["db", "cache", "cached_db", "file", "signed_cookies"]).default("db"),
+  /** Django's own value ("django.contrib.sessions.backends.cached_db") is accepted as well as the short name. */
+  SESSION_ENGINE: z
+    .preprocess((value) => (typeof value === "string" ? value.replace(/^django\.contrib\.sessions\.backends\./, "") : value), z.enum(["db", "cache", "cached_db", "file", "signed_cookies"]))
+    .default("db"),
+  /** Django's SESSION_SERIALIZER: JSON only (checked in parseEnv, which explains a pickle serializer's refusal). */
+  SESSION_SERIALIZER: z.string().default("django.contrib.sessions.serializers.JSONSerializer"),
+  /** Django's CACHES["default"]["KEY_PREFIX"] and ["VERSION"]: the cache and cached_db engines' keys are KEY_PREFIX:VERSION:... */
+  CACHE_KEY_PREFIX: z.string().default(""),
+  CACHE_VERSION: z.coerce.number().int().default(1),
   /** Folder of the file engine; relative paths are resolved against the working directory. */
   SESSION_FILE_PATH: z.string().default("var/sessions"),
   SESSION_COOKIE_NAME: z.string().default("sessionid"),
@@ -56,6 +64,10 @@ const schema = z.object({
   SESSIONSCOPE_ALLOW_INSECURE_COOKIE: bool.default(false),
   /** Enables /api/bench/* (request-cost benchmark routes); never in production. */
   SESSIONSCOPE_BENCH_ROUTES: bool.default(false),
+  /** "django": run on an existing Django site's database (docs/django.md); Django's tables are checked, never created or altered. */
+  SESSIONSCOPE_ATTACH: z.enum(["django"]).optional(),
+  /** Attach mode: also create the shop's tables and its catalogue in the Django database (never demo accounts). */
+  SESSIONSCOPE_ATTACH_SHOP: bool.default(false),
   /** Set by `npm start`: demo accounts and a generated secret key are allowed. */
   SESSIONSCOPE_DEMO: bool.default(false),
 });
@@ -81,6 +93,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`SessionScope: invalid configuration\n${lines.join("\n")}`);
   }
   const env = result.data;
+  checkSerializer(env.SESSION_SERIALIZER);
+  if (env.SESSIONSCOPE_ATTACH_SHOP && !env.SESSIONSCOPE_ATTACH) {
+    throw new ConfigError("SessionScope: SESSIONSCOPE_ATTACH_SHOP=1 only applies with SESSIONSCOPE_ATTACH=django (the shop is always there otherwise).");
+  }
+  if (env.SESSIONSCOPE_ATTACH && isDevSecretKey(env.SESSION_SECRET_KEY)) {
+    throw new ConfigError(
+      "SessionScope: SESSIONSCOPE_ATTACH=django needs the Django site's key: set SESSION_SECRET_KEY to its SECRET_KEY (and SESSION_SECRET_KEY_FALLBACKS to its SECRET_KEY_FALLBACKS, comma-separated).",
+    );
+  }
   const production = env.NODE_ENV === "production" && !env.SESSIONSCOPE_DEMO;
   if (production) {
     checkProductionSecret(env.SESSION_SECRET_KEY);
@@ -93,6 +114,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const session = sessionConfigFromEnv(env);
   const databaseProvider = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
   return Object.freeze({ ...env, databaseProvider, production, session });
+}
+
+const JSON_SERIALIZERS = ["django.contrib.sessions.serializers.JSONSerializer", "django.core.signing.JSONSerializer", "json"];
+
+// Why: unpickling runs code chosen by whoever wrote the value; a session store must never do it.
+function checkSerializer(serializer: string): void {
+  if (JSON_SERIALIZERS.includes(serializer)) return;
+  if (/pickle/i.test(serializer)) {
+    throw new ConfigError(
+      `SessionScope: SESSION_SERIALIZER=${serializer}: SessionScope reads and writes JSON sessions only, as Django does by default since 1.6.\n` +
+        "  Loading a pickled session runs whatever code the value names, so SessionScope refuses to (Django 5.0 removed PickleSerializer for the same reason).\n" +
+        "  Switch the Django site to SESSION_SERIALIZER = 'django.contrib.sessions.serializers.JSONSerializer' first (its pickled sessions then start afresh).",
+    );
+  }
+  throw new ConfigError(`SessionScope: SESSION_SERIALIZER=${serializer} is not supported: use django.contrib.sessions.serializers.JSONSerializer (the default).`);
 }
 
 /** The variable behind each session setting: a rule the framework enforces is reported under the name the user set. */

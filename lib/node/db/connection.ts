@@ -24,8 +24,11 @@ export type Database =
   | { readonly provider: "postgresql"; readonly prisma: AppPrismaClient; readonly pool: pg.Pool; close(): Promise<void> };
 
 export interface SqliteOptions {
-  /** "normal" (default): WAL with synchronous=NORMAL; "full": rollback journal with synchronous=FULL, as Django's defaults. */
-  readonly durability?: "normal" | "full";
+  /**
+   * "normal" (default): WAL with synchronous=NORMAL; "full": rollback journal with synchronous=FULL, as Django's defaults;
+   * "site": leaves the file's journal mode as its owner set it (an attached Django site's database).
+   */
+  readonly durability?: "normal" | "full" | "site";
 }
 
 export function sqlitePathFromUrl(url: string, cwd = process.cwd()): string {
@@ -43,7 +46,9 @@ export function openSqlite(path: string, options: SqliteOptions = {}): BetterSql
   if (fresh) chmodSync(path, 0o600);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
-  if (options.durability === "full") {
+  if (options.durability === "site") {
+    // Why: journal_mode=WAL persists in the file; switching a Django site's database is not ours to do.
+  } else if (options.durability === "full") {
     db.pragma("journal_mode = DELETE");
     db.pragma("synchronous = FULL");
   } else {
@@ -53,6 +58,11 @@ export function openSqlite(path: string, options: SqliteOptions = {}): BetterSql
     db.pragma("synchronous = NORMAL");
   }
   return db;
+}
+
+/** The database of the configuration: an attached Django site's SQLite file keeps its own journal mode. */
+export function openDatabaseFromEnv(env: { readonly DATABASE_URL: string; readonly SESSIONSCOPE_ATTACH?: string | undefined }): Database {
+  return openDatabase(env.DATABASE_URL, env.SESSIONSCOPE_ATTACH ? { durability: "site" } : {});
 }
 
 export function pgPoolConfig(url: string): pg.PoolConfig {

@@ -32,8 +32,11 @@ export interface MigrateResult {
   readonly alreadyApplied: number;
 }
 
+/** Prisma's bookkeeping table; an attached Django database gets SessionScope's own prefixed one (attach.ts). */
+export const PRISMA_MIGRATIONS_TABLE = "_prisma_migrations";
+
 const CREATE_TABLE = {
-  sqlite: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  sqlite: (table: string) => `CREATE TABLE IF NOT EXISTS "${table}" (
     "id"                    TEXT PRIMARY KEY NOT NULL,
     "checksum"              TEXT NOT NULL,
     "finished_at"           DATETIME,
@@ -43,7 +46,7 @@ const CREATE_TABLE = {
     "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`,
-  postgresql: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  postgresql: (table: string) => `CREATE TABLE IF NOT EXISTS "${table}" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum"              VARCHAR(64) NOT NULL,
     "finished_at"           TIMESTAMPTZ,
@@ -78,19 +81,23 @@ interface AppliedRow {
   rolled_back_at: unknown;
 }
 
-export async function applyMigrations(executor: MigrationExecutor, migrations: readonly Migration[]): Promise<MigrateResult> {
+export async function applyMigrations(
+  executor: MigrationExecutor,
+  migrations: readonly Migration[],
+  options: { table?: string; before?: (db: MigrationConnection) => Promise<void> } = {},
+): Promise<MigrateResult> {
+  const table = options.table ?? PRISMA_MIGRATIONS_TABLE;
   return executor.withLock(async (db) => {
-    await db.exec(CREATE_TABLE[db.provider]);
-    const rows = await db.query<AppliedRow>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-    );
+    await options.before?.(db);
+    await db.exec(CREATE_TABLE[db.provider](table));
+    const rows = await db.query<AppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "${table}"`);
     const done = new Map<string, AppliedRow>();
     for (const row of rows) {
       if (row.rolled_back_at != null) continue;
       if (row.finished_at == null) {
         throw new Error(
           `SessionScope: migration ${row.migration_name} started earlier but never finished. ` +
-            `Inspect the database, fix it, then delete that row from "_prisma_migrations".`,
+            `Inspect the database, fix it, then delete that row from "${table}".`,
         );
       }
       done.set(row.migration_name, row);
@@ -105,14 +112,14 @@ export async function applyMigrations(executor: MigrationExecutor, migrations: r
         }
         continue;
       }
-      await applyOne(db, migration);
+      await applyOne(db, migration, table);
       applied.push(migration.name);
     }
     return { applied, alreadyApplied: migrations.length - applied.length };
   });
 }
 
-async function applyOne(db: MigrationConnection, migration: Migration): Promise<void> {
+async function applyOne(db: MigrationConnection, migration: Migration, table: string): Promise<void> {
   const id = randomUUID();
   const now = db.provider === "sqlite" ? new Date().toISOString() : new Date();
   await db.exec("BEGIN");
@@ -120,7 +127,7 @@ async function applyOne(db: MigrationConnection, migration: Migration): Promise<
     await db.exec(migration.sql);
     const placeholders = db.provider === "sqlite" ? "?, ?, ?, ?, ?" : "$1, $2, $3, $4, $5";
     await db.query(
-      `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
+      `INSERT INTO "${table}" ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
        VALUES (${placeholders}, 1)`,
       [id, migration.checksum, migration.name, now, now],
     );

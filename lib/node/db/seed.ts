@@ -12,11 +12,8 @@ export interface SeedResult {
   readonly users: number;
 }
 
-export async function seedDemoData(prisma: AppPrismaClient, options: { production: boolean; now?: Date }): Promise<SeedResult> {
-  if (options.production) {
-    throw new Error("SessionScope: refusing to seed demo accounts in production (NODE_ENV=production).");
-  }
-  const now = options.now ?? new Date();
+/** The shop's catalogue alone, once: what an attached Django site gets with SESSIONSCOPE_ATTACH_SHOP=1. Returns how many products it added. */
+export async function seedCatalogue(prisma: AppPrismaClient): Promise<number> {
   let products = 0;
   for (const item of CATALOGUE) {
     const existing = await prisma.product.findUnique({ where: { slug: item.slug } });
@@ -24,6 +21,15 @@ export async function seedDemoData(prisma: AppPrismaClient, options: { productio
     await prisma.product.create({ data: item });
     products++;
   }
+  return products;
+}
+
+export async function seedDemoData(prisma: AppPrismaClient, options: { production: boolean; now?: Date }): Promise<SeedResult> {
+  if (options.production) {
+    throw new Error("SessionScope: refusing to seed demo accounts in production (NODE_ENV=production).");
+  }
+  const now = options.now ?? new Date();
+  const products = await seedCatalogue(prisma);
 
   const missing = [];
   for (const account of DEMO_ACCOUNTS) {

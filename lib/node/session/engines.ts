@@ -45,7 +45,7 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
     case "file":
       return createFileStore({ directory: preparePrivateFolder(env.SESSION_FILE_PATH), cookieName: config.cookieName, cookieAge: config.cookieAge });
     case "cache":
-      return createRedisStore(client(redis));
+      return createRedisStore(client(redis), { keyPrefix: env.CACHE_KEY_PREFIX, version: env.CACHE_VERSION });
     case "cached_db": {
       const codec = createSessionCodecFromConfig(config);
       return createCachedDbStore(createDatabaseStore(db, "cached_db"), client(redis), {
@@ -54,6 +54,8 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
           return decoded.ok ? decoded.data : null;
         },
         onCacheError,
+        keyPrefix: env.CACHE_KEY_PREFIX,
+        version: env.CACHE_VERSION,
       });
     }
   }
