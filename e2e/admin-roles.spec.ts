@@ -16,6 +16,7 @@ const MUTATIONS = [
   ["POST", "/api/admin/sessions/revoke", { userId: 1 }],
   ["POST", "/api/admin/sessions/revoke", { issuedBefore: new Date().toISOString() }],
   ["PUT", "/api/admin/users/1/role", { role: "admin" }],
+  ["PUT", "/api/admin/policy", { cookieAge: 3600, expireAtBrowserClose: false, saveEveryRequest: false, idleTimeout: null, absoluteLifetime: null, cookieSecure: false, cookieSameSite: "Lax", maxSessionsPerUser: null, version: 0 }],
 ] as const;
 
 async function userId(admin: Page, username: string): Promise<number> {
@@ -31,14 +32,16 @@ test("a viewer reads every page it may open, is offered no kill or role control,
   await viewer.goto("/admin/audit");
   await expect(viewer.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
   const nav = viewer.getByRole("navigation", { name: "Dashboard" });
-  await expect(nav.getByRole("link")).toHaveText(["Sessions", "Audit log"]);
+  await expect(nav.getByRole("link")).toHaveText(["Overview", "Sessions", "Audit log"]);
   await expect(viewer.getByRole("button", { name: /^(End |Change role)/ })).toHaveCount(0);
 
   await viewer.goto("/admin/sessions");
   await expect(rowsOf(viewer, "viewer").first()).toBeVisible();
   await expect(viewer.getByRole("button", { name: /^End / })).toHaveCount(0);
 
-  // The Users page is for admins: the viewer gets the 403 page, not the list.
+  // The Policy and Users pages are for admins: the viewer gets the 403 page, not the form or the list.
+  await viewer.goto("/admin/policy");
+  await expect(viewer.getByRole("heading", { name: "403: not for this account" })).toBeVisible();
   await viewer.goto("/admin/users");
   await expect(viewer.getByRole("heading", { name: "403: not for this account" })).toBeVisible();
   await expect(viewer.getByRole("alert").filter({ hasText: "403" })).toContainText("signed in as viewer with the viewer role");

@@ -35,6 +35,14 @@ async function tableNames(url: string): Promise<string[]> {
   });
 }
 
+async function countRows(url: string, table: string): Promise<number> {
+  return withDb(url, async (db) => {
+    if (db.provider === "sqlite") return (db.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${table}"`);
+    return (rows[0] as { n: number }).n;
+  });
+}
+
 /** Everything about the tables SessionScope does not own: definitions, columns, indexes, constraints, triggers, and their rows. */
 async function djangoSnapshot(url: string): Promise<unknown> {
   return withDb(url, async (db) => {
@@ -86,7 +94,12 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       expect(again.migrate.applied).toEqual([]);
       expect(await djangoSnapshot(site.url)).toEqual(before);
       const added = (await tableNames(site.url)).filter((name) => !tablesBefore.includes(name));
-      expect(added.sort()).toEqual(["sessionscope_audit", "sessionscope_migrations", "sessionscope_policy", "sessionscope_session_meta", "sessionscope_user_role"]);
+      expect(added.sort()).toEqual([
+        "sessionscope_activity", "sessionscope_audit", "sessionscope_migrations", "sessionscope_policy", "sessionscope_session_count",
+        "sessionscope_session_meta", "sessionscope_session_sighting", "sessionscope_user_role",
+      ]);
+      // The session counter's triggers stay in SessionScope's own database: Django's table keeps none (the snapshot above), and the counter is empty.
+      expect(await countRows(site.url, "sessionscope_session_count")).toBe(0);
     });
 
     itDjango("creates the shop's tables and catalogue only with the shop asked for, and never demo accounts", async () => {

@@ -12,7 +12,14 @@ import type { Migration, MigrationConnection } from "./migrate.ts";
 /** SessionScope's bookkeeping table in an attached database (the same columns as Prisma's). */
 export const ATTACH_MIGRATIONS_TABLE = "sessionscope_migrations";
 
-export type TableOwner = "django" | "sessionscope" | "shop";
+export type TableOwner = "django" | "sessionscope" | "shop" | "own-database";
+
+/**
+ * Marks a statement that belongs in SessionScope's own database only: its
+ * bookkeeping hung on Django's table (the trigger-kept session count). An
+ * attached database never gets it, so Django's table stays as Django made it.
+ */
+export const OWN_DATABASE_ONLY = "-- sessionscope: own database only";
 
 const OWNER_PREFIXES: ReadonlyArray<readonly [string, TableOwner]> = [
   ["sessionscope_", "sessionscope"],
@@ -58,6 +65,7 @@ export function splitStatements(sql: string): string[] {
 /** Each statement of a migration with its owner. A statement touching two owners is refused: split it. */
 export function statementOwners(sql: string): Array<{ owner: TableOwner; sql: string }> {
   return splitStatements(sql).map((statement) => {
+    if (statement.split("\n").some((line) => line.startsWith(OWN_DATABASE_ONLY))) return { owner: "own-database" as const, sql: statement };
     const owners = new Set([...statement.matchAll(TARGET)].map((match) => ownerOf(match[1]!)));
     if (owners.size !== 1) {
       throw new Error(`SessionScope: attach mode cannot place this statement (${owners.size === 0 ? "no table found" : `touches ${[...owners].join(" and ")}`}):\n${statement}`);

@@ -258,7 +258,8 @@ export const COUNT_CAP = 1_000;
 export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date, cap = COUNT_CAP): Sql {
   const d = dialectFor(provider);
   if (!filtersMeta(filter)) {
-    const total = sql`(SELECT CAST(COALESCE(sum(c.total), 0) AS BIGINT) FROM sessionscope_session_count c)`;
+    // An attached Django database has no counter (no trigger on Django's table): the slots are empty, and the rows are counted.
+    const total = sql`COALESCE((SELECT CAST(sum(c.total) AS BIGINT) FROM sessionscope_session_count c), (SELECT count(*) FROM django_session s))`;
     const expired = sql`(SELECT count(*) FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)})`;
     if (filter.status === "all") return sql`SELECT ${total} AS total`;
     return filter.status === "active" ? sql`SELECT ${total} - ${expired} AS total` : sql`SELECT ${expired} AS total`;

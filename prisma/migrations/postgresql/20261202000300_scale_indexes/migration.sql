@@ -28,9 +28,12 @@ CREATE TABLE "sessionscope_session_count" (
     "total" BIGINT NOT NULL,
     CONSTRAINT "sessionscope_session_count_pkey" PRIMARY KEY ("slot")
 );
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 INSERT INTO "sessionscope_session_count" ("slot", "total") SELECT s, 0 FROM generate_series(0, 15) AS s;
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 UPDATE "sessionscope_session_count" SET "total" = (SELECT count(*) FROM "django_session") WHERE "slot" = 0;
 
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE FUNCTION "sessionscope_session_count_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   delta BIGINT;
@@ -51,9 +54,12 @@ BEGIN
 END
 $$;
 
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE TRIGGER "sessionscope_session_count_insert" AFTER INSERT ON "django_session"
   REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION "sessionscope_session_count_rows"();
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE TRIGGER "sessionscope_session_count_delete" AFTER DELETE ON "django_session"
   REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION "sessionscope_session_count_rows"();
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE TRIGGER "sessionscope_session_count_truncate" AFTER TRUNCATE ON "django_session"
   FOR EACH STATEMENT EXECUTE FUNCTION "sessionscope_session_count_rows"();

@@ -24,12 +24,15 @@ CREATE TABLE "sessionscope_session_count" (
     "slot" INTEGER NOT NULL PRIMARY KEY,
     "total" INTEGER NOT NULL
 );
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 INSERT INTO "sessionscope_session_count" ("slot", "total") SELECT 0, count(*) FROM "django_session";
 
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE TRIGGER "sessionscope_session_count_insert" AFTER INSERT ON "django_session"
 BEGIN
   UPDATE "sessionscope_session_count" SET "total" = "total" + 1 WHERE "slot" = 0;
 END;
+-- sessionscope: own database only (a trigger-kept count on django_session; an attached Django database keeps its table untouched)
 CREATE TRIGGER "sessionscope_session_count_delete" AFTER DELETE ON "django_session"
 BEGIN
   UPDATE "sessionscope_session_count" SET "total" = "total" - 1 WHERE "slot" = 0;
