@@ -1,12 +1,17 @@
 /**
  * The dashboard queries the scale benchmark times: one table, name → call,
- * through the same data-layer functions the API routes use. To add the
- * overview or the policy preview, add a row that calls their function with
- * the same `(caller, context, sample)`.
+ * through the same data-layer functions the API routes use (the sessions
+ * page, the overview, the policy preview), plus the preview's floor: the
+ * plainest count of the live sessions it must look at.
  */
 import type { Database } from "../lib/node/db/connection.ts";
 import type { AdminUser } from "../lib/server/admin/access.ts";
 import type { AdminContext } from "../lib/server/admin/context.ts";
+import { previewPolicy, toSettings } from "../lib/server/admin/policy.ts";
+import { dialectFor } from "../lib/server/admin/session-sql.ts";
+import { getAdminStats } from "../lib/server/admin/stats.ts";
+import { sqltag as sql } from "@prisma/client/runtime/client";
+import type { PolicySettings } from "../lib/admin-api.ts";
 import { parseAdminQuery, sessionQuerySchema } from "../lib/server/admin/schemas.ts";
 import { getSessionDetail, listSessions } from "../lib/server/admin/sessions.ts";
 import { usersFor } from "./admin-scale-seed.ts";
@@ -36,7 +41,12 @@ const list = (params: (sample: Sample) => Record<string, string>): DashboardQuer
   listSessions(caller, parseAdminQuery(sessionQuerySchema, new URLSearchParams(params(sample))), context);
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const ago = (sample: Sample, ms: number) => new Date(sample.now.getTime() - ms).toISOString();
+
+/** POST /api/admin/policy/preview with the policy in force changed by `change`. */
+const preview = (change: () => Partial<PolicySettings>): DashboardQuery => async (caller, context) =>
+  previewPolicy(caller, { ...toSettings(await context.runtime.policy.get()), ...change() }, context);
 
 /** Every list, filter, sort, count and detail of the sessions page (a list call also counts its matches). */
 export const DASHBOARD_QUERIES: Readonly<Record<string, DashboardQuery>> = {
@@ -63,7 +73,21 @@ export const DASHBOARD_QUERIES: Readonly<Record<string, DashboardQuery>> = {
   "search: username prefix": list(() => ({ q: "seed-user-00" })),
   "search: public id prefix": list((s) => ({ q: s.publicId.slice(0, 10) })),
   "detail: one session": (caller, context, sample) => getSessionDetail(caller, sample.publicId, {}, context),
+  "overview: GET /api/admin/stats": (caller, context) => getAdminStats(caller, context),
+  "preview: cookie age 1 week": preview(() => ({ cookieAge: 7 * DAY / 1000 })),
+  "preview: idle timeout 1 day, lifetime 30 days": preview(() => ({ idleTimeout: DAY / 1000, absoluteLifetime: 30 * DAY / 1000 })),
+  // The floor under any exact preview: every live session is looked at once (no policy test, no join).
+  "preview floor: count the live sessions": (_caller, context, sample) =>
+    context.prisma.$queryRaw(sql`SELECT count(*) AS total FROM django_session WHERE expire_date > ${dialectFor(context.provider).expireValue(sample.now)}`),
 };
+
+/**
+ * The queries that must look at every live session, whatever the index (the preview's answer
+ * depends on each one's times; its floor is the bare count). With nearly every session live,
+ * reading django_session in table order is the right plan for them (an expire_date range over
+ * all of it would add a lookup per row), so the plan check allows that scan, and only that one.
+ */
+export const walksLiveSet = (name: string): boolean => name.startsWith("preview");
 
 /** Values for the queries, read from the seeded data (not timed). */
 export async function pickSample(db: Database, context: AdminContext, sessions: number, now: Date): Promise<Sample> {

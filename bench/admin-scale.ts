@@ -6,7 +6,7 @@
  * sessions" of docs/benchmarks.md.
  *
  *   npm run bench:scale -- [--sizes 1000,1000000] [--db sqlite,postgresql] [--runs 30] [--warmup 3]
- *                          [--browser] [--out docs/benchmarks.md]
+ *                          [--browser] [--out docs/benchmarks.md] [--only overview,preview]  (queries whose name starts so)
  *                          [--sqlite-files small.db,large.db] [--pg-databases small-url,large-url]  (time the queries only)
  *
  * Runs with bench/server-only.mjs (see package.json), so that the data
@@ -42,6 +42,8 @@ interface Options {
   readonly sqliteFiles: [string, string] | null;
   /** The same for PostgreSQL: two seeded databases' URLs (no server is started then). */
   readonly pgDatabases: [string, string] | null;
+  /** Only the queries whose name starts with one of these (all when empty). */
+  readonly only: readonly string[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -62,6 +64,7 @@ function parseOptions(argv: readonly string[]): Options {
   const pgDatabases = pgs ? (pgs as [string, string]) : null;
   return {
     sizes, dbs, runs: Number(value("runs") ?? 30), warmup: Number(value("warmup") ?? 3), browser: argv.includes("--browser"), out: value("out"), sqliteFiles, pgDatabases,
+    only: value("only")?.split(",").filter(Boolean) ?? [],
   };
 }
 
@@ -85,6 +88,7 @@ interface Loaded {
 async function timeQueries(sizes: readonly [Loaded, Loaded], options: Options): Promise<[QueryTiming[], QueryTiming[]]> {
   const out: [QueryTiming[], QueryTiming[]] = [[], []];
   for (const [name, run] of Object.entries(DASHBOARD_QUERIES)) {
+    if (options.only.length && !options.only.some((prefix) => name.startsWith(prefix))) continue;
     const times: [number[], number[]] = [[], []];
     for (let i = 0; i < options.warmup; i++) for (const { context, sample } of sizes) await run(CALLER, context, sample);
     for (let i = 0; i < options.runs; i++) {

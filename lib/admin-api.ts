@@ -325,6 +325,12 @@ export interface AdminStats {
   readonly engine: string;
   /** Plain words for each number this engine cannot give (signed cookies keep nothing server-side; Redis keeps no addresses). */
   readonly unavailable: readonly string[];
+  /**
+   * When the breakdowns of the live sessions (signed in and anonymous, signed-in users, per
+   * engine, per device, top users, expirations) were computed: null when read with this answer;
+   * above 20,000 live sessions, a snapshot's time, at most a minute old (ten after a quiet spell).
+   */
+  readonly breakdownsAsOf: string | null;
   /** Live sessions (not yet expired). */
   readonly active: StatNow;
   readonly activeSignedIn: number | null;

@@ -4,6 +4,7 @@ import { Info, Inbox } from "lucide-react";
 import Link from "next/link";
 import type { AdminStats } from "@/lib/admin-api";
 import { adminButton } from "../sessions/admin-buttons";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { LoadError } from "../sessions/load-error";
 import { StatePanel } from "../sessions/state-panel";
 import { ActivityChart } from "./activity-chart";
@@ -64,6 +65,20 @@ function Unavailable({ notes }: { notes: readonly string[] }) {
   );
 }
 
+/** Above 20,000 live sessions the breakdowns come from a snapshot: say how old it is (in words, not colour). */
+function BreakdownsAge({ asOf, now }: { asOf: string | null; now: number }) {
+  if (asOf === null) return null;
+  return (
+    <p className="flex items-center gap-2 text-sm text-stone-600 dark:text-stone-300">
+      <Info aria-hidden className="size-4 shrink-0 text-amber-600 dark:text-amber-500" />
+      <span>
+        The charts and breakdowns below count the live sessions as of <RelativeTime iso={asOf} since={now} />, refreshed once a minute at this size; the numbers above are
+        live.
+      </span>
+    </p>
+  );
+}
+
 /**
  * The overview: four numbers with their trend, what ends over the next two
  * weeks, the last day's logins and kills, where sessions come from, who
@@ -97,6 +112,7 @@ export function OverviewView() {
         </StatePanel>
       ) : (
         <>
+          <BreakdownsAge asOf={data.breakdownsAsOf} now={now} />
           <div className="grid gap-5 xl:grid-cols-2">
             <Panel
               id="expirations-title"

@@ -2,9 +2,11 @@ import "server-only";
 /**
  * The overview's numbers (GET /api/admin/stats), read in a handful of
  * queries. Sources, one per number (docs/dashboard.md):
- * - live sessions, expirations, expiries still stored: django_session's expire_date index;
- * - signed in, per engine, per device, top users, distinct users: the meta table joined to
- *   the live sessions (these walk every live session: bounded by the live set, not the table);
+ * - expiries still stored: django_session's expire_date index (the expired range);
+ * - live sessions now: the trigger-kept row total less the expired range (no walk);
+ * - signed in, per engine, per device, top users, distinct users, expirations: the meta table
+ *   joined to the live sessions (these walk every live session: read live up to 20,000 of
+ *   them, above that from a snapshot at most a minute old, stats-snapshot.ts);
  * - logins, logouts, expiries cleared by clearsessions: the activity record (its (kind, at) and (at) indexes);
  * - kills: the audit log's kill entries and their session counts (its (action, at) index);
  * - flagged: the meta table's flagged_at index.
@@ -16,7 +18,8 @@ import { AUDIT_ACTIONS } from "../../node/admin/audit.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
 import { sessionIndex } from "./session-keys.ts";
-import { dialectFor } from "./session-sql.ts";
+import { countQuery, dialectFor } from "./session-sql.ts";
+import { breakdownsFor, SNAPSHOT_ABOVE, type ReadBreakdowns } from "./stats-snapshot.ts";
 import { familyView } from "./sightings.ts";
 
 const HOUR = 3_600_000;
@@ -104,23 +107,19 @@ type Activity = Awaited<ReturnType<typeof readActivity>>;
 const activeDayAgo = (activeNow: number, createdSince: number, activity: Activity, expired: number) =>
   Math.max(0, activeNow - createdSince + activity.logouts.last24h + activity.kills.last24h + expired);
 
-/** The SQL engines: django_session and the meta table. */
-async function sqlStats(context: AdminContext, now: Date, activity: Activity): Promise<AdminStats> {
+/**
+ * The breakdowns of the live sessions: each walks the live range of django_session joined to
+ * the meta table (bounded by the live set; above a size, read through the snapshot).
+ */
+const readBreakdowns: ReadBreakdowns = async (context, now) => {
   const d = dialectFor(context.provider);
   const live = sql`s.expire_date > ${d.expireValue(now)}`;
   const dayAgo = new Date(now.getTime() - DAY);
   const joined = sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
   const dayOf = context.provider === "sqlite" ? sql`substr(expire_date, 1, 10)` : sql`to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const q = <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
-  const flagged = d.rare(sql`m.flagged_at IS NOT NULL`);
-  const [active, expiredStored, created, perEngine, users, usersDayAgo, perDevice, top, perDay, flaggedTotal, flaggedLatest] = await Promise.all([
+  const [active, perEngine, users, usersDayAgo, perDevice, top, perDay] = await Promise.all([
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM django_session s WHERE ${live}`),
-    q<{ last: Count; previous: Count }>(
-      sql`SELECT SUM(CASE WHEN expire_date >= ${d.expireValue(dayAgo)} THEN 1 ELSE 0 END) AS last,
-        SUM(CASE WHEN expire_date < ${d.expireValue(dayAgo)} THEN 1 ELSE 0 END) AS previous
-        FROM django_session WHERE expire_date >= ${d.expireValue(new Date(now.getTime() - 2 * DAY))} AND expire_date <= ${d.expireValue(now)}`,
-    ),
-    q<{ total: Count }>(sql`SELECT count(*) AS total FROM sessionscope_session_meta WHERE created_at > ${d.metaValue(dayAgo)}`),
     q<{ engine: string; total: Count; signed_in: Count }>(sql`SELECT m.engine AS engine, count(*) AS total, count(m.user_id) AS signed_in FROM ${joined} WHERE ${live} GROUP BY m.engine`),
     q<{ total: Count }>(sql`SELECT count(DISTINCT m.user_id) AS total FROM ${joined} WHERE ${live}`),
     q<{ total: Count }>(
@@ -135,6 +134,38 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
       sql`SELECT ${dayOf} AS day, count(*) AS total FROM django_session WHERE expire_date > ${d.expireValue(now)}
         AND expire_date < ${d.expireValue(new Date(Math.floor(now.getTime() / DAY) * DAY + EXPIRATION_DAYS * DAY))} GROUP BY 1`,
     ),
+  ]);
+  return {
+    total: n(active[0]?.total),
+    perEngine: perEngine.map((row) => ({ engine: row.engine, total: n(row.total), signedIn: n(row.signed_in) })),
+    users: n(users[0]?.total),
+    usersDayAgo: n(usersDayAgo[0]?.total),
+    perDevice: perDevice.map((row) => ({ device: row.device, total: n(row.total) })),
+    top: top.map((row) => ({ userId: n(row.user_id), total: n(row.total) })),
+    perDay: perDay.map((row) => ({ day: row.day, total: n(row.total) })),
+  };
+};
+
+/**
+ * The SQL engines: the headline numbers live at every size (index ranges bounded by the day's
+ * activity and the expired set), the breakdowns live or from the snapshot (stats-snapshot.ts).
+ */
+async function sqlStats(context: AdminContext, now: Date, activity: Activity, snapshotAbove: number): Promise<AdminStats> {
+  const d = dialectFor(context.provider);
+  const live = sql`s.expire_date > ${d.expireValue(now)}`;
+  const dayAgo = new Date(now.getTime() - DAY);
+  const joined = sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
+  const q = <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+  const flagged = d.rare(sql`m.flagged_at IS NOT NULL`);
+  const [active, expiredStored, created, flaggedTotal, flaggedLatest] = await Promise.all([
+    // The trigger-kept row total less the expired range: no walk of the live set.
+    q<{ total: Count }>(countQuery(context.provider, { status: "active" }, now)),
+    q<{ last: Count; previous: Count }>(
+      sql`SELECT SUM(CASE WHEN expire_date >= ${d.expireValue(dayAgo)} THEN 1 ELSE 0 END) AS last,
+        SUM(CASE WHEN expire_date < ${d.expireValue(dayAgo)} THEN 1 ELSE 0 END) AS previous
+        FROM django_session WHERE expire_date >= ${d.expireValue(new Date(now.getTime() - 2 * DAY))} AND expire_date <= ${d.expireValue(now)}`,
+    ),
+    q<{ total: Count }>(sql`SELECT count(*) AS total FROM sessionscope_session_meta WHERE created_at > ${d.metaValue(dayAgo)}`),
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM ${joined} WHERE ${flagged} AND ${live}`),
     q<{ public_id: string; user_id: Count; ip: string | null; device: string | null; flagged_at: unknown }>(
       sql`SELECT m.public_id AS public_id, m.user_id AS user_id, m.ip AS ip, m.device AS device, ${d.exactText(sql`m.flagged_at`)} AS flagged_at
@@ -142,29 +173,31 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity): P
     ),
   ]);
   const activeNow = n(active[0]?.total);
-  const signedIn = perEngine.reduce((sum, row) => sum + n(row.signed_in), 0);
+  const { breakdowns: b, asOf } = await breakdownsFor(context, now, activeNow, readBreakdowns, snapshotAbove);
+  const signedIn = b.perEngine.reduce((sum, row) => sum + row.signedIn, 0);
   const expiredLast = n(expiredStored[0]?.last) + activity.cleared.last24h;
-  const names = await usernames(context, [...top, ...flaggedLatest].map((row) => row.user_id).filter((id) => id !== null).map(Number));
-  const counts = new Map(perDay.map((row) => [row.day, n(row.total)]));
+  const names = await usernames(context, [...b.top.map((row) => row.userId), ...flaggedLatest.map((row) => row.user_id).filter((id) => id !== null).map(Number)]);
+  const counts = new Map(b.perDay.map((row) => [row.day, row.total]));
   return {
     now: now.toISOString(),
     engine: context.runtime.engine,
     unavailable: [],
+    breakdownsAsOf: asOf?.toISOString() ?? null,
     active: { now: activeNow, dayAgo: activeDayAgo(activeNow, n(created[0]?.total), activity, expiredLast), estimated: true },
     activeSignedIn: signedIn,
-    activeAnonymous: Math.max(0, activeNow - signedIn),
-    signedInUsers: { now: n(users[0]?.total), dayAgo: n(usersDayAgo[0]?.total), estimated: true },
+    activeAnonymous: Math.max(0, b.total - signedIn),
+    signedInUsers: { now: b.users, dayAgo: b.usersDayAgo, estimated: true },
     logins: activity.logins,
     logouts: activity.logouts,
     kills: activity.kills,
     expiries: { last24h: expiredLast, previous24h: n(expiredStored[0]?.previous) + activity.cleared.previous24h },
     hourly: activity.hourly,
     expirations: daysOf(now).map((day) => ({ day, count: counts.get(day) ?? 0 })),
-    byEngine: perEngine.map((row) => ({ engine: row.engine, count: n(row.total) })).sort((a, b) => b.count - a.count),
-    byDevice: perDevice.map((row) => ({ device: familyView(row.device), count: n(row.total) })),
-    topUsers: top.flatMap((row) => {
-      const user = ref(Number(row.user_id), names);
-      return user ? [{ user, sessions: n(row.total) }] : [];
+    byEngine: b.perEngine.map((row) => ({ engine: row.engine, count: row.total })).sort((a, b) => b.count - a.count),
+    byDevice: b.perDevice.map((row) => ({ device: familyView(row.device), count: row.total })),
+    topUsers: b.top.flatMap((row) => {
+      const user = ref(row.userId, names);
+      return user ? [{ user, sessions: row.total }] : [];
     }),
     flagged: {
       total: n(flaggedTotal[0]?.total),
@@ -214,6 +247,7 @@ async function listingStats(context: AdminContext, store: Extract<ReturnType<typ
       "Redis drops a session when it expires: no expiries, and no trend for live sessions",
       ...(complete ? [] : [`signed-in, per-day and per-user counts are from the first ${walked.toLocaleString("en-US")} live sessions`]),
     ],
+    breakdownsAsOf: null,
     active: { now: activeNow, dayAgo: null, estimated: false },
     activeSignedIn: signedIn,
     activeAnonymous: complete ? Math.max(0, activeNow - signedIn) : null,
@@ -244,6 +278,7 @@ function activityOnly(context: AdminContext, now: Date, activity: Activity): Adm
         ? "signed-cookie sessions live in each browser: the server cannot count, list or flag them"
         : `the ${context.runtime.engine} engine keeps no index of its sessions: they cannot be counted or listed`,
     ],
+    breakdownsAsOf: null,
     active: { now: 0, dayAgo: null, estimated: false },
     activeSignedIn: null,
     activeAnonymous: null,
@@ -261,13 +296,16 @@ function activityOnly(context: AdminContext, now: Date, activity: Activity): Adm
   };
 }
 
-/** The overview: every dashboard role may read it. */
-export async function getAdminStats(caller: AdminUser, context: AdminContext = appAdminContext()): Promise<AdminStats> {
+/**
+ * The overview: every dashboard role may read it. Above `snapshotAbove` live sessions the
+ * breakdowns come from the snapshot (stats-snapshot.ts).
+ */
+export async function getAdminStats(caller: AdminUser, context: AdminContext = appAdminContext(), snapshotAbove = SNAPSHOT_ABOVE): Promise<AdminStats> {
   assertPermission(caller, "sessions:view");
   const now = context.now();
   const activity = await readActivity(context, now);
   const index = sessionIndex(context);
-  if (index.kind === "sql") return sqlStats(context, now, activity);
+  if (index.kind === "sql") return sqlStats(context, now, activity, snapshotAbove);
   if (index.kind === "listing") return listingStats(context, index.store, now, activity);
   return activityOnly(context, now, activity);
 }

@@ -1,0 +1,114 @@
+import "server-only";
+/**
+ * The overview's breakdowns of the live sessions (signed in or not, per
+ * engine, per device family, per user, distinct users now and a day ago, the
+ * expirations timeline) at any size.
+ *
+ * Each breakdown has to look at every live session: GROUP BY over the live
+ * range of django_session joined to the meta table. That costs in proportion
+ * to the live set (about 60 ms at a thousand sessions, seconds at a million;
+ * docs/benchmarks.md). Trigger-kept rollups could answer in constant time,
+ * but every session write would pay for them (the hot rows of a few engines
+ * and device families take every login's update), a Django site deleting
+ * rows of the shared table leaves meta rows the rollups would still count,
+ * and the timeline moves with every save that extends an expiry. So:
+ *
+ * - up to SNAPSHOT_ABOVE live sessions (the trigger-kept total minus the
+ *   expired range, no walk), the breakdowns are read live with the rest of
+ *   the overview, exact to the request;
+ * - above it, they come from one stored snapshot (sessionscope_stats_snapshot),
+ *   recomputed at most once a minute, by one instance at a time (a claim
+ *   in the row), in the background while the old one is served; the page
+ *   shows its age. Nothing is added to a session write.
+ *
+ * The headline numbers (active now, logins, logouts, kills, expiries,
+ * flagged) are read live at every size: they are index ranges bounded by the
+ * day's activity, not by the live set.
+ */
+import type { AdminContext } from "./context.ts";
+
+/** Live sessions above which the breakdowns come from the snapshot. */
+export const SNAPSHOT_ABOVE = 20_000;
+/** How old a snapshot may be before a request starts its refresh. */
+export const SNAPSHOT_MAX_AGE_MS = 60_000;
+/** Older than this (nobody looked for a while), a snapshot is recomputed before it is shown. */
+export const SNAPSHOT_STALE_MS = 10 * 60_000;
+/** A refresh claimed longer ago than this is taken to have died with its instance. */
+export const REFRESH_CLAIM_MS = 10 * 60_000;
+
+/** What the breakdown queries return, as plain numbers (JSON in the snapshot). */
+export interface StatsBreakdowns {
+  /** Live sessions when computed (the anonymous count is this less the signed-in ones, from the same moment). */
+  readonly total: number;
+  readonly perEngine: ReadonlyArray<{ readonly engine: string; readonly total: number; readonly signedIn: number }>;
+  readonly users: number;
+  readonly usersDayAgo: number;
+  readonly perDevice: ReadonlyArray<{ readonly device: string | null; readonly total: number }>;
+  readonly top: ReadonlyArray<{ readonly userId: number; readonly total: number }>;
+  readonly perDay: ReadonlyArray<{ readonly day: string; readonly total: number }>;
+}
+
+export interface TimedBreakdowns {
+  readonly breakdowns: StatsBreakdowns;
+  /** When the snapshot was computed; null when read live for this request. */
+  readonly asOf: Date | null;
+}
+
+export type ReadBreakdowns = (context: AdminContext, now: Date) => Promise<StatsBreakdowns>;
+
+/** Refreshes this process started and has not finished (awaited by tests and at shutdown). */
+const running = new Set<Promise<void>>();
+
+/** Resolves when every refresh this process started has finished. */
+export async function snapshotRefreshes(): Promise<void> {
+  while (running.size) await Promise.all(running);
+}
+
+async function store(context: AdminContext, takenAt: Date, breakdowns: StatsBreakdowns): Promise<void> {
+  const payload = JSON.stringify(breakdowns);
+  await context.prisma.statsSnapshot.upsert({
+    where: { id: 1 },
+    create: { id: 1, takenAt, payload, refreshStartedAt: null },
+    update: { takenAt, payload, refreshStartedAt: null },
+  });
+}
+
+/** Takes the refresh for this instance if no other holds a live claim: one UPDATE, so two instances cannot both win. */
+async function claim(context: AdminContext, now: Date): Promise<boolean> {
+  const { count } = await context.prisma.statsSnapshot.updateMany({
+    where: { id: 1, OR: [{ refreshStartedAt: null }, { refreshStartedAt: { lt: new Date(now.getTime() - REFRESH_CLAIM_MS) } }] },
+    data: { refreshStartedAt: now },
+  });
+  return count === 1;
+}
+
+function refreshInBackground(context: AdminContext, now: Date, read: ReadBreakdowns): void {
+  const job = (async () => {
+    try {
+      await store(context, now, await read(context, now));
+    } catch (error) {
+      // The old snapshot stays; the claim is released so that the next request tries again.
+      console.error("sessionscope: the overview's snapshot could not be refreshed", error);
+      await context.prisma.statsSnapshot.updateMany({ where: { id: 1 }, data: { refreshStartedAt: null } }).catch(() => undefined);
+    }
+  })();
+  running.add(job);
+  void job.finally(() => running.delete(job));
+}
+
+/**
+ * The breakdowns for a request at `now` with `live` sessions: read live up to `above`, else
+ * the snapshot (computed here the first time and when older than SNAPSHOT_STALE_MS; refreshed
+ * in the background once older than SNAPSHOT_MAX_AGE_MS).
+ */
+export async function breakdownsFor(context: AdminContext, now: Date, live: number, read: ReadBreakdowns, above = SNAPSHOT_ABOVE): Promise<TimedBreakdowns> {
+  if (live <= above) return { breakdowns: await read(context, now), asOf: null };
+  const row = await context.prisma.statsSnapshot.findUnique({ where: { id: 1 } });
+  if (!row?.payload || !row.takenAt || now.getTime() - row.takenAt.getTime() > SNAPSHOT_STALE_MS) {
+    const breakdowns = await read(context, now);
+    await store(context, now, breakdowns);
+    return { breakdowns, asOf: now };
+  }
+  if (now.getTime() - row.takenAt.getTime() > SNAPSHOT_MAX_AGE_MS && (await claim(context, now))) refreshInBackground(context, now, read);
+  return { breakdowns: JSON.parse(row.payload) as StatsBreakdowns, asOf: row.takenAt };
+}
