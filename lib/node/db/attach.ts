@@ -34,8 +34,8 @@ function ownerOf(name: string): TableOwner {
   return found[1];
 }
 
-// The objects a statement creates, changes or drops follow these keywords; REFERENCES only points at one.
-const TARGET = /\b(?:TABLE|INDEX|ON|FUNCTION|TRIGGER|EXISTS)\s+"([^"]+)"/gi;
+// The objects a statement creates, changes, drops or fills follow these keywords; REFERENCES only points at one.
+const TARGET = /\b(?:TABLE|INDEX|ON|FUNCTION|TRIGGER|EXISTS|INTO|UPDATE)\s+"([^"]+)"/gi;
 
 /**
  * Splits a migration into its statements (a `;` at the end of a line, outside
