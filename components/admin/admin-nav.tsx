@@ -17,7 +17,7 @@ const ITEMS = [
 export function AdminNav({ role }: { role: Role }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Dashboard" className="flex flex-col gap-0.5">
+    <nav aria-label="Dashboard" className="flex flex-wrap gap-0.5 md:flex-col md:flex-nowrap">
       {ITEMS.filter((item) => can(role, item.permission)).map(({ href, label, icon: Icon }) => {
         // The overview's path is every page's prefix: it is current only on itself.
         const current = pathname === href || (href !== "/admin" && pathname.startsWith(`${href}/`));

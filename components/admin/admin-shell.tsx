@@ -27,13 +27,14 @@ export function AdminFrame({ theme, children }: { theme: Theme; children: ReactN
 export function AdminShell({ user, theme, children }: { user: { username: string; role: Role }; theme: Theme; children: ReactNode }) {
   return (
     <AdminFrame theme={theme}>
-      <div className="flex min-h-screen">
-        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-stone-200 bg-stone-100/60 px-3 py-4 dark:border-stone-800 dark:bg-stone-900/60">
-          <Link href="/admin" className="mb-6 px-2.5 text-base font-semibold tracking-tight">
+      {/* Below md the sidebar becomes a bar across the top, so a phone keeps the whole width for the content. */}
+      <div className="flex min-h-screen flex-col md:flex-row">
+        <aside className="flex w-full shrink-0 flex-col gap-3 border-b border-stone-200 bg-stone-100/60 px-3 py-3 md:sticky md:top-0 md:h-screen md:w-56 md:gap-0 md:border-r md:border-b-0 md:py-4 dark:border-stone-800 dark:bg-stone-900/60">
+          <Link href="/admin" className="px-2.5 text-base font-semibold tracking-tight md:mb-6">
             SessionScope <span className="text-amber-700 dark:text-amber-500">Admin</span>
           </Link>
           <AdminNav role={user.role} />
-          <div className="mt-auto flex flex-col gap-3 border-t border-stone-200 px-2.5 pt-3 text-sm dark:border-stone-800">
+          <div className="flex flex-wrap items-center gap-x-5 gap-y-2 border-t border-stone-200 px-2.5 pt-3 text-sm md:mt-auto md:flex-col md:flex-nowrap md:items-stretch md:gap-3 dark:border-stone-800">
             <LiveIndicator />
             <Link href="/" className="flex items-center gap-2 text-stone-600 hover:text-stone-900 dark:text-stone-400 dark:hover:text-stone-100">
               <Store aria-hidden className="size-4" /> Shop
@@ -50,7 +51,7 @@ export function AdminShell({ user, theme, children }: { user: { username: string
             </div>
           </div>
         </aside>
-        <main id="admin-main" className="min-w-0 flex-1 px-8 py-6">
+        <main id="admin-main" className="min-w-0 flex-1 px-4 py-5 sm:px-8 sm:py-6">
           <Toaster>{children}</Toaster>
         </main>
       </div>

@@ -51,7 +51,7 @@ export function AuditFilterBar({ filters }: { filters: AuditFilters }) {
           </optgroup>
         </select>
       </FilterField>
-      <fieldset className="flex min-w-0 items-end gap-1.5">
+      <fieldset className="flex w-full min-w-0 items-end gap-1.5 sm:w-auto">
         <legend className="mb-1 text-xs font-medium text-stone-600 dark:text-stone-400">When (UTC)</legend>
         <label htmlFor={`${id}-from`} className="sr-only">From (UTC)</label>
         <input id={`${id}-from`} type="datetime-local" name="from" defaultValue={toUtcInputValue(filters.from)} className={dateInput} />

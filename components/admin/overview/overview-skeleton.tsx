@@ -4,7 +4,7 @@ const block = "animate-pulse rounded-lg border border-stone-200 bg-white dark:bo
 export function OverviewSkeleton() {
   return (
     <div aria-busy="true" aria-label="Loading the overview" className="flex flex-col gap-5">
-      <div className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
         {[0, 1, 2, 3].map((i) => (
           <div key={i} className={`${block} h-28`}>
             <div className="m-4 h-3 w-24 rounded bg-stone-200 dark:bg-stone-800" />

@@ -22,7 +22,7 @@ const count = (n: number | null | undefined) => (n === null || n === undefined ?
 
 function Numbers({ stats }: { stats: AdminStats }) {
   return (
-    <dl className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+    <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
       <StatCard
         label="Active now"
         value={stats.active.now}

@@ -8,7 +8,7 @@ const inputLook =
 export const filterInput = `block w-full ${inputLook}`;
 
 /** A date-time input: as wide as its content (Chromium's datetime-local needs about 12 rem), never stretched. */
-export const dateInput = `block w-[12.5rem] tabular-nums ${inputLook}`;
+export const dateInput = `block min-w-0 flex-1 tabular-nums sm:w-[12.5rem] sm:flex-none ${inputLook}`;
 
 /** A labelled control of the filter bar (the label stays visible: placeholders are not labels). */
 export function FilterField({ label, htmlFor, className = "", children }: { label: string; htmlFor: string; className?: string; children: ReactNode }) {

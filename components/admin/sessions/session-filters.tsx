@@ -81,7 +81,7 @@ export function SessionFilters({
         </FilterField>
       </div>
       <div className="mt-3 flex flex-wrap items-end gap-3">
-        <fieldset className="flex min-w-0 items-end gap-1.5">
+        <fieldset className="flex w-full min-w-0 items-end gap-1.5 sm:w-auto">
           <legend className="mb-1 text-xs font-medium text-stone-600 dark:text-stone-400">Created (UTC)</legend>
           <label htmlFor={field("createdFrom")} className="sr-only">Created from (UTC)</label>
           {date("createdFrom")}
@@ -89,7 +89,7 @@ export function SessionFilters({
           <label htmlFor={field("createdTo")} className="sr-only">Created until (UTC)</label>
           {date("createdTo")}
         </fieldset>
-        <fieldset className="flex min-w-0 items-end gap-1.5">
+        <fieldset className="flex w-full min-w-0 items-end gap-1.5 sm:w-auto">
           <legend className="mb-1 text-xs font-medium text-stone-600 dark:text-stone-400">Last active (UTC)</legend>
           <label htmlFor={field("activeFrom")} className="sr-only">Last active from (UTC)</label>
           {date("activeFrom")}
