@@ -7,8 +7,8 @@ import type { RequestInfo } from "../../node/session/request-info.ts";
 /** Last activity is written at most this often per session (per server process). */
 const ACTIVITY_INTERVAL_MS = 60_000;
 const MAX_TRACKED = 50_000;
-/** What this process last wrote per session: when, and from which address and device family. */
-const lastWritten = new Map<string, { readonly at: number; readonly ip: string | null; readonly device: string | null }>();
+/** What this process last wrote per session: when, and from which address and user agent. */
+const lastWritten = new Map<string, { readonly at: number; readonly ip: string | null; readonly userAgent: string | null }>();
 // A database outage fails every write: one line a minute says so.
 const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 
@@ -22,14 +22,15 @@ const warnWriteFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
  */
 export function recordActivity(store: SessionStore, key: string, info: RequestInfo, now: Date, force = false): void {
   if (!supportsActivity(store)) return;
-  const device = deviceFamily(info.userAgent);
   const previous = lastWritten.get(key);
-  // A new address or device family is written at once, however recent the last write: the engine flags the change.
-  const moved = previous !== undefined && (previous.ip !== info.ip || previous.device !== device);
+  // A new address or user agent is written at once, however recent the last write: the engine flags a changed
+  // address or device family. Compared as strings, so the user agent is parsed only when something is written.
+  const moved = previous !== undefined && (previous.ip !== info.ip || previous.userAgent !== info.userAgent);
   if (!force && !moved && previous !== undefined && now.getTime() - previous.at < ACTIVITY_INTERVAL_MS) return;
   lastWritten.delete(key);
   if (lastWritten.size >= MAX_TRACKED) lastWritten.delete(lastWritten.keys().next().value!);
-  lastWritten.set(key, { at: now.getTime(), ip: info.ip, device });
+  lastWritten.set(key, { at: now.getTime(), ip: info.ip, userAgent: info.userAgent });
+  const device = deviceFamily(info.userAgent);
   store.recordActivity(key, { at: now, ip: info.ip, userAgent: info.userAgent, device }).catch((error: unknown) => {
     warnWriteFailure(`could not record session activity (${(error as Error).message})`);
   });
