@@ -14,4 +14,7 @@ export async function register() {
     const [{ startBackfillFromEnv }, { getEnv }] = await Promise.all([import("./lib/node/admin/backfill"), import("./lib/node/env")]);
     startBackfillFromEnv(getEnv());
   }
+  // The cache engine, attached or not: entries a Django site writes into the shared Redis are indexed (docs/django.md).
+  const [{ startCacheIndexFromEnv }, { getEnv }] = await Promise.all([import("./lib/node/admin/cache-backfill"), import("./lib/node/env")]);
+  startCacheIndexFromEnv(getEnv());
 }

@@ -1,9 +1,11 @@
 /** `sessionscope django <check|backfill>`: attaching SessionScope to a Django site (docs/django.md). */
 import { backfillSessionMeta, countMissingMeta } from "../lib/node/admin/backfill.ts";
+import { cacheIndexerFromEnv } from "../lib/node/admin/cache-backfill.ts";
 import { openDatabaseFromEnv } from "../lib/node/db/connection.ts";
 import { checkDjangoSite, engineSummary, type DjangoCheckReport } from "../lib/node/db/django-check.ts";
 import { createSessionCodecFromConfig } from "../lib/node/session/engines.ts";
 import { ConfigError, parseEnv, type Env } from "../lib/node/env.ts";
+import { createRedisClient } from "../lib/node/redis.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { exitWith, oneLine, type CliEnv, type CliIo } from "./io.ts";
 import { withProgress } from "./progress.ts";
@@ -37,7 +39,10 @@ estimated as expire_date minus SESSION_COOKIE_AGE (marked as estimated), no
 IP or device; sessions no configured key opens are marked undecodable. Then
 deletes metadata whose session Django deleted. Django's rows are only read.
 \`npm start\` in attach mode runs the same at start-up and then every minute.
-For the db and cached_db engines (the others keep no metadata in the database).
+With SESSION_ENGINE=cache, instead indexes the session entries a Django site
+wrote into Redis (REDIS_URL, CACHE_KEY_PREFIX, CACHE_VERSION), decoded the same
+way, and drops index entries of sessions Django deleted; attached or not.
+The file and signed_cookies engines have nothing to fill in.
 
 Options:
   --batch-size N   sessions per transaction (1 to 100000, default 5000)
@@ -69,6 +74,7 @@ export async function runDjangoBackfill(argv: readonly string[], source: CliEnv,
   const env = configurationOrReport(source, io);
   if (env === null) return 1;
   const engine = env.SESSION_ENGINE;
+  if (engine === "cache") return backfillCacheIndex(env, io, tty);
   if (engine !== "db" && engine !== "cached_db") {
     return exitWith(io.stdout, `Nothing to backfill: the ${engine} engine keeps no session metadata in the database.`, 0);
   }
@@ -89,6 +95,26 @@ export async function runDjangoBackfill(argv: readonly string[], source: CliEnv,
     return 1;
   } finally {
     await db.close();
+  }
+}
+
+/** The cache engine: index the session entries a Django site wrote into Redis (lib/node/admin/cache-backfill.ts). */
+async function backfillCacheIndex(env: Env, io: CliIo, tty: NodeJS.WriteStream | null): Promise<number> {
+  const redis = createRedisClient(env.REDIS_URL!);
+  try {
+    const result = await withProgress("Indexing cache sessions (entries scanned)", null, tty, (report) =>
+      cacheIndexerFromEnv(env, redis, { onProgress: ({ scanned }) => report(scanned) }).run(),
+    );
+    io.stdout(
+      `Indexed ${plural(result.indexed, "cache session")} a Django site wrote (${result.undecodable} undecodable) of ${plural(result.scanned, "entry", "entries")} scanned; ` +
+        `removed ${plural(result.removed, "index entry", "index entries")} of deleted sessions.`,
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(oneLine(`django backfill: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -121,7 +147,7 @@ function configurationOrReport(source: CliEnv, io: CliIo): Env | null {
   }
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string, words = `${word}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
 
 export function describeReport(report: DjangoCheckReport, env: Env): string[] {
   const lines: string[] = [];

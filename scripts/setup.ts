@@ -1,6 +1,8 @@
 // `npm start` runs this before the server: migrate, then seed the demo data once.
 import { ConfigError, getEnv, type Env } from "../lib/node/env.ts";
 import { backfillSessionMeta, countMissingMeta } from "../lib/node/admin/backfill.ts";
+import { cacheIndexerFromEnv } from "../lib/node/admin/cache-backfill.ts";
+import { createRedisClient } from "../lib/node/redis.ts";
 import { AttachError } from "../lib/node/db/attach.ts";
 import { openDatabaseFromEnv } from "../lib/node/db/connection.ts";
 import { createSessionCodecFromConfig } from "../lib/node/session/engines.ts";
@@ -56,8 +58,35 @@ if (attach && (env.SESSION_ENGINE === "db" || env.SESSION_ENGINE === "cached_db"
     await db.close();
   }
 }
+// The cache engine, attached or not: entries a Django site wrote into the shared Redis join the index.
+if (env.SESSION_ENGINE === "cache" && env.REDIS_URL) await indexDjangoCacheEntries(env, env.REDIS_URL);
 // `npm start` in demo mode asks for sessions to look at in the dashboard (not the e2e server: its specs count sessions).
 if (process.argv.includes("--demo-sessions") && !env.production && !attach) {
   const sessions = await setupDemoSessions(env);
   if (sessions) console.log(`SessionScope: seeded ${sessions} demo sessions (${env.SESSION_ENGINE} engine)`);
+}
+
+/** A full pass over the cache's session entries, with a line every 100,000 scanned; a Redis failure is reported, not fatal (the server retries every minute). */
+async function indexDjangoCacheEntries(env: Env, url: string): Promise<void> {
+  const redis = createRedisClient(url);
+  try {
+    let shown = 0;
+    const result = await cacheIndexerFromEnv(env, redis, {
+      onProgress: ({ scanned, indexed }) => {
+        if (scanned - shown < 100_000) return;
+        shown = scanned;
+        console.log(`SessionScope:   ${scanned.toLocaleString("en-US")} cache entries scanned, ${indexed.toLocaleString("en-US")} indexed`);
+      },
+    }).run();
+    if (result.indexed || result.removed) {
+      console.log(
+        `SessionScope: indexed ${result.indexed} cache sessions a Django site wrote (${result.undecodable} undecodable), ` +
+          `${result.removed} index entries of deleted sessions removed`,
+      );
+    }
+  } catch (error) {
+    console.warn(`SessionScope: could not index the cache's sessions at start-up (${(error as Error).message}); the server tries again every minute`);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -36,6 +36,8 @@ export { createPostgresStore } from "./engines/postgres.ts";
 export type { PgQueryable, PostgresStore, PostgresStoreOptions } from "./engines/postgres.ts";
 export { createRedisStore } from "./engines/redis.ts";
 export type { RedisStore, RedisStoreOptions } from "./engines/redis.ts";
+export { createDjangoCacheIndexer } from "./engines/redis-index.ts";
+export type { DjangoCacheEntry, DjangoCacheIndexer, DjangoCacheIndexOptions, DjangoCacheIndexResult } from "./engines/redis-index.ts";
 export type { RedisClient } from "./engines/redis-client.ts";
 export { MAX_COOKIE_BYTES, createSignedCookieStore } from "./engines/signed-cookies.ts";
 export type { SignedCookieStoreOptions } from "./engines/signed-cookies.ts";

@@ -5,7 +5,9 @@ import "server-only";
  * time. The app uses the process's own; tests pass theirs, so the same code
  * runs against every engine on real services.
  */
+import { sharedCacheIndexScheduler } from "../../node/admin/cache-backfill.ts";
 import type { AppPrismaClient } from "../../node/db/connection.ts";
+import { getEnv } from "../../node/env.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
 import { getDatabase } from "../db/client.ts";
 import { getSessionRuntime } from "../session/instance.ts";
@@ -15,9 +17,21 @@ export interface AdminContext {
   readonly provider: "sqlite" | "postgresql";
   readonly runtime: Pick<SessionRuntime, "config" | "codec" | "store" | "policy" | "engine">;
   readonly now: () => Date;
+  /** The cache engine: indexes entries a Django site wrote since the last pass, before a listing (throttled; lib/node/admin/cache-backfill.ts). */
+  readonly refreshCacheIndex?: () => Promise<void>;
 }
+
+/** How long a listing waits for the cache index's pass before it answers with what is indexed already. */
+const CACHE_INDEX_WAIT_MS = 300;
 
 export function appAdminContext(): AdminContext {
   const db = getDatabase();
-  return { prisma: db.prisma, provider: db.provider, runtime: getSessionRuntime(), now: () => new Date() };
+  const cacheIndex = sharedCacheIndexScheduler(getEnv());
+  return {
+    prisma: db.prisma,
+    provider: db.provider,
+    runtime: getSessionRuntime(),
+    now: () => new Date(),
+    ...(cacheIndex && { refreshCacheIndex: () => cacheIndex.nudge(CACHE_INDEX_WAIT_MS) }),
+  };
 }

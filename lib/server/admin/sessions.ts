@@ -170,6 +170,7 @@ async function listFromIndex(
   if (cursor !== null && typeof cursor !== "string") throw new TypeError("SessionScope: unexpected cursor position");
   if (userId === "nobody" || (query.engine !== undefined && query.engine !== store.engine)) return emptyPage(now, "full");
   const filter: SessionListFilter = { status: query.status, ...(userId !== undefined && { userId: String(userId) }), ...(query.q && { query: query.q }) };
+  await context.refreshCacheIndex?.();
   const [page, total] = await Promise.all([store.list(filter, { cursor, limit: query.limit }, now), store.count(filter, now)]);
   const names = await usernames(context, page.items.map((item) => parseUserId(item.userId)).filter((id): id is number => id !== null));
   const items = await Promise.all(page.items.map((item) => indexedRow(store, item, names, now)));

@@ -114,3 +114,86 @@ export const USER_SESSIONS = luaScript(`
 local members = redis.call('SMEMBERS', KEYS[1])
 local function prune(k) redis.call('SREM', KEYS[1], k) end
 ${DESCRIBE_BODY}`);
+
+// ------------------------------------------------ indexing entries a Django site wrote (redis-index.ts)
+
+/**
+ * KEYS: none (each key is computed: entryPrefix/metaPrefix + session key). ARGV: entryPrefix,
+ * metaPrefix, then session keys. For each key without a meta hash whose entry still exists:
+ * key, entry bytes, PTTL (a flat list; read with buffers).
+ */
+export const READ_UNINDEXED = luaScript(`
+local out = {}
+for i = 3, #ARGV do
+  local k = ARGV[i]
+  if redis.call('EXISTS', ARGV[2] .. k) == 0 then
+    local v = redis.call('GET', ARGV[1] .. k)
+    if v then
+      table.insert(out, k)
+      table.insert(out, v)
+      table.insert(out, redis.call('PTTL', ARGV[1] .. k))
+    end
+  end
+end
+return out
+`);
+
+/**
+ * ARGV: entryPrefix, metaPrefix, created, expiry, userPrefix, then per entry seven values: key,
+ * sha1 of the bytes read, created ms, expiry ms, user id ('' none), public id, undecodable ('1'/'0').
+ * Indexes each entry as SAVE would (meta hash with the entry's TTL, both sorted sets, the user's
+ * set), marked estimated ('e') and, when it could not be read, undecodable ('x'); only if the entry
+ * still holds the bytes that were decoded and nothing indexed it meanwhile (a login through
+ * SessionScope, another pass). Returns {indexed, of which undecodable, gone, changed}.
+ */
+export const INDEX_ENTRIES = luaScript(`
+local indexed, undecodable, gone, changed = 0, 0, 0, 0
+for i = 6, #ARGV, 7 do
+  local k, sha, c, e, u, p, x = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+  local meta = ARGV[2] .. k
+  if redis.call('EXISTS', meta) == 0 then
+    local v = redis.call('GET', ARGV[1] .. k)
+    if not v then
+      gone = gone + 1
+    elseif redis.sha1hex(v) ~= sha then
+      changed = changed + 1
+    else
+      local fields = {'c', c, 'p', p, 'e', '1'}
+      if u ~= '' then table.insert(fields, 'u'); table.insert(fields, u) end
+      if x == '1' then
+        table.insert(fields, 'x'); table.insert(fields, '1')
+        undecodable = undecodable + 1
+      end
+      redis.call('HSET', meta, unpack(fields))
+      local pttl = redis.call('PTTL', ARGV[1] .. k)
+      if pttl > 0 then redis.call('PEXPIRE', meta, pttl) end
+      redis.call('ZADD', ARGV[3], c, k)
+      redis.call('ZADD', ARGV[4], e, k)
+      if u ~= '' then redis.call('SADD', ARGV[5] .. u, k) end
+      indexed = indexed + 1
+    end
+  end
+end
+return {indexed, undecodable, gone, changed}
+`);
+
+/**
+ * KEYS: created, expiry. ARGV: entryPrefix, metaPrefix, userPrefix, start, count. Index entries whose
+ * session entry is gone though it had not expired (Django deleted it: logout, flush) leave every
+ * index, a range of the created set at a time. Returns {members read, removed}.
+ */
+export const PRUNE_GONE = luaScript(`
+local members = redis.call('ZRANGE', KEYS[1], ARGV[4], tonumber(ARGV[4]) + tonumber(ARGV[5]) - 1)
+local removed = 0
+for _, k in ipairs(members) do
+  if redis.call('EXISTS', ARGV[1] .. k) == 0 then
+    local u = redis.call('HGET', ARGV[2] .. k, 'u')
+    if u then redis.call('SREM', ARGV[3] .. u, k) end
+    redis.call('ZREM', KEYS[1], k)
+    redis.call('ZREM', KEYS[2], k)
+    redis.call('DEL', ARGV[2] .. k)
+    removed = removed + 1
+  end
+end
+return {#members, removed}
+`);

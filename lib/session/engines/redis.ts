@@ -39,14 +39,30 @@ type Described = [key: Buffer | string, createdMs: string, userId: string, publi
 
 const CHUNK = 200;
 
+/** Where the engine keeps what: Django's entries, and SessionScope's index beside them (redis-scripts.ts). */
+export interface RedisCacheLayout {
+  /** Django's key of a session is this plus the session key. */
+  readonly entryPrefix: string;
+  readonly metaPrefix: string;
+  readonly userPrefix: string;
+  readonly created: string;
+  readonly expiry: string;
+}
+
+export function redisCacheLayout(options: Pick<RedisStoreOptions, "keyPrefix" | "version" | "indexPrefix"> = {}): RedisCacheLayout {
+  const index = options.indexPrefix ?? "sessionscope:cache:";
+  return {
+    entryPrefix: djangoCacheKey("django.contrib.sessions.cache", options),
+    metaPrefix: `${index}meta:`,
+    userPrefix: `${index}user:`,
+    created: `${index}created`,
+    expiry: `${index}expiry`,
+  };
+}
+
 export function createRedisStore(redis: RedisClient, options: RedisStoreOptions = {}): RedisStore {
   const clock = options.clock ?? systemClock;
-  const entryPrefix = djangoCacheKey("django.contrib.sessions.cache", options);
-  const index = options.indexPrefix ?? "sessionscope:cache:";
-  const metaPrefix = `${index}meta:`;
-  const userPrefix = `${index}user:`;
-  const created = `${index}created`;
-  const expiry = `${index}expiry`;
+  const { entryPrefix, metaPrefix, userPrefix, created, expiry } = redisCacheLayout(options);
   const keysOf = (key: string) => [entryPrefix + key, metaPrefix + key, created, expiry];
 
   const item = ([key, createdMs, userId, publicId, pttl]: Described, nowMs: number): SessionListItem => ({
