@@ -9,26 +9,16 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Redis } from "ioredis";
 // @ts-expect-error: plain JavaScript module shared with scripts/test.mjs
 import { startRedis } from "../test/services/services.mjs";
 import { createEmptyDatabase, migrateDjangoSite, type DjangoDatabase } from "../test/helpers/django-database";
 import { DJANGO_VERSIONS, djangoSiteAvailable, startDjangoSite, type DjangoSite, type DjangoVersion } from "../test/helpers/django-site";
 import { closeBrowsersAfterEach, fetchFromPage, newBrowser, rowsOf } from "./support/admin";
+import { logInOnDjango, whoAmI, type Service } from "./support/django";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { logIn } from "./shop-helpers";
-
-interface Service {
-  readonly url: string;
-  stop(): void;
-}
-interface WhoAmI {
-  authenticated: boolean;
-  username: string | null;
-  session_key: string | null;
-  django: string;
-}
 
 const SECRET_KEY = "django-cache-spec-secret-0123456789-abcdefghijklmnopqrstuvwxyz-shared";
 const PASSWORD = "correct-horse-battery-7";
@@ -42,20 +32,6 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 test.describe.configure({ mode: "serial" });
 closeBrowsersAfterEach();
-
-async function logInOnDjango(page: Page, site: DjangoSite, username: string): Promise<void> {
-  await page.goto(`${site.url}/login/`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in to Django" }).click();
-  await expect(page.locator("body")).toContainText(`"username": "${username}"`);
-}
-
-async function whoAmI(page: Page, site: DjangoSite): Promise<WhoAmI> {
-  const response = await page.context().request.get(`${site.url}/whoami/`);
-  expect(response.ok()).toBe(true);
-  return (await response.json()) as WhoAmI;
-}
 
 test.describe("Django's cache engine on Redis, SessionScope attached", () => {
   const started: Service[] = [];
@@ -129,7 +105,7 @@ test.describe("Django's cache engine on Redis, SessionScope attached", () => {
       const django = site();
       const username = newUser(django);
       const user = await newBrowser(browser, { baseURL: app!.url });
-      await logInOnDjango(user, django, username);
+      await logInOnDjango(user, django, username, PASSWORD);
       const { session_key: sessionKey } = await whoAmI(user, django);
       expect(await redis!.exists(djangoKey(sessionKey!))).toBe(1);
 
