@@ -37,6 +37,12 @@ export type { PgQueryable, PostgresStore, PostgresStoreOptions } from "./engines
 export { createRedisStore } from "./engines/redis.ts";
 export type { RedisStore, RedisStoreOptions } from "./engines/redis.ts";
 export type { RedisClient } from "./engines/redis-client.ts";
+export { createMemcachedStore } from "./engines/memcached.ts";
+export type { MemcachedStoreOptions } from "./engines/memcached.ts";
+export { createMemcachedCachedDbStore } from "./engines/memcached-cached-db.ts";
+export type { MemcachedCachedDbStoreOptions } from "./engines/memcached-cached-db.ts";
+export { FLAG_PICKLE, memcachedExptime } from "./engines/memcached-client.ts";
+export type { MemcachedClient, MemcachedItem, StoreOutcome } from "./engines/memcached-client.ts";
 export { MAX_COOKIE_BYTES, createSignedCookieStore } from "./engines/signed-cookies.ts";
 export type { SignedCookieStoreOptions } from "./engines/signed-cookies.ts";
 export { createSqliteStore } from "./engines/sqlite.ts";
