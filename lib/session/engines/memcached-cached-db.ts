@@ -23,6 +23,7 @@
  * database and reports each failure through `onCacheError`.
  */
 import { systemClock, type Clock } from "../expiry.ts";
+import { isWellFormedSessionKey } from "../keys.ts";
 import type { KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
 import { createCacheGuard } from "./cache-guard.ts";
 import { keysIssuedBefore, type DatabaseStore } from "./cached-db.ts";
@@ -116,13 +117,15 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
       return null;
     });
 
-  const killKeys = (keys: readonly string[]) => Promise.all(keys.map(tombstone));
+  // A key no session can have (spaces, control characters: not a Memcached key either) never reaches the cache.
+  const killKeys = (keys: readonly string[]) => Promise.all(keys.filter(isWellFormedSessionKey).map(tombstone));
 
   return {
     ...db,
     engine: "cached_db",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
+      if (!isWellFormedSessionKey(key)) return db.load(key, now);
       const read = await cache("load", null, () => Promise.all([client.gets(entryPrefix + key), client.gets(statePrefix + key)]));
       const [entry, state] = read ?? [null, null];
       const described = describedBy(state);
@@ -155,12 +158,14 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
       const result = await db.save(key, record, expectedVersion);
+      if (!isWellFormedSessionKey(key)) return result;
       if (result.ok) await refresh(key, record, expectedVersion, result.version);
       // Whoever saved in between owns the cache now; drop what we may have read stale.
       else if (result.reason !== "exists") await invalidate(key, "invalidate");
       return result;
     },
     async delete(key) {
+      if (!isWellFormedSessionKey(key)) return db.delete(key);
       // Tombstone first: a load racing this kill can neither hit nor fill the cache.
       await tombstone(key);
       await db.delete(key);

@@ -4,10 +4,11 @@
  * pickled session dict under pymemcache's FLAG_PICKLE, with Memcached's exptime, so a
  * Django site on PyMemcacheCache and SessionScope read each other's sessions.
  *
- * Compare-and-swap is Memcached's own: a load's `gets` returns the entry's cas unique,
- * the save is `cas` with it (must-create is `add`). The version also carries the bytes,
- * so a second save in one request (whose new cas unique Memcached does not return)
- * re-reads the entry and swaps only if it still holds exactly those bytes.
+ * Compare-and-swap is Memcached's own. The version is the stored bytes (as a latin1
+ * string, as on Redis); a save `gets` the entry, compares its bytes with the version and
+ * `cas`es with the cas unique it just read, so a writer in between makes it fail (a
+ * conflict); must-create is `add`. Memcached never returns a store's new cas unique, so
+ * the version cannot be it: a save costs two round trips, plus one for the expiry below.
  *
  * Memcached cannot list keys, so this engine has no listing, per-user index or kills:
  * only the required methods. Beside each entry SessionScope keeps
@@ -16,6 +17,7 @@
  * by Django, or by a save racing another) gets Django's own reckoning of its expiry.
  */
 import { systemClock, type Clock } from "../expiry.ts";
+import { isWellFormedSessionKey } from "../keys.ts";
 import type { SaveResult, SessionStore, StoredSession } from "../store.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import {
@@ -60,15 +62,10 @@ export function createMemcachedStore(client: MemcachedClient, options: Memcached
   };
 
   async function swap(entryKey: string, bytes: Buffer, exptime: number, expected: string): Promise<SaveResult | null> {
-    const bar = expected.indexOf("|");
-    let cas = expected.slice(0, bar);
-    if (!cas) {
-      const current = await client.gets(entryKey);
-      if (!current) return { ok: false, reason: "missing" };
-      if (!current.value.equals(Buffer.from(expected.slice(bar + 1), "latin1"))) return { ok: false, reason: "conflict" };
-      cas = current.cas;
-    }
-    const outcome = await client.store("cas", entryKey, bytes, FLAG_PICKLE, exptime, cas);
+    const current = await client.gets(entryKey);
+    if (!current) return { ok: false, reason: "missing" };
+    if (!current.value.equals(Buffer.from(expected, "latin1"))) return { ok: false, reason: "conflict" };
+    const outcome = await client.store("cas", entryKey, bytes, FLAG_PICKLE, exptime, current.cas);
     if (outcome === "exists") return { ok: false, reason: "conflict" };
     if (outcome === "not_found") return { ok: false, reason: "missing" };
     return null;
@@ -78,6 +75,7 @@ export function createMemcachedStore(client: MemcachedClient, options: Memcached
     engine: "cache",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
+      if (!isWellFormedSessionKey(key)) return null;
       const [entry, described] = await Promise.all([client.gets(entryPrefix + key), client.gets(expiryPrefix + key)]);
       if (!entry) return null;
       let data: ReadonlyMap<string, unknown>;
@@ -89,12 +87,14 @@ export function createMemcachedStore(client: MemcachedClient, options: Memcached
       }
       const expireDate = recordedExpiry(described, entry.value) ?? djangoExpiry(data, cookieAge, clock());
       if (expireDate <= now) return null;
-      return { data, version: `${entry.cas}|${entry.value.toString("latin1")}`, expireDate };
+      return { data, version: entry.value.toString("latin1"), expireDate };
     },
     async exists(key) {
+      if (!isWellFormedSessionKey(key)) return false;
       return (await client.gets(entryPrefix + key)) !== null;
     },
     async save(key, record, expectedVersion): Promise<SaveResult> {
+      if (!isWellFormedSessionKey(key)) throw new TypeError("SessionScope: the Memcached cache engine saves only well-formed session keys");
       const bytes = dumpsPickle(record.data);
       const exptime = memcachedExptime(record.ttlSeconds);
       if (expectedVersion === null) {
@@ -105,10 +105,10 @@ export function createMemcachedStore(client: MemcachedClient, options: Memcached
       }
       const described = Buffer.from(`${record.expireDate.getTime()} ${entryDigest(bytes)}`, "latin1");
       await client.store("set", expiryPrefix + key, described, FLAG_BYTES, exptime);
-      // The new cas unique is not returned by Memcached: the next save checks the bytes first.
-      return { ok: true, version: `|${bytes.toString("latin1")}` };
+      return { ok: true, version: bytes.toString("latin1") };
     },
     async delete(key) {
+      if (!isWellFormedSessionKey(key)) return;
       await Promise.all([client.delete(entryPrefix + key), client.delete(expiryPrefix + key)]);
     },
     async clearExpired(_now, options) {
