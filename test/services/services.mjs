@@ -132,18 +132,22 @@ async function readPidFile(pidfile) {
   return 0;
 }
 
-function stopPid(pid) {
-  const alive = () => {
-    try { process.kill(pid, 0); return true; } catch { return false; }
-  };
-  try { process.kill(pid, "SIGTERM"); } catch {}
+/** Whether `pid` still runs (a zombie no init has reaped yet, as in some containers, has stopped). */
+function isRunning(pid) {
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return true; }
+}
+
+function stopPid(pid, signal = "SIGTERM") {
+  const alive = () => isRunning(pid);
+  try { process.kill(pid, signal); } catch {}
   for (let i = 0; i < 100 && alive(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   // Still there after 2 s: it is ours (same pid file), so it goes without a shutdown.
   if (alive()) try { process.kill(pid, "SIGKILL"); } catch {}
 }
 
 /**
- * A memcached on 127.0.0.1 (TCP only, 64 MB). `restart()` stops it and starts an empty
+ * A memcached on 127.0.0.1 (TCP only, 64 MB). `restart()` kills it and starts an empty
  * one on the same port, as a crash and restart would: every entry is gone.
  */
 export async function startMemcached() {
@@ -168,7 +172,7 @@ export async function startMemcached() {
     url: `memcached://127.0.0.1:${port}`,
     port,
     async restart() {
-      stopPid(pid);
+      stopPid(pid, "SIGKILL");
       pid = await launch();
     },
     stop() {
