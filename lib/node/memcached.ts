@@ -37,13 +37,24 @@ export function createMemcachedClient(url: string, options: { readonly cmdTimeou
     ]),
   );
   const serverFor = (key: string) => (servers.length === 1 ? servers[0]! : rendezvousNode(servers, key));
-  const on = (key: string) => clients.get(serverFor(key))!;
+  /** Runs a command on the key's server; a refused, timed-out or dropped connection becomes one recognisable error. */
+  async function on<T>(key: string, command: (client: MemcacheClient) => Promise<T>): Promise<T> {
+    const server = serverFor(key);
+    try {
+      return await command(clients.get(server)!);
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      // Replies (NOT_FOUND, ERROR, CLIENT_ERROR...) are the server speaking; anything else is the connection failing.
+      if (/^[A-Z_]+( |$)/.test(message)) throw error;
+      throw new MemcachedUnavailableError(`Memcached at ${server} is unavailable (${message})`, { cause: error });
+    }
+  }
 
   return {
     servers,
     serverFor,
     async gets(key) {
-      const found = (await on(key).gets<Buffer>(key)) as { value: Buffer; tokens: string[]; casUniq: string | number } | undefined;
+      const found = (await on(key, (c) => c.gets<Buffer>(key))) as { value: Buffer; tokens: string[]; casUniq: string | number } | undefined;
       return found ? ({ value: found.value, flags: Number(found.tokens[2]), cas: String(found.casUniq) } satisfies MemcachedItem) : null;
     },
     async store(command, key, value, flags, exptime, cas) {
@@ -51,7 +62,7 @@ export function createMemcachedClient(url: string, options: { readonly cmdTimeou
       // <command> <key> <flags> <exptime> <bytes> [<cas unique>]\r\n<data>\r\n, as memcache-client's store() writes it.
       const line = `${command} ${key} ${flags} ${exptime} ${value.length}${command === "cas" ? ` ${cas}` : ""}\r\n`;
       try {
-        const reply = (await on(key).send<string[]>((socket) => socket?.write(Buffer.concat([Buffer.from(line, "latin1"), value, Buffer.from("\r\n")])))) as string[];
+        const reply = (await on(key, (c) => c.send<string[]>((socket) => socket?.write(Buffer.concat([Buffer.from(line, "latin1"), value, Buffer.from("\r\n")]))))) as string[];
         return OUTCOMES[reply[0] ?? ""] ?? unexpected(reply.join(" "));
       } catch (error) {
         const outcome = OUTCOMES[(error as Error).message];
@@ -61,7 +72,7 @@ export function createMemcachedClient(url: string, options: { readonly cmdTimeou
     },
     async delete(key) {
       try {
-        await on(key).delete(key);
+        await on(key, (c) => c.delete(key));
         return true;
       } catch (error) {
         if ((error as Error).message === "NOT_FOUND") return false;
@@ -72,6 +83,12 @@ export function createMemcachedClient(url: string, options: { readonly cmdTimeou
       for (const client of clients.values()) client.shutdown();
     },
   };
+}
+
+/** Memcached is down or unreachable: requests answer 503 (lib/node/unavailable.ts), cached_db falls back to the database. */
+export class MemcachedUnavailableError extends Error {
+  override readonly name = "MemcachedUnavailableError";
+  readonly code = "EMEMCACHED_UNAVAILABLE";
 }
 
 function unexpected(reply: string): never {

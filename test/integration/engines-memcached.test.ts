@@ -5,7 +5,8 @@
 // to the database when Memcached is unreachable.
 import { createServer } from "node:net";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createMemcachedClient, type NodeMemcachedClient } from "../../lib/node/memcached.ts";
+import { createMemcachedClient, MemcachedUnavailableError, type NodeMemcachedClient } from "../../lib/node/memcached.ts";
+import { isServiceUnavailable } from "../../lib/node/unavailable.ts";
 import { loadsPickle, type DatabaseStore } from "../../lib/session/index.ts";
 import { loadedData, makeRecord, newKey } from "../contract/store-contract.ts";
 import { DATABASES, engines, openSqlStore, redisKeys, TEST_CODEC } from "../helpers/backends.ts";
@@ -53,6 +54,22 @@ describeWithServices("cache engine on Memcached: Django's format", ["memcached"]
       expect(await strict.load(other, clock())).toBeNull();
       expect(corrupt).toEqual([other]);
     } finally {
+      client.close();
+    }
+  });
+
+  it("fails a request with an error that answers 503 when Memcached is down, and a protocol error stays a bug", async () => {
+    const dead = createMemcachedClient(`memcached://127.0.0.1:${await closedPort()}`);
+    const client = openMemcached();
+    try {
+      const store = engines.memcached(dead);
+      const failure = await store.load(newKey(), new Date()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(MemcachedUnavailableError);
+      expect(isServiceUnavailable(failure)).toBe(true);
+      const refused = await client.store("cas", redisKeys.cache(newKey()), Buffer.from("x"), 0, 60, "not-a-number").catch((error: unknown) => error);
+      expect(isServiceUnavailable(refused)).toBe(false);
+    } finally {
+      dead.close();
       client.close();
     }
   });
