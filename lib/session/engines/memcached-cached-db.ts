@@ -22,31 +22,18 @@
  * Memcached errors (refused, timeout) never fail a request: the engine falls back to the
  * database and reports each failure through `onCacheError`.
  */
-import { systemClock, type Clock } from "../expiry.ts";
+import { systemClock } from "../expiry.ts";
 import { isWellFormedSessionKey } from "../keys.ts";
 import type { KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
 import { createCacheGuard } from "./cache-guard.ts";
-import { keysIssuedBefore, type DatabaseStore } from "./cached-db.ts";
+import { keysIssuedBefore, type CachedDbStoreOptions, type DatabaseStore } from "./cached-db.ts";
 import { checkMemcachedKeyPrefix, entryDigest, FLAG_BYTES, FLAG_PICKLE, memcachedExptime, type MemcachedClient, type MemcachedItem } from "./memcached-client.ts";
 import { readPickledEntry } from "./memcached.ts";
 import { dumpsPickle } from "./pickle.ts";
 import { djangoCacheKey } from "./redis-client.ts";
 
-export interface MemcachedCachedDbStoreOptions {
-  /** Decodes a database row's encoded string (the session codec), to fill the cache after a miss; null when invalid. */
-  readonly decode: (encoded: string) => ReadonlyMap<string, unknown> | null;
-  /** Reports a Memcached failure; the request continues on the database alone. */
-  readonly onCacheError?: (error: Error, operation: string) => void;
-  /** Gives up on Memcached after this long (default 500 ms). */
-  readonly cacheTimeoutMs?: number;
-  /** How long a killed session's tombstone blocks filling the cache (default 120 s). */
-  readonly tombstoneSeconds?: number;
-  readonly keyPrefix?: string;
-  readonly version?: number;
-  readonly indexPrefix?: string;
-  /** Where the engine takes the time; the database store it wraps takes its own: give both the same. */
-  readonly clock?: Clock;
-}
+/** The Redis engine's options, the same on Memcached (onCacheError reports Memcached's failures). */
+export type MemcachedCachedDbStoreOptions = CachedDbStoreOptions;
 
 /** How long "stale" and "miss" states outlive any request that could hold their cas unique. */
 const STATE_SECONDS = 60;
