@@ -2,6 +2,7 @@
 import type { Redis } from "ioredis";
 import { openDatabaseFromEnv, type Database } from "../lib/node/db/connection.ts";
 import { parseEnv, type Env } from "../lib/node/env.ts";
+import { createMemcachedClient } from "../lib/node/memcached.ts";
 import { createRedisClient, redactUrl } from "../lib/node/redis.ts";
 import { createStoreFromEnv } from "../lib/node/session/engines.ts";
 import type { SessionConfig, SessionStore } from "../lib/session/index.ts";
@@ -20,6 +21,7 @@ export async function openDataContext(source: CliEnv): Promise<DataContext> {
   const env = parseEnv(source);
   const db = openDatabaseFromEnv(env);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
+  const memcached = env.cacheBackend === "memcached" && env.MEMCACHED_URL ? createMemcachedClient(env.MEMCACHED_URL) : null;
   try {
     await checkSchema(db, env);
     if (redis) await redis.ping().catch((error: Error) => {
@@ -27,6 +29,7 @@ export async function openDataContext(source: CliEnv): Promise<DataContext> {
     });
   } catch (error) {
     redis?.disconnect();
+    memcached?.close();
     await db.close();
     throw error;
   }
@@ -35,9 +38,10 @@ export async function openDataContext(source: CliEnv): Promise<DataContext> {
     config: env.session,
     db,
     redis,
-    store: createStoreFromEnv(env, db, redis),
+    store: createStoreFromEnv(env, db, redis, memcached),
     async close() {
       redis?.disconnect();
+      memcached?.close();
       await db.close();
     },
   };

@@ -57,9 +57,27 @@ describe("configuration", () => {
     expect(() => parseEnv({ SESSION_COOKIE_SECURE: "maybe" })).toThrow(/SESSION_COOKIE_SECURE/);
   });
 
-  it("needs Redis for the Redis-backed engines", () => {
-    expect(() => parseEnv({ SESSION_ENGINE: "cached_db" })).toThrow(/cached_db needs REDIS_URL/);
-    expect(parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379" }).SESSION_ENGINE).toBe("cache");
+  it("needs Redis or Memcached for the cache engines", () => {
+    expect(() => parseEnv({ SESSION_ENGINE: "cached_db" })).toThrow(/cached_db needs REDIS_URL \(e\.g\. redis:\/\/127\.0\.0\.1:6379\) or MEMCACHED_URL/);
+    expect(parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379" })).toMatchObject({ SESSION_ENGINE: "cache", cacheBackend: "redis" });
+    expect(parseEnv({ SESSION_ENGINE: "cached_db", MEMCACHED_URL: "memcached://127.0.0.1:11211" }).cacheBackend).toBe("memcached");
+    expect(parseEnv({ SESSION_ENGINE: "db", MEMCACHED_URL: "memcached://127.0.0.1:11211" }).cacheBackend).toBeNull();
+  });
+
+  it("asks which cache keeps the sessions when both Redis and Memcached are configured", () => {
+    const both = { SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379", MEMCACHED_URL: "memcached://127.0.0.1:11211" };
+    expect(() => parseEnv(both)).toThrow(/both REDIS_URL and MEMCACHED_URL set: say which one keeps the sessions with SESSION_CACHE_BACKEND=redis or SESSION_CACHE_BACKEND=memcached/);
+    expect(parseEnv({ ...both, SESSION_CACHE_BACKEND: "memcached" }).cacheBackend).toBe("memcached");
+    expect(parseEnv({ ...both, SESSION_CACHE_BACKEND: "redis" }).cacheBackend).toBe("redis");
+    // Redis may serve live updates alone: with the db engine there is nothing to choose.
+    expect(parseEnv({ ...both, SESSION_ENGINE: "db" }).cacheBackend).toBeNull();
+    expect(() => parseEnv({ SESSION_ENGINE: "cache", REDIS_URL: "redis://127.0.0.1:6379", SESSION_CACHE_BACKEND: "memcached" })).toThrow(/SESSION_CACHE_BACKEND=memcached needs MEMCACHED_URL/);
+    expect(() => parseEnv({ SESSION_CACHE_BACKEND: "memcache" })).toThrow(/SESSION_CACHE_BACKEND/);
+  });
+
+  it("checks MEMCACHED_URL's servers", () => {
+    expect(parseEnv({ MEMCACHED_URL: "memcached://10.0.0.1:11211,10.0.0.2:11211" }).MEMCACHED_URL).toBe("memcached://10.0.0.1:11211,10.0.0.2:11211");
+    expect(() => parseEnv({ MEMCACHED_URL: "127.0.0.1" })).toThrow(/MEMCACHED_URL: must list servers as memcached:\/\/host:port/);
   });
 
   it("reports the framework's cookie rules under the variables' names", () => {

@@ -4,6 +4,7 @@
  * Nothing else in the app reads process.env.
  */
 import { z } from "zod";
+import { parseMemcachedUrl } from "./memcached-servers.ts";
 import { defineSessionConfig, SessionConfigError, type SessionConfig } from "../session/index.ts";
 
 const DEV_SECRET_KEY = "sessionscope-insecure-development-key-do-not-use-in-production";
@@ -29,6 +30,19 @@ const schema = z.object({
     .string()
     .refine((url) => /^rediss?:\/\//.test(url), { message: "must be a redis:// or rediss:// URL" })
     .optional(),
+  /** Memcached for the cache engines: memcached://host:port, several servers comma-separated (placed as pymemcache's HashClient places them). */
+  MEMCACHED_URL: z
+    .string()
+    .superRefine((url, ctx) => {
+      try {
+        parseMemcachedUrl(url);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .optional(),
+  /** Which cache the cache and cached_db engines use when both REDIS_URL and MEMCACHED_URL are set. */
+  SESSION_CACHE_BACKEND: z.enum(["redis", "memcached"]).optional(),
   SESSION_SECRET_KEY: z.string().default(DEV_SECRET_KEY),
   SESSION_SECRET_KEY_FALLBACKS: z
     .string()
@@ -74,6 +88,8 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema> & {
   readonly databaseProvider: "sqlite" | "postgresql";
+  /** The cache behind the cache and cached_db engines; null for the other engines. */
+  readonly cacheBackend: "redis" | "memcached" | null;
   /** NODE_ENV=production outside demo mode: strict secret checks, no demo data. */
   readonly production: boolean;
   /** The SESSION_* variables as the framework's validated config. */
@@ -108,12 +124,28 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     checkProductionFallbacks(env.SESSION_SECRET_KEY_FALLBACKS);
     checkProductionCookie(env);
   }
-  if ((env.SESSION_ENGINE === "cache" || env.SESSION_ENGINE === "cached_db") && !env.REDIS_URL) {
-    throw new ConfigError(`SessionScope: SESSION_ENGINE=${env.SESSION_ENGINE} needs REDIS_URL (e.g. redis://127.0.0.1:6379).`);
-  }
+  const cacheBackend = chooseCacheBackend(env);
   const session = sessionConfigFromEnv(env);
   const databaseProvider = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
-  return Object.freeze({ ...env, databaseProvider, production, session });
+  return Object.freeze({ ...env, databaseProvider, cacheBackend, production, session });
+}
+
+/** Redis or Memcached for the cache engines: the one configured, or the one SESSION_CACHE_BACKEND names when both are. */
+function chooseCacheBackend(env: z.infer<typeof schema>): "redis" | "memcached" | null {
+  if (env.SESSION_ENGINE !== "cache" && env.SESSION_ENGINE !== "cached_db") return null;
+  const engine = `SESSION_ENGINE=${env.SESSION_ENGINE}`;
+  const chosen = env.SESSION_CACHE_BACKEND;
+  if (chosen === "redis" && !env.REDIS_URL) throw new ConfigError(`SessionScope: SESSION_CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379).`);
+  if (chosen === "memcached" && !env.MEMCACHED_URL) throw new ConfigError(`SessionScope: SESSION_CACHE_BACKEND=memcached needs MEMCACHED_URL (e.g. memcached://127.0.0.1:11211).`);
+  if (chosen) return chosen;
+  if (env.REDIS_URL && env.MEMCACHED_URL) {
+    throw new ConfigError(
+      `SessionScope: ${engine} with both REDIS_URL and MEMCACHED_URL set: say which one keeps the sessions with SESSION_CACHE_BACKEND=redis or SESSION_CACHE_BACKEND=memcached.`,
+    );
+  }
+  if (env.REDIS_URL) return "redis";
+  if (env.MEMCACHED_URL) return "memcached";
+  throw new ConfigError(`SessionScope: ${engine} needs REDIS_URL (e.g. redis://127.0.0.1:6379) or MEMCACHED_URL (e.g. memcached://127.0.0.1:11211).`);
 }
 
 const JSON_SERIALIZERS = ["django.contrib.sessions.serializers.JSONSerializer", "django.core.signing.JSONSerializer", "json"];

@@ -1,11 +1,11 @@
 /**
- * Whether an error means a backing service (the database, Redis) is down or
+ * Whether an error means a backing service (the database, Redis, Memcached) is down or
  * overloaded, rather than a bug: such requests answer 503 with Retry-After,
  * save nothing, and the client may simply try again.
  */
 const CODES = new Set([
-  // Node sockets (pg, ioredis)
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE", "EAI_AGAIN",
+  // Node sockets (pg, ioredis); Memcached's client (lib/node/memcached.ts)
+  "EMEMCACHED_UNAVAILABLE", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE", "EAI_AGAIN",
   // PostgreSQL: connection failures, shutdown, too many connections
   "08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300",
   // SQLite: locked past busy_timeout, unreadable or full disk

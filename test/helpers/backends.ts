@@ -1,8 +1,8 @@
 /**
  * Every backend the integration tests run on, built in one place: the two
  * databases, and each session engine on its real service (db on SQLite and
- * on PostgreSQL, cache on Redis, cached_db on either database with Redis,
- * file, memory, signed cookies). Each engine declares what it offers
+ * on PostgreSQL, cache on Redis and on Memcached, cached_db on either
+ * database with Redis or Memcached, file, memory, signed cookies). Each engine declares what it offers
  * (capabilities) and where engines legitimately differ (traits); the store
  * contract runs every declared assertion, and asserts the absence of what is
  * not declared. Every engine gets the test's clock.
@@ -13,11 +13,15 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { openSqlite } from "../../lib/node/db/connection.ts";
 import {
-  type ActivityStore, type Clock, createCachedDbStore, createFileStore, createMemoryStore, createPostgresStore, createRedisStore,
+  type ActivityStore, type Clock, createCachedDbStore, createFileStore, createMemcachedCachedDbStore, createMemcachedStore, createMemoryStore, createPostgresStore, createRedisStore,
   createSessionCodec, createSignedCookieStore, createSqliteStore, type DatabaseStore, dumpsPickle, formatSqliteDate, type SessionStore,
 } from "../../lib/session/index.ts";
 import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from "./databases.ts";
+import { memcachedTtlMs, openMemcached, writeDjangoMemcachedEntry } from "./memcached.ts";
 import { postgresTemplate, requireServiceUrl, type Service } from "./services.ts";
+
+/** The contract's session age (test/contract/store-contract.ts AGE_SECONDS). */
+const AGE_SECONDS = 3600;
 
 export const TEST_SECRET = "sessionscope-integration-tests-secret-key-0123456789-abcdefghij";
 /** Every test session is a real Django session string, signed with TEST_SECRET. */
@@ -118,6 +122,8 @@ export const engines = {
   postgres: createPostgresStore,
   redis: createRedisStore,
   cachedDb: createCachedDbStore,
+  memcached: createMemcachedStore,
+  memcachedCachedDb: createMemcachedCachedDbStore,
   file: createFileStore,
   memory: createMemoryStore,
   signedCookies: createSignedCookieStore,
@@ -262,6 +268,64 @@ function cachedDbBackend(database: DatabaseBackend): StoreBackend {
   };
 }
 
+const memcachedCacheBackend: StoreBackend = {
+  name: "cache on Memcached",
+  needs: ["memcached"],
+  // Memcached cannot list its keys: required methods only.
+  capabilities: { listing: false, userIndex: false, issuedBefore: false, activity: false, publicIds: false, listsDjangoSessions: false },
+  traits: { ...SQL_TRAITS, serverTtl: true, keepsExpired: false, loads: "data", expiryToleranceMs: 1500 },
+  async open({ clock }) {
+    const url = requireServiceUrl("memcached");
+    const client = openMemcached();
+    const peers = [client];
+    // An entry Django wrote expires, as Django reckons it, SESSION_COOKIE_AGE after it is read: the contract writes them that long.
+    const options = { clock, cookieAge: AGE_SECONDS };
+    return {
+      store: engines.memcached(client, options),
+      async peer() {
+        const peer = openMemcached();
+        peers.push(peer);
+        return engines.memcached(peer, options);
+      },
+      writeDjangoSession: (key, data, expireDate) => writeDjangoMemcachedEntry(client, redisKeys.cache(key), data, expireDate.getTime() - clock().getTime()),
+      serverTtlMs: (key) => memcachedTtlMs(url, redisKeys.cache(key)),
+      async dispose() {
+        for (const c of peers) c.close();
+      },
+    };
+  },
+};
+
+function memcachedCachedDbBackend(database: DatabaseBackend): StoreBackend {
+  return {
+    name: `cached_db on ${database.name} + Memcached`,
+    needs: [...database.needs, "memcached"],
+    capabilities: SQL_CAPABILITIES,
+    traits: { ...SQL_TRAITS, serverTtl: true, loads: "data", expiryToleranceMs: 1500 },
+    async open({ clock }) {
+      const url = requireServiceUrl("memcached");
+      const client = openMemcached();
+      const t = await database.open();
+      const errors: string[] = [];
+      const db = openSqlStore(t, { clock, metaEngine: "cached_db" });
+      const decode = (encoded: string) => {
+        const result = TEST_CODEC.decode(encoded, clock());
+        return result.ok ? result.data : null;
+      };
+      return {
+        store: engines.memcachedCachedDb(db, client, { decode, clock, onCacheError: (e, operation) => errors.push(`${operation}: ${e.message}`) }),
+        writeDjangoSession: (key, data, expireDate) => insertDjangoRow(t, key, data, expireDate, clock()),
+        serverTtlMs: (key) => memcachedTtlMs(url, redisKeys.cachedDb(key)),
+        async dispose() {
+          client.close();
+          await t.dispose();
+          if (errors.length) throw new Error(`cached_db reported Memcached errors on a healthy Memcached: ${errors.join("; ")}`);
+        },
+      };
+    },
+  };
+}
+
 const fileBackend: StoreBackend = {
   name: "file",
   needs: [],
@@ -304,6 +368,9 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
   cacheBackend,
   cachedDbBackend(SQLITE),
   cachedDbBackend(POSTGRESQL),
+  memcachedCacheBackend,
+  memcachedCachedDbBackend(SQLITE),
+  memcachedCachedDbBackend(POSTGRESQL),
   fileBackend,
   memoryBackend,
 ];

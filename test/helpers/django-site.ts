@@ -49,7 +49,7 @@ export interface DjangoSite {
 }
 
 /** PYTHONPATH for a Django version: the unpacked Django (4.2) and the drivers both versions need. */
-function pythonPath(version: DjangoVersion): string {
+export function pythonPath(version: DjangoVersion): string {
   return join(fetchDjango(version), "usr", "lib", "python3", "dist-packages");
 }
 

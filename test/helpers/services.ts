@@ -1,13 +1,13 @@
 import { inject } from "vitest";
 
-export type Service = "postgresql" | "redis";
+export type Service = "postgresql" | "redis" | "memcached";
 
 /**
  * The URL of a real service started for this run, or null when it is not
  * installed (outside CI only: under CI=true the run already failed).
  */
 export function serviceUrl(name: Service): string | null {
-  return name === "postgresql" ? inject("pgUrl") : inject("redisUrl");
+  return name === "postgresql" ? inject("pgUrl") : name === "redis" ? inject("redisUrl") : inject("memcachedUrl");
 }
 
 /** The run's migrated PostgreSQL template database (test/services/global-setup.ts), to copy test databases from. */

@@ -13,6 +13,7 @@ declare module "vitest" {
     /** A migrated database on pgUrl's server to copy test databases from. */
     pgTemplate: string | null;
     redisUrl: string | null;
+    memcachedUrl: string | null;
     missingServices: string;
   }
 }
@@ -36,6 +37,7 @@ export default async function setup(project: TestProject) {
   project.provide("pgUrl", pgUrl);
   project.provide("pgTemplate", template?.name ?? null);
   project.provide("redisUrl", env.SESSIONSCOPE_TEST_REDIS_URL ?? null);
+  project.provide("memcachedUrl", env.SESSIONSCOPE_TEST_MEMCACHED_URL ?? null);
   project.provide("missingServices", env.SESSIONSCOPE_TEST_MISSING ?? "");
   return async () => {
     try {

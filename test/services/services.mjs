@@ -1,4 +1,4 @@
-// Real PostgreSQL and Redis servers for the test run, on 127.0.0.1, in
+// Real PostgreSQL, Redis and Memcached servers for the test run, on 127.0.0.1, in
 // temporary folders outside the repository, each stopped by its own PID.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, chmodSync } from "node:fs";
@@ -37,6 +37,10 @@ export function findPostgresBin() {
 
 export function findRedisServer() {
   return which("redis-server");
+}
+
+export function findMemcached() {
+  return which("memcached");
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -103,14 +107,7 @@ export async function startRedis() {
     "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir,
     "--daemonize", "yes", "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
   ]);
-  // The daemon creates its pid file and then writes "<pid>\n": read it only once the line is whole,
-  // so a half-written number never names (and later signals) some other process.
-  let pid = 0;
-  for (let i = 0; i < 250 && !pid; i++) {
-    const text = existsSync(pidfile) ? readFileSync(pidfile, "utf8") : "";
-    if (/^\d+\n$/.test(text)) pid = Number(text);
-    else await new Promise((r) => setTimeout(r, 20));
-  }
+  const pid = await readPidFile(pidfile);
   if (!pid) throw new Error(`redis-server on port ${port} did not write its pid file (see ${join(dir, "redis.log")})`);
   return {
     name: "redis",
@@ -118,13 +115,68 @@ export async function startRedis() {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop() {
-      const alive = () => {
-        try { process.kill(pid, 0); return true; } catch { return false; }
-      };
-      try { process.kill(pid, "SIGTERM"); } catch {}
-      for (let i = 0; i < 100 && alive(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      // Still there after 2 s: it is ours (same pid file), so it goes without a shutdown.
-      if (alive()) try { process.kill(pid, "SIGKILL"); } catch {}
+      stopPid(pid);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The daemon creates its pid file and then writes "<pid>\n": read it only once the line is whole,
+// so a half-written number never names (and later signals) some other process.
+async function readPidFile(pidfile) {
+  for (let i = 0; i < 250; i++) {
+    const text = existsSync(pidfile) ? readFileSync(pidfile, "utf8") : "";
+    if (/^\d+\n$/.test(text)) return Number(text);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return 0;
+}
+
+/** Whether `pid` still runs (a zombie no init has reaped yet, as in some containers, has stopped). */
+function isRunning(pid) {
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return true; }
+}
+
+function stopPid(pid, signal = "SIGTERM") {
+  const alive = () => isRunning(pid);
+  try { process.kill(pid, signal); } catch {}
+  for (let i = 0; i < 100 && alive(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  // Still there after 2 s: it is ours (same pid file), so it goes without a shutdown.
+  if (alive()) try { process.kill(pid, "SIGKILL"); } catch {}
+}
+
+/**
+ * A memcached on 127.0.0.1 (TCP only, 64 MB). `restart()` kills it and starts an empty
+ * one on the same port, as a crash and restart would: every entry is gone.
+ */
+export async function startMemcached() {
+  const server = findMemcached();
+  if (!server) return null;
+  const dir = mkdtempSync(join(tmpdir(), "sessionscope-memcached-"));
+  const port = await freePort();
+  const pidfile = join(dir, "memcached.pid");
+  const launch = async () => {
+    rmSync(pidfile, { force: true });
+    execFileSync(server, ["-l", "127.0.0.1", "-p", String(port), "-U", "0", "-m", "64", "-d", "-P", pidfile, ...(isRoot ? ["-u", "root"] : [])]);
+    const pid = await readPidFile(pidfile);
+    if (!pid) throw new Error(`memcached on port ${port} did not write its pid file`);
+    return pid;
+  };
+  let pid = await launch();
+  return {
+    name: "memcached",
+    get pid() {
+      return pid;
+    },
+    url: `memcached://127.0.0.1:${port}`,
+    port,
+    async restart() {
+      stopPid(pid, "SIGKILL");
+      pid = await launch();
+    },
+    stop() {
+      stopPid(pid);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -133,6 +185,7 @@ export async function startRedis() {
 export const SERVICE_HINTS = {
   postgresql: "apt-get install -y postgresql",
   redis: "apt-get install -y redis-server",
+  memcached: "apt-get install -y memcached python3-pymemcache",
   chromium: "apt-get install -y --no-install-recommends chromium",
   django: "apt-get install -y python3-django",
 };
@@ -148,6 +201,7 @@ export async function startServices({ ci = process.env.CI === "true" } = {}) {
   for (const [name, start, variable] of [
     ["postgresql", startPostgres, "SESSIONSCOPE_TEST_PG_URL"],
     ["redis", startRedis, "SESSIONSCOPE_TEST_REDIS_URL"],
+    ["memcached", startMemcached, "SESSIONSCOPE_TEST_MEMCACHED_URL"],
   ]) {
     const service = await start();
     if (service) {

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { Env } from "../env.ts";
+import { createMemcachedClient } from "../memcached.ts";
 import { createRedisClient } from "../redis.ts";
 import { createStoreFromEnv } from "../session/engines.ts";
 import { createLivePolicy } from "../session/policy.ts";
@@ -79,11 +80,12 @@ export async function setupDatabase(url: string, options: { seed: boolean; produ
 export async function setupDemoSessions(env: Env): Promise<number> {
   const db = openDatabaseFromEnv(env);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
+  const memcached = env.cacheBackend === "memcached" && env.MEMCACHED_URL ? createMemcachedClient(env.MEMCACHED_URL) : null;
   try {
     const config = env.session;
     return await seedDemoSessions({
       prisma: db.prisma,
-      store: createStoreFromEnv(env, db, redis),
+      store: createStoreFromEnv(env, db, redis, memcached),
       codec: createSessionCodec({ secretKey: config.secretKey, fallbackKeys: config.secretKeyFallbacks }),
       policy: await createLivePolicy(db.prisma, config).get(),
       secretKey: config.secretKey,
@@ -91,6 +93,7 @@ export async function setupDemoSessions(env: Env): Promise<number> {
     });
   } finally {
     redis?.disconnect();
+    memcached?.close();
     await db.close();
   }
 }

@@ -1,12 +1,15 @@
 /**
  * Builds the configured engine (SESSION_ENGINE) from its clients: the
  * database's raw driver for the db engine (prepared statements, no ORM on the
- * hot path), Redis for cache and cached_db, a folder for files.
+ * hot path), Redis or Memcached for cache and cached_db, a folder for files.
  */
 import { mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Redis } from "ioredis";
-import { createCachedDbStore, createFileStore, createPostgresStore, createRedisStore, createSessionCodec, createSignedCookieStore, createSqliteStore, type SessionConfig, type SessionStore } from "../../session/index.ts";
+import {
+  createCachedDbStore, createFileStore, createMemcachedCachedDbStore, createMemcachedStore, createPostgresStore, createRedisStore, createSessionCodec,
+  createSignedCookieStore, createSqliteStore, type MemcachedClient, type SessionConfig, type SessionStore,
+} from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { log, rateLimited } from "../log.ts";
@@ -20,17 +23,18 @@ export function createDatabaseStore(db: Database, metaEngine = "db") {
   return db.provider === "sqlite" ? createSqliteStore(db.sqlite, { metaEngine }) : createPostgresStore(db.pool, { metaEngine });
 }
 
-// One line a minute at most: a Redis outage must not flood the logs.
+// One line a minute at most: a cache outage must not flood the logs.
 const warnCacheFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
-function onCacheError(error: Error, operation: string): void {
-  warnCacheFailure(`Redis failed during ${operation} (${error.message}); using the database alone until it is back`);
-}
+const onCacheError = (cache: string) => (error: Error, operation: string): void => {
+  warnCacheFailure(`${cache} failed during ${operation} (${error.message}); using the database alone until it is back`);
+};
 
 /**
- * The store for SESSION_ENGINE. `redis` is the client for env.REDIS_URL, which
- * parseEnv already requires for the cache and cached_db engines.
+ * The store for SESSION_ENGINE. `redis` is the client for env.REDIS_URL and
+ * `memcached` the one for env.MEMCACHED_URL; parseEnv already requires the one
+ * env.cacheBackend names for the cache and cached_db engines.
  */
-export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null): SessionStore {
+export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null, memcached: MemcachedClient | null = null): SessionStore {
   const config = env.session;
   switch (env.SESSION_ENGINE) {
     case "db":
@@ -44,19 +48,24 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null):
       });
     case "file":
       return createFileStore({ directory: preparePrivateFolder(env.SESSION_FILE_PATH), cookieName: config.cookieName, cookieAge: config.cookieAge });
-    case "cache":
-      return createRedisStore(client(redis), { keyPrefix: env.CACHE_KEY_PREFIX, version: env.CACHE_VERSION });
+    case "cache": {
+      const keys = { keyPrefix: env.CACHE_KEY_PREFIX, version: env.CACHE_VERSION };
+      if (env.cacheBackend === "memcached") return createMemcachedStore(required(memcached, "MEMCACHED_URL"), { ...keys, cookieAge: config.cookieAge });
+      return createRedisStore(required(redis, "REDIS_URL"), keys);
+    }
     case "cached_db": {
       const codec = createSessionCodecFromConfig(config);
-      return createCachedDbStore(createDatabaseStore(db, "cached_db"), client(redis), {
-        decode: (encoded) => {
+      const options = {
+        decode: (encoded: string) => {
           const decoded = codec.decode(encoded, new Date());
           return decoded.ok ? decoded.data : null;
         },
-        onCacheError,
         keyPrefix: env.CACHE_KEY_PREFIX,
         version: env.CACHE_VERSION,
-      });
+      };
+      const database = createDatabaseStore(db, "cached_db");
+      if (env.cacheBackend === "memcached") return createMemcachedCachedDbStore(database, required(memcached, "MEMCACHED_URL"), { ...options, onCacheError: onCacheError("Memcached") });
+      return createCachedDbStore(database, required(redis, "REDIS_URL"), { ...options, onCacheError: onCacheError("Redis") });
     }
   }
 }
@@ -89,8 +98,8 @@ export function preparePrivateFolder(path: string, uid: number | undefined = pro
   return folder;
 }
 
-function client(redis: Redis | null): Redis {
+function required<T>(client: T | null, variable: string): T {
   // A caller's mistake, not a configuration one: the rule and its message live in parseEnv.
-  if (!redis) throw new TypeError("createStoreFromEnv: pass the Redis client for env.REDIS_URL");
-  return redis;
+  if (!client) throw new TypeError(`createStoreFromEnv: pass the client for env.${variable}`);
+  return client;
 }

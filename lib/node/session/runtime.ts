@@ -5,7 +5,7 @@
  * "server-only" here).
  */
 import type { Redis } from "ioredis";
-import { Session, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
+import { Session, type MemcachedClient, type SessionCodec, type SessionConfig, type SessionPolicy, type SessionStore } from "../../session/index.ts";
 import type { Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { createSessionCodecFromConfig, createStoreFromEnv } from "./engines.ts";
@@ -32,10 +32,10 @@ export function secureCookieRequired(env: Pick<Env, "production" | "TRUST_PROXY"
 
 export type { LiveSessionPolicy };
 
-export function createSessionRuntime(env: Env, db: Database, redis: Redis | null): SessionRuntime {
+export function createSessionRuntime(env: Env, db: Database, redis: Redis | null, memcached: MemcachedClient | null = null): SessionRuntime {
   const config = env.session;
   const codec = createSessionCodecFromConfig(config);
-  const store = createStoreFromEnv(env, db, redis);
+  const store = createStoreFromEnv(env, db, redis, memcached);
   const policy = createLivePolicy(db.prisma, config, { secureRequired: secureCookieRequired(env) });
   return {
     config,

@@ -23,6 +23,7 @@
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../expiry.ts";
 import type { IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
+import { createCacheGuard } from "./cache-guard.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
 
@@ -95,22 +96,7 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
   });
 
   /** Runs a Redis step; on failure or timeout reports it and yields `fallback`. */
-  async function cache<T>(operation: string, fallback: T, step: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        step(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      options.onCacheError?.(error as Error, operation);
-      return fallback;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const cache = createCacheGuard("Redis", timeoutMs, options.onCacheError);
 
   const kill = (key: string) => {
     const k = keys(key);
@@ -177,13 +163,13 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       return db.deleteByUser(userId, exceptKey);
     },
     async deleteIssuedBefore(date) {
-      for (const key of await keysIssuedBefore(date)) await kill(key);
+      for (const key of await keysIssuedBefore(db, date, clock())) await kill(key);
       return db.deleteIssuedBefore(date);
     },
     recordsKills: db.recordsKills,
     async kill(target, record) {
       // Before: a load racing the kill can neither hit nor re-populate the cache.
-      const known = "keys" in target ? target.keys : "userId" in target ? (await db.listByUser(target.userId, new Date(0))).map((i) => i.key) : await keysIssuedBefore(target.issuedBefore);
+      const known = "keys" in target ? target.keys : "userId" in target ? (await db.listByUser(target.userId, new Date(0))).map((i) => i.key) : await keysIssuedBefore(db, target.issuedBefore, clock());
       await Promise.all(known.map(kill));
       const result = await db.kill(target, record);
       // After: sessions saved (and cached) meanwhile, or created since the keys were read.
@@ -192,15 +178,16 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
     },
   };
 
-  /** Keys of the sessions created before `date`, read from the database's listing. */
-  async function keysIssuedBefore(date: Date): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await db.list({ status: "all" }, { cursor, limit: 500 }, clock());
-      for (const item of page.items) if (item.createdAt && item.createdAt < date) keys.push(item.key);
-      cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
-    } while (cursor !== null);
-    return keys;
-  }
+}
+
+/** Keys of the sessions created before `date`, read from the database's listing (the cache cannot list). */
+export async function keysIssuedBefore(db: DatabaseStore, date: Date, now: Date): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await db.list({ status: "all" }, { cursor, limit: 500 }, now);
+    for (const item of page.items) if (item.createdAt && item.createdAt < date) keys.push(item.key);
+    cursor = page.items.some((i) => i.createdAt === null) ? null : page.nextCursor;
+  } while (cursor !== null);
+  return keys;
 }
