@@ -10,6 +10,7 @@ import {
   type SessionStringCodec,
 } from "@/lib/session";
 import { deviceFilterWords, parseDevice } from "../../node/device.ts";
+import { catchUpDjangoSessions } from "../../node/admin/backfill.ts";
 import { createSessionCodecFromConfig } from "../../node/session/engines.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
@@ -73,6 +74,8 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   }
   const userId = await resolveUser(context, query.user);
   if (index.kind === "listing") return listFromIndex(context, index.store, query, userId, now);
+  // Attach mode: sessions Django wrote since the last backfill pass get their metadata first (docs/django.md).
+  if (!query.cursor) await catchUpDjangoSessions();
   const scope = `sessions:sql:${query.sort}`;
   const after = query.cursor ? toPosition(openCursor(context.runtime.config.secretKey, scope, query.cursor)) : null;
   if (userId === "nobody") return emptyPage(now, "full");
