@@ -114,8 +114,8 @@ for (const [index, { database, engine }] of setups.entries()) {
         }
         // The site's database as Django makes it: SessionScope has never touched it.
         migrateWithDjango(version, databaseUrl);
-        // Redis databases 10-17: apart from the other specs' (5, 6).
-        const cacheUrl = needsRedis ? `${redisUrl}/${10 + index * 2 + versionIndex}` : undefined;
+        // Redis databases 10-15 (of 0-15): apart from the other specs' (5, 6).
+        const cacheUrl = needsRedis ? `${redisUrl}/${8 + index * 2 + versionIndex}` : undefined;
         env = {
           SESSIONSCOPE_ATTACH: "django",
           DATABASE_URL: databaseUrl,
