@@ -42,7 +42,7 @@ closeBrowsersAfterEach();
 function sessionscope(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(ROOT, "bin", "sessionscope.js"), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -61,6 +61,16 @@ async function whoAmI(page: Page, site: DjangoSite): Promise<WhoAmI> {
   const response = await page.context().request.get(`${site.url}/whoami/`);
   expect(response.ok()).toBe(true);
   return (await response.json()) as WhoAmI;
+}
+
+/** Changes the password (from PASSWORD) on SessionScope's account page; this session is kept. */
+async function changePasswordOnSessionScope(page: Page, newPassword: string): Promise<void> {
+  await page.goto("/account/password");
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Confirm new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toContainText("other sessions were signed out; this one was kept");
 }
 
 const setups = [
@@ -87,22 +97,17 @@ for (const [index, { database, engine }] of setups.entries()) {
         test.skip(!djangoSiteAvailable(version as DjangoVersion), `Django ${version} is not available`);
         const needsPostgres = database === "postgresql";
         const needsRedis = engine === "cached_db";
-        let pgUrl = process.env.SESSIONSCOPE_TEST_PG_URL;
-        let redisUrl = process.env.SESSIONSCOPE_TEST_REDIS_URL;
-        if (needsPostgres && !pgUrl) {
-          const postgres = (await startPostgres()) as Service | null;
-          if (!postgres && process.env.CI === "true") throw new Error("CI=true: postgresql must be installed");
-          test.skip(!postgres, "postgresql is not installed");
-          started.push(postgres!);
-          pgUrl = postgres!.url;
-        }
-        if (needsRedis && !redisUrl) {
-          const redis = (await startRedis()) as Service | null;
-          if (!redis && process.env.CI === "true") throw new Error("CI=true: redis-server must be installed");
-          test.skip(!redis, "redis-server is not installed");
-          started.push(redis!);
-          redisUrl = redis!.url;
-        }
+        /** The test run's server, or one started for this suite (missing: a failure under CI=true, else a skip). */
+        const service = async (given: string | undefined, name: string, start: () => Promise<unknown>): Promise<string> => {
+          if (given) return given;
+          const running = (await start()) as Service | null;
+          if (!running && process.env.CI === "true") throw new Error(`CI=true: ${name} must be installed`);
+          test.skip(!running, `${name} is not installed`);
+          started.push(running!);
+          return running!.url;
+        };
+        const pgUrl = needsPostgres ? await service(process.env.SESSIONSCOPE_TEST_PG_URL, "postgresql", startPostgres) : undefined;
+        const redisUrl = needsRedis ? await service(process.env.SESSIONSCOPE_TEST_REDIS_URL, "redis-server", startRedis) : undefined;
         let databaseUrl: string;
         if (needsPostgres) {
           const created = await createPostgresDatabase(pgUrl!);
@@ -231,12 +236,7 @@ for (const [index, { database, engine }] of setups.entries()) {
         await logIn(onShop, username, PASSWORD);
         expect(await whoAmI(onDjango, django!)).toMatchObject({ authenticated: true, username }); // both logins live side by side
 
-        await onShop.goto("/account/password");
-        await onShop.getByLabel("Current password").fill(PASSWORD);
-        await onShop.getByLabel("New password", { exact: true }).fill("a-new-shop-password-3");
-        await onShop.getByLabel("Confirm new password").fill("a-new-shop-password-3");
-        await onShop.getByRole("button", { name: "Change password" }).click();
-        await expect(onShop.getByRole("status")).toContainText("other sessions were signed out; this one was kept");
+        await changePasswordOnSessionScope(onShop, "a-new-shop-password-3");
 
         expect(await whoAmI(onDjango, django!)).toMatchObject({ authenticated: false, username: null });
         expect(await whoAmI(onShop, django!)).toMatchObject({ authenticated: true, username });
@@ -285,12 +285,7 @@ for (const [index, { database, engine }] of setups.entries()) {
           await expect(visitor.getByRole("navigation", { name: "Main" })).not.toContainText("Cart");
           await visitor.goto("/");
           await expect(visitor).toHaveURL(/\/account$/);
-          await visitor.goto("/account/password");
-          await visitor.getByLabel("Current password").fill(PASSWORD);
-          await visitor.getByLabel("New password", { exact: true }).fill("another-password-45");
-          await visitor.getByLabel("Confirm new password").fill("another-password-45");
-          await visitor.getByRole("button", { name: "Change password" }).click();
-          await expect(visitor.getByRole("status")).toContainText("this one was kept");
+          await changePasswordOnSessionScope(visitor, "another-password-45");
           await visitor.getByRole("button", { name: "Log out" }).click();
           await expectSignedOut(visitor);
 

@@ -113,25 +113,39 @@ export async function removeOrphanMeta(db: Database, batchSize: number): Promise
   }
 }
 
-/** One full pass: every Django session without a meta row gets one, then orphans go. */
-export async function backfillSessionMeta(db: Database, options: BackfillOptions): Promise<BackfillResult> {
-  const batchSize = options.batchSize ?? 5_000;
-  let after = "";
+/**
+ * Gives meta rows to the sessions `nextBatch` returns, batch after batch, until one comes back
+ * short; `nextBatch` gets the last row of the previous batch (null at first).
+ */
+async function fillBatches(
+  db: Database,
+  options: BackfillOptions,
+  batchSize: number,
+  nextBatch: (last: SessionRow | null) => Promise<SessionRow[]>,
+): Promise<Omit<BackfillResult, "removed">> {
+  let last: SessionRow | null = null;
   let written = 0;
   let undecodable = 0;
   for (;;) {
-    const batch = await missingBatch(db, after, batchSize);
+    const batch = await nextBatch(last);
     if (batch.length === 0) break;
     const rows = batch.map((row) => metaFor(row, options.codec, options.cookieAge));
     await insertMeta(db, rows, options.engine);
     written += rows.length;
     undecodable += rows.filter((row) => row.undecodable).length;
-    after = batch[batch.length - 1]!.session_key;
+    last = batch[batch.length - 1]!;
     options.onProgress?.(written);
     if (batch.length < batchSize) break;
   }
+  return { written, undecodable };
+}
+
+/** One full pass: every Django session without a meta row gets one, in key order, then orphans go. */
+export async function backfillSessionMeta(db: Database, options: BackfillOptions): Promise<BackfillResult> {
+  const batchSize = options.batchSize ?? 5_000;
+  const filled = await fillBatches(db, options, batchSize, (last) => missingBatch(db, last?.session_key ?? "", batchSize));
   const removed = await removeOrphanMeta(db, batchSize);
-  return { written, undecodable, removed };
+  return { ...filled, removed };
 }
 
 /**
@@ -159,20 +173,8 @@ const CLOCK_SLACK_MS = 60_000;
 export async function backfillRecentSessionMeta(db: Database, options: BackfillOptions & { readonly since: Date }): Promise<Omit<BackfillResult, "removed">> {
   const batchSize = options.batchSize ?? 5_000;
   const from = new Date(options.since.getTime() + options.cookieAge * 1000 - CLOCK_SLACK_MS);
-  let written = 0;
-  let undecodable = 0;
-  for (;;) {
-    // Each batch's rows get meta rows, so the next query (same range) starts after them.
-    const batch = await recentMissingBatch(db, from, batchSize);
-    if (batch.length === 0) break;
-    const rows = batch.map((row) => metaFor(row, options.codec, options.cookieAge));
-    await insertMeta(db, rows, options.engine);
-    written += rows.length;
-    undecodable += rows.filter((row) => row.undecodable).length;
-    options.onProgress?.(written);
-    if (batch.length < batchSize) break;
-  }
-  return { written, undecodable };
+  // Each batch's rows get meta rows, so the next query (same range) starts after them.
+  return fillBatches(db, options, batchSize, () => recentMissingBatch(db, from, batchSize));
 }
 
 export interface BackfillSchedule {
