@@ -9,10 +9,15 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stripUntrustedForwardedHeaders } = await import("./lib/node/forwarded-headers");
   stripUntrustedForwardedHeaders();
-  // Attach mode: sessions Django writes get SessionScope's metadata within a minute (docs/django.md).
+  // Attach mode: sessions Django writes get SessionScope's metadata within SESSIONSCOPE_BACKFILL_INTERVAL
+  // seconds (at once when the dashboard lists sessions), and open dashboards are told (docs/django.md).
   if (process.env.SESSIONSCOPE_ATTACH) {
-    const [{ startBackfillFromEnv }, { getEnv }] = await Promise.all([import("./lib/node/admin/backfill"), import("./lib/node/env")]);
-    startBackfillFromEnv(getEnv());
+    const [{ startBackfillFromEnv }, { getEnv }, { publishAdminEvent }] = await Promise.all([
+      import("./lib/node/admin/backfill"),
+      import("./lib/node/env"),
+      import("./lib/server/events"),
+    ]);
+    startBackfillFromEnv(getEnv(), { onWritten: (count) => publishAdminEvent({ type: "session.login", userId: null, count }) });
   }
   // The cache engine, attached or not: entries a Django site writes into the shared Redis are indexed (docs/django.md).
   const [{ startCacheIndexFromEnv }, { getEnv }] = await Promise.all([import("./lib/node/admin/cache-backfill"), import("./lib/node/env")]);

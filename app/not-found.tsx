@@ -1,18 +1,9 @@
-import Link from "next/link";
-import { HowItWorks } from "@/components/shop/how-it-works";
+import { PageNotFound } from "@/components/shop/page-not-found";
 
 export default function NotFound() {
   return (
     <main className="mx-auto max-w-5xl px-4 py-8">
-      <div className="py-16 text-center">
-        <h1 className="text-2xl font-semibold">Page not found</h1>
-        <p className="mt-2 text-stone-600">
-          <Link href="/" className="underline">Back to the catalogue</Link>
-        </p>
-      </div>
-      <HowItWorks>
-        <p>Nothing happened to your session here: a missing page only reads it to draw the header, and stores nothing.</p>
-      </HowItWorks>
+      <PageNotFound />
     </main>
   );
 }

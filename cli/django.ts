@@ -25,11 +25,13 @@ SESSION_ENGINE, ...) and the Django site's database, and reports, writing nothin
 the database is reachable; django_session and auth_user are there with Django's
 columns and types; SessionScope's own tables are there or still to be created;
 which key verifies each of the newest N stored sessions (a wrong key is the
-commonest mistake); the engine and what the dashboard will show on it.
+commonest mistake); the PBKDF2 work factor of the password hashes of the N
+users who logged in last, with a warning when it is not PASSWORD_PBKDF2_ITERATIONS;
+the engine and what the dashboard will show on it.
 
 Options:
-  --sample N   sessions to check the keys against (1 to 100000, default 200)
-Exit status: 0 ready, 1 problems found, 2 usage error.`;
+  --sample N   sessions and users to sample (1 to 100000, default 200)
+Exit status: 0 ready (warnings may be printed), 1 problems found, 2 usage error.`;
 
 export const DJANGO_BACKFILL_HELP = `Usage: sessionscope django backfill [--batch-size N]
 
@@ -38,7 +40,8 @@ sessionscope_session_meta row: the user from _auth_user_id, the creation
 estimated as expire_date minus SESSION_COOKIE_AGE (marked as estimated), no
 IP or device; sessions no configured key opens are marked undecodable. Then
 deletes metadata whose session Django deleted. Django's rows are only read.
-\`npm start\` in attach mode runs the same at start-up and then every minute.
+\`npm start\` in attach mode runs the same at start-up, then every minute, and
+picks up new sessions every SESSIONSCOPE_BACKFILL_INTERVAL seconds (default 5).
 With SESSION_ENGINE=cache, instead indexes the session entries a Django site
 wrote into Redis (REDIS_URL, CACHE_KEY_PREFIX, CACHE_VERSION), decoded the same
 way, and drops index entries of sessions Django deleted; attached or not.
@@ -174,9 +177,21 @@ export function describeReport(report: DjangoCheckReport, env: Env): string[] {
       );
     }
   }
+  const passwords = report.passwords;
+  if (passwords) {
+    const counts = passwords.iterations.map((entry) => `${entry.count} at ${entry.iterations}`);
+    if (passwords.other) counts.push(`${passwords.other} another algorithm or unusable`);
+    lines.push(
+      passwords.sampled === 0
+        ? "passwords       no users yet"
+        : `passwords       ${plural(passwords.sampled, "user")} sampled (last logins first), PBKDF2 iterations: ${counts.join(", ")}; SessionScope hashes with ${env.PASSWORD_PBKDF2_ITERATIONS}`,
+    );
+  }
   lines.push(`engine          ${engineSummary(env)}`);
   if (!env.SESSIONSCOPE_ATTACH) lines.push("attach mode     off: set SESSIONSCOPE_ATTACH=django so that `npm start` leaves Django's tables alone");
   lines.push(report.problems.length === 0 ? "OK: ready to attach." : `${plural(report.problems.length, "problem")}:`);
   for (const problem of report.problems) lines.push(`  - ${problem}`);
+  if (report.warnings.length) lines.push(`${plural(report.warnings.length, "warning")}:`);
+  for (const warning of report.warnings) lines.push(`  - ${warning}`);
   return lines;
 }

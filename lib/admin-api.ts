@@ -38,6 +38,11 @@ export interface AdminSessionRow {
   readonly engine: string;
   readonly status: SessionStatus;
   readonly createdAt: string | null;
+  /**
+   * True when `createdAt` is estimated, not recorded: sessions a Django site wrote (attach mode)
+   * get `expiry − SESSION_COOKIE_AGE`, exact for a session never saved again, later otherwise.
+   */
+  readonly createdEstimated: boolean;
   readonly lastActivity: string | null;
   readonly expiresAt: string;
   readonly ip: string | null;

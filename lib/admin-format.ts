@@ -46,6 +46,9 @@ export function formatBytes(bytes: number): string {
 }
 
 /** How a session reads in the dashboard: the stored status, with "expiring soon" split out of "active". */
+/** How a Django-written session's creation is estimated: the dashboard says so wherever it shows one. */
+export const CREATION_ESTIMATE = "estimated as the expiry less SESSION_COOKIE_AGE (Django does not record when it made a session; the true time is earlier if the session was saved again)";
+
 export type ExpiryStatus = "active" | "expiring" | "expired";
 
 export function expiryStatus(row: { readonly status: "active" | "expired"; readonly expiresAt: string }, now: number): ExpiryStatus {

@@ -19,7 +19,11 @@ export function startMode(environment, { dev = false } = {}) {
   }
   const demo = asked === "" ? !deployment : YES.includes(asked);
   let notice;
-  if (demo) {
+  if (demo && environment.SESSIONSCOPE_ATTACH) {
+    // Attached to a Django site: nothing is seeded and no key is generated (the site's SECRET_KEY is used).
+    notice =
+      "SessionScope: attached to a Django site without NODE_ENV=production: the production checks (a strong key, a Secure cookie) are off; no demo accounts or demo data are added. Set NODE_ENV=production for a real deployment.";
+  } else if (demo) {
     notice = "SessionScope: demo mode: demo accounts are seeded and a secret key is kept in var/demo-secret-key. Not for a real deployment.";
   } else if (asked === "") {
     notice = "SessionScope: NODE_ENV=production, so demo mode is off: no demo accounts, and SESSION_SECRET_KEY must be set (SESSIONSCOPE_DEMO=1 runs the demo instead).";

@@ -29,6 +29,12 @@ describe("npm start's mode", () => {
     expect(startMode({}).notice).toMatch(/^SessionScope: demo mode:.*Not for a real deployment/);
   });
 
+  it("attached to a Django site, does not promise demo accounts or a generated key", () => {
+    const notice = startMode({ SESSIONSCOPE_ATTACH: "django" }).notice;
+    expect(notice).toMatch(/^SessionScope: attached to a Django site without NODE_ENV=production/);
+    expect(notice).toContain("no demo accounts or demo data are added");
+  });
+
   it("leaves a value it does not know to the configuration check, and runs no demo", () => {
     expect(startMode({ NODE_ENV: "production", SESSIONSCOPE_DEMO: "maybe" })).toMatchObject({ demo: false, demoVariable: "maybe" });
   });

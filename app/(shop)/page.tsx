@@ -1,10 +1,19 @@
 import { ProductCard } from "@/components/shop/product-card";
 import { HowItWorks } from "@/components/shop/how-it-works";
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/server/auth/auth";
+import { readSession } from "@/lib/server/session/next";
+import { shopInstalled } from "@/lib/server/shop/installed";
 import { listProducts } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  if (!shopInstalled()) {
+    // A Django site's database without the shop: the front page is the way in to the dashboard or your sessions.
+    const user = await getCurrentUser((await readSession()).session, { readOnly: true });
+    redirect(user?.role ? "/admin" : user ? "/account" : "/login");
+  }
   const products = await listProducts();
   return (
     <>

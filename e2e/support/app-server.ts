@@ -56,7 +56,8 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${url}/api/products`)).ok) break;
+      // /login answers in every mode (attach mode without the shop has no catalogue).
+      if ((await fetch(`${url}/login`)).ok) break;
     } catch {
       // not listening yet
     }

@@ -173,4 +173,12 @@ describe("a Django site's settings (attach mode)", () => {
     expect(() => parseEnv({ SESSIONSCOPE_ATTACH_SHOP: "1" })).toThrow(/only applies with SESSIONSCOPE_ATTACH=django/);
     expect(parseEnv({ SESSIONSCOPE_ATTACH: "django", SESSION_SECRET_KEY: key, SESSIONSCOPE_ATTACH_SHOP: "1" }).SESSIONSCOPE_ATTACH_SHOP).toBe(true);
   });
+
+  it("takes the Django site's PBKDF2 work factor and the backfill interval, within bounds", () => {
+    expect(parseEnv({})).toMatchObject({ PASSWORD_PBKDF2_ITERATIONS: 600000, SESSIONSCOPE_BACKFILL_INTERVAL: 5 });
+    expect(parseEnv({ PASSWORD_PBKDF2_ITERATIONS: "260000", SESSIONSCOPE_BACKFILL_INTERVAL: "30" })).toMatchObject({ PASSWORD_PBKDF2_ITERATIONS: 260000, SESSIONSCOPE_BACKFILL_INTERVAL: 30 });
+    expect(() => parseEnv({ PASSWORD_PBKDF2_ITERATIONS: "1000" })).toThrow(/PASSWORD_PBKDF2_ITERATIONS: must be at least 100000/);
+    expect(() => parseEnv({ PASSWORD_PBKDF2_ITERATIONS: "600k" })).toThrow(/PASSWORD_PBKDF2_ITERATIONS/);
+    expect(() => parseEnv({ SESSIONSCOPE_BACKFILL_INTERVAL: "0" })).toThrow(/SESSIONSCOPE_BACKFILL_INTERVAL/);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseMemcachedUrl } from "./memcached-servers.ts";
-import { defineSessionConfig, SessionConfigError, type SessionConfig } from "../session/index.ts";
+import { DEFAULT_PBKDF2_ITERATIONS, defineSessionConfig, SessionConfigError, type SessionConfig } from "../session/index.ts";
 
 const DEV_SECRET_KEY = "sessionscope-insecure-development-key-do-not-use-in-production";
 const MIN_SECRET_LENGTH = 50;
@@ -82,6 +82,18 @@ const schema = z.object({
   SESSIONSCOPE_ATTACH: z.enum(["django"]).optional(),
   /** Attach mode: also create the shop's tables and its catalogue in the Django database (never demo accounts). */
   SESSIONSCOPE_ATTACH_SHOP: bool.default(false),
+  /**
+   * PBKDF2-SHA256 work factor of the password hashes SessionScope writes (Django's
+   * PBKDF2PasswordHasher.iterations). Attached to a Django site, set it to that Django's: each side
+   * re-hashes a password at login when the count differs, which changes `_auth_user_hash` and signs
+   * the user out on the other side (docs/django.md).
+   */
+  PASSWORD_PBKDF2_ITERATIONS: z.coerce.number().int().min(100_000, "must be at least 100000 (Django 2.0's count; 3.2 uses 260000)").max(10_000_000, "must be at most 10000000").default(DEFAULT_PBKDF2_ITERATIONS),
+  /**
+   * Attach mode: seconds between the quick passes that give sessions Django just wrote their
+   * metadata (they then appear on the dashboard); the full pass also runs every minute.
+   */
+  SESSIONSCOPE_BACKFILL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(5),
   /** Set by `npm start`: demo accounts and a generated secret key are allowed. */
   SESSIONSCOPE_DEMO: bool.default(false),
 });

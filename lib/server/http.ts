@@ -12,6 +12,7 @@ export const API_ERRORS = {
   FORBIDDEN: "forbidden",
   CROSS_ORIGIN: "cross_origin_request",
   NOT_FOUND: "not_found",
+  SHOP_NOT_INSTALLED: "shop_not_installed",
   CONFLICT: "conflict",
   INVALID_CREDENTIALS: "invalid_credentials",
   RATE_LIMITED: "rate_limited",

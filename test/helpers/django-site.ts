@@ -17,6 +17,12 @@ const SITE = fileURLToPath(new URL("../django/site", import.meta.url));
 export type DjangoVersion = "3.2" | "4.2";
 export const DJANGO_VERSIONS: readonly DjangoVersion[] = ["3.2", "4.2"];
 
+/**
+ * Each version's default PBKDF2 work factor (PBKDF2PasswordHasher.iterations): SessionScope's
+ * PASSWORD_PBKDF2_ITERATIONS must match, or each side re-hashes at login and signs the other out.
+ */
+export const DJANGO_PBKDF2_ITERATIONS: Readonly<Record<DjangoVersion, number>> = { "3.2": 260_000, "4.2": 600_000 };
+
 export interface DjangoSiteOptions {
   readonly version: DjangoVersion;
   /** `file:/abs/path.db` (SQLite) or `postgresql://…`: the database SessionScope uses too. */
@@ -32,9 +38,9 @@ export interface DjangoSiteOptions {
   readonly cacheVersion?: number;
   readonly cookieName?: string;
   /**
-   * PBKDF2 iterations of the site's hasher (default Django's own). SessionScope hashes with
-   * 600000; a site on another count re-hashes each password at login, signing the user out of
-   * SessionScope (and SessionScope does the same the other way round).
+   * PBKDF2 iterations of the site's hasher (default Django's own, DJANGO_PBKDF2_ITERATIONS). A
+   * site on another count than SessionScope's PASSWORD_PBKDF2_ITERATIONS re-hashes each password
+   * at login, signing the user out of SessionScope (and SessionScope does the same the other way round).
    */
   readonly pbkdf2Iterations?: number;
   readonly port?: number;
@@ -78,12 +84,9 @@ export function djangoSiteAvailable(version: DjangoVersion): boolean {
   return false;
 }
 
-/** Starts `manage.py runserver --noreload` and waits until it answers. */
-export async function startDjangoSite(options: DjangoSiteOptions): Promise<DjangoSite> {
-  if (options.engine !== "db" && !options.cacheUrl) throw new Error(`startDjangoSite: the ${options.engine} engine needs cacheUrl`);
-  const port = options.port ?? ((await freePort()) as number);
-  // Only what the site reads: none of the test run's own variables leak into Django.
-  const env: NodeJS.ProcessEnv = {
+/** Only what the site reads: none of the test run's own variables leak into Django. */
+function siteEnv(options: DjangoSiteOptions): NodeJS.ProcessEnv {
+  return {
     NODE_ENV: "test",
     PATH: process.env.PATH,
     PYTHONPATH: pythonPath(options.version),
@@ -101,6 +104,23 @@ export async function startDjangoSite(options: DjangoSiteOptions): Promise<Djang
     DJANGO_SESSION_COOKIE_NAME: options.cookieName ?? "sessionid",
     DJANGO_PBKDF2_ITERATIONS: options.pbkdf2Iterations === undefined ? "" : String(options.pbkdf2Iterations),
   };
+}
+
+/**
+ * `manage.py migrate` of the site (contenttypes, auth, sessions) on an empty database: the
+ * tables as this Django version makes them, for SessionScope to attach to.
+ */
+export function migrateWithDjango(version: DjangoVersion, databaseUrl: string): void {
+  const env = siteEnv({ version, databaseUrl, secretKey: "migrate-only-secret-key", engine: "db" });
+  const result = spawnSync(PYTHON, ["manage.py", "migrate", "--no-input"], { cwd: SITE, env, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`Django ${version} could not migrate ${databaseUrl}: ${result.stderr}`);
+}
+
+/** Starts `manage.py runserver --noreload` and waits until it answers. */
+export async function startDjangoSite(options: DjangoSiteOptions): Promise<DjangoSite> {
+  if (options.engine !== "db" && !options.cacheUrl) throw new Error(`startDjangoSite: the ${options.engine} engine needs cacheUrl`);
+  const port = options.port ?? ((await freePort()) as number);
+  const env = siteEnv(options);
   const child: ChildProcess = spawn(PYTHON, ["manage.py", "runserver", "--noreload", `127.0.0.1:${port}`], { cwd: SITE, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));

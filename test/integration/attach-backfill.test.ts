@@ -3,7 +3,7 @@
 import { afterEach, expect, it } from "vitest";
 import { runDjangoBackfill } from "../../cli/django.ts";
 import type { CliIo } from "../../cli/io.ts";
-import { backfillSessionMeta } from "../../lib/node/admin/backfill.ts";
+import { backfillRecentSessionMeta, backfillSessionMeta, scheduleBackfill } from "../../lib/node/admin/backfill.ts";
 import { openDatabase, type Database } from "../../lib/node/db/connection.ts";
 import { setupDatabase } from "../../lib/node/db/setup.ts";
 import { createSessionCodec, parseSqliteDate } from "../../lib/session/index.ts";
@@ -73,6 +73,47 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       expect(await backfillSessionMeta(db, { codec, cookieAge: COOKIE_AGE, engine: "db" })).toEqual({ written: 1, undecodable: 0, removed: 1 });
       const keys = (await rows(db, "SELECT session_key FROM sessionscope_session_meta ORDER BY session_key")).map((row) => row.session_key);
       expect(keys).toEqual([made[0]!.key, foreign!.key, later!.key].sort());
+    });
+
+    itDjango("picks up the sessions Django just wrote through the expiry index, and the schedule catches up when asked", async () => {
+      const site = await createEmptyDatabase(provider, provider === "postgresql" ? requireServiceUrl("postgresql") : undefined);
+      migrateDjangoSite(site);
+      const users = [{ username: "cy", password: "pw-cy-12345" }];
+      const [old] = createDjangoSessions(site, KEY, { users, sessions: [{ username: "cy" }] });
+      await setupDatabase(site.url, { seed: false, production: false, attach: { shop: false } });
+      const db = openDatabase(site.url, { durability: "site" });
+      created.push({ site, db });
+      const codec = createSessionCodec({ secretKey: KEY });
+      const options = { codec, cookieAge: COOKIE_AGE, engine: "db" as const };
+      const metaKeys = async () => (await rows(db, "SELECT session_key FROM sessionscope_session_meta ORDER BY session_key")).map((row) => row.session_key);
+
+      // A session saved an hour before `since` is outside the quick pass's range; one saved since is inside.
+      if (db.provider === "sqlite") db.sqlite.prepare("UPDATE django_session SET expire_date = datetime(expire_date, '-1 hour') WHERE session_key = ?").run(old!.key);
+      else await db.pool.query("UPDATE django_session SET expire_date = expire_date - interval '1 hour' WHERE session_key = $1", [old!.key]);
+      expect(await backfillRecentSessionMeta(db, { ...options, since: new Date(Date.now() - 5 * 60_000) })).toEqual({ written: 0, undecodable: 0 });
+      const [fresh] = createDjangoSessions(site, KEY, { users, sessions: [{ username: "cy" }] });
+      const [foreign] = createDjangoSessions(site, OTHER_KEY, { sessions: [{ data: { y: 2 } }] });
+      expect(await backfillRecentSessionMeta(db, { ...options, since: new Date(Date.now() - 5 * 60_000), batchSize: 1 })).toEqual({ written: 2, undecodable: 1 });
+      expect(await metaKeys()).toEqual([fresh!.key, foreign!.key].sort());
+
+      // The schedule: a quick pass on demand (the dashboard's listing), at most one per gap; the full pass later gets the old one.
+      const written: number[] = [];
+      let clock = Date.now();
+      const schedule = scheduleBackfill(db, { ...options, quickIntervalMs: 3_600_000, fullIntervalMs: 60_000, startedAt: new Date(clock - 1_000), now: () => new Date(clock), onWritten: (n) => written.push(n) });
+      try {
+        const [next] = createDjangoSessions(site, KEY, { users, sessions: [{ username: "cy" }] });
+        await schedule.catchUp(0);
+        expect(await metaKeys()).toContain(next!.key);
+        const [soon] = createDjangoSessions(site, KEY, { users, sessions: [{ username: "cy" }] });
+        await schedule.catchUp(1_000); // the last pass began less than a second ago (by this clock): nothing runs
+        expect(await metaKeys()).not.toContain(soon!.key);
+        clock += 61_000;
+        await schedule.catchUp(1_000); // a minute on: the full pass, which also finds the session saved an hour "earlier"
+        expect(await metaKeys()).toEqual([old!.key, fresh!.key, foreign!.key, next!.key, soon!.key].sort());
+        expect(written).toEqual([1, 2]);
+      } finally {
+        schedule.stop();
+      }
     });
 
     itDjango("runs from the command line and reports what it did", async () => {

@@ -60,6 +60,20 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       expect(result.code).toBe(1);
     });
 
+    itDjango("reports the PBKDF2 work factor of Django's password hashes and warns when PASSWORD_PBKDF2_ITERATIONS differs (exit still 0)", async () => {
+      const site = await siteWithRotatedKey(); // ada, made by Django 3.2's hasher: 260000 iterations
+      const env = { SESSION_SECRET_KEY: NEW_KEY, SESSION_SECRET_KEY_FALLBACKS: OLD_KEY };
+      const mismatched = await check(site, env);
+      expect(mismatched.out).toContain("1 user sampled (last logins first), PBKDF2 iterations: 1 at 260000; SessionScope hashes with 600000");
+      expect(mismatched.out).toContain("1 warning:");
+      expect(mismatched.out).toContain("set PASSWORD_PBKDF2_ITERATIONS=260000");
+      expect(mismatched.code).toBe(0);
+      const matched = await check(site, { ...env, PASSWORD_PBKDF2_ITERATIONS: "260000" });
+      expect(matched.out).toContain("PBKDF2 iterations: 1 at 260000; SessionScope hashes with 260000");
+      expect(matched.out).not.toContain("warning");
+      expect(matched.code).toBe(0);
+    });
+
     itDjango("sees SessionScope's own tables once start-up has made them", async () => {
       const site = await siteWithRotatedKey();
       await setupDatabase(site.url, { seed: false, production: false, attach: { shop: false } });

@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { CartTable } from "@/components/shop/cart-table";
 import { CheckoutButton } from "@/components/shop/checkout-button";
 import { HowItWorks } from "@/components/shop/how-it-works";
 import { readSession } from "@/lib/server/session/next";
 import { readCart } from "@/lib/server/shop/cart";
+import { shopInstalled } from "@/lib/server/shop/installed";
 
 export const metadata: Metadata = { title: "Cart" };
 export const dynamic = "force-dynamic";
 
 export default async function CartPage() {
+  if (!shopInstalled()) notFound();
   const { session } = await readSession();
   const cart = await readCart(session);
   return (

@@ -85,7 +85,9 @@ export function SessionDetailView({ id, role }: { id: string; role: Role }) {
               <DataTree sessionId={session.id} data={session.data} user={session.user} canReveal={role === "admin"} />
             ) : (
               <p className="text-sm text-red-800 dark:text-red-300">
-                The stored value cannot be decoded, so the framework treats this session as empty. The signature status beside it says why.
+                No configured key opens this session (<code>SESSION_SECRET_KEY</code> and its fallbacks), so its data and user cannot be read and
+                a request with its cookie starts afresh. The signature status beside it says why; on a Django site, check that the key is the site&apos;s{" "}
+                <code>SECRET_KEY</code>.
               </p>
             )}
           </div>

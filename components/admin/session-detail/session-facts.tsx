@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { AdminSessionDetail } from "@/lib/admin-api";
-import { formatBytes } from "@/lib/admin-format";
+import { CREATION_ESTIMATE, formatBytes } from "@/lib/admin-format";
 import { RelativeTime } from "../../ui/relative-time";
 import { SignatureBadge } from "./signature-badge";
 
@@ -28,8 +28,9 @@ export function SessionFacts({ session, now }: { session: AdminSessionDetail; no
         <Fact term="Engine">
           <code className="text-xs">{session.engine}</code>
         </Fact>
-        <Fact term="Created">
-          <RelativeTime iso={session.createdAt} since={now} />
+        <Fact term={session.createdEstimated ? "Created (estimated)" : "Created"}>
+          <RelativeTime iso={session.createdAt} since={now} estimated={session.createdEstimated ? CREATION_ESTIMATE : undefined} />
+          {session.createdEstimated ? <span className="mt-0.5 block text-xs text-stone-500 dark:text-stone-400">Expiry less the cookie age: Django does not record when it made a session.</span> : null}
         </Fact>
         <Fact term="Last active">
           <RelativeTime iso={session.lastActivity} since={now} />

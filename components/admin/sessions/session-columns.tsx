@@ -3,7 +3,7 @@
 import { type ColumnDef, createColumnHelper, rowSelectionFeature, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
 import Link from "next/link";
 import type { AdminSessionRow } from "@/lib/admin-api";
-import { expiryStatus } from "@/lib/admin-format";
+import { CREATION_ESTIMATE, expiryStatus } from "@/lib/admin-format";
 import { RelativeTime } from "../../ui/relative-time";
 import { DeviceLabel } from "./device-label";
 import { ExpiryAxis } from "./expiry-axis";
@@ -46,9 +46,9 @@ function UserCell({ row }: { row: AdminSessionRow }) {
   );
 }
 
-function TimeCell({ iso }: { iso: string | null }) {
+function TimeCell({ iso, estimated }: { iso: string | null; estimated?: string }) {
   const { now } = useSessionsList();
-  return <RelativeTime iso={iso} since={now} />;
+  return <RelativeTime iso={iso} since={now} estimated={estimated} />;
 }
 
 function StatusCell({ row }: { row: AdminSessionRow }) {
@@ -97,7 +97,7 @@ const dataColumns: SessionColumn[] = [
     enableSorting: false,
     cell: ({ row }) => <span title={row.original.ip ?? undefined} className="block max-w-40 truncate font-mono text-xs tabular-nums">{row.original.ip ?? <span className="text-stone-500 dark:text-stone-400">unknown</span>}</span>,
   }),
-  helper.accessor("createdAt", { id: "created", header: ({ column }) => <SortHeader label="Created" sorted={column.getIsSorted()} onToggle={column.getToggleSortingHandler()} />, sortDescFirst: true, cell: ({ row }) => <TimeCell iso={row.original.createdAt} /> }),
+  helper.accessor("createdAt", { id: "created", header: ({ column }) => <SortHeader label="Created" sorted={column.getIsSorted()} onToggle={column.getToggleSortingHandler()} />, sortDescFirst: true, cell: ({ row }) => <TimeCell iso={row.original.createdAt} estimated={row.original.createdEstimated ? CREATION_ESTIMATE : undefined} /> }),
   helper.accessor("lastActivity", { id: "activity", header: ({ column }) => <SortHeader label="Last active" sorted={column.getIsSorted()} onToggle={column.getToggleSortingHandler()} />, sortDescFirst: true, cell: ({ row }) => <TimeCell iso={row.original.lastActivity} /> }),
   helper.accessor("expiresAt", {
     id: "expiry",

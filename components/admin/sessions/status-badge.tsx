@@ -22,8 +22,8 @@ const BADGES: Record<SessionBadge, { label: string; title: string; className: st
     dot: "bg-stone-400",
   },
   flagged: {
-    label: "flagged: undecodable",
-    title: "The stored data cannot be decoded (tampered, signed with an unknown key, or corrupt).",
+    label: "undecodable",
+    title: "No configured key opens this session (SESSION_SECRET_KEY and its fallbacks), or its data is corrupt: its user and data cannot be read, and a request with its cookie starts afresh.",
     className: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-400/25",
     dot: "bg-red-500",
   },

@@ -11,7 +11,7 @@
  * batches: each batch is one short transaction, so Django's requests never
  * wait long, and a run stopped half-way resumes where it was.
  */
-import { formatPrismaSqliteDate, newPublicId, parseSqliteDate, type SessionStringCodec } from "../../session/index.ts";
+import { formatPrismaSqliteDate, formatSqliteDate, newPublicId, parseSqliteDate, type SessionStringCodec } from "../../session/index.ts";
 import { openDatabaseFromEnv, type Database } from "../db/connection.ts";
 import type { Env } from "../env.ts";
 import { log } from "../log.ts";
@@ -113,64 +113,169 @@ export async function removeOrphanMeta(db: Database, batchSize: number): Promise
   }
 }
 
-/** One full pass: every Django session without a meta row gets one, then orphans go. */
-export async function backfillSessionMeta(db: Database, options: BackfillOptions): Promise<BackfillResult> {
-  const batchSize = options.batchSize ?? 5_000;
-  let after = "";
+/**
+ * Gives meta rows to the sessions `nextBatch` returns, batch after batch, until one comes back
+ * short; `nextBatch` gets the last row of the previous batch (null at first).
+ */
+async function fillBatches(
+  db: Database,
+  options: BackfillOptions,
+  batchSize: number,
+  nextBatch: (last: SessionRow | null) => Promise<SessionRow[]>,
+): Promise<Omit<BackfillResult, "removed">> {
+  let last: SessionRow | null = null;
   let written = 0;
   let undecodable = 0;
   for (;;) {
-    const batch = await missingBatch(db, after, batchSize);
+    const batch = await nextBatch(last);
     if (batch.length === 0) break;
     const rows = batch.map((row) => metaFor(row, options.codec, options.cookieAge));
     await insertMeta(db, rows, options.engine);
     written += rows.length;
     undecodable += rows.filter((row) => row.undecodable).length;
-    after = batch[batch.length - 1]!.session_key;
+    last = batch[batch.length - 1]!;
     options.onProgress?.(written);
     if (batch.length < batchSize) break;
   }
+  return { written, undecodable };
+}
+
+/** One full pass: every Django session without a meta row gets one, in key order, then orphans go. */
+export async function backfillSessionMeta(db: Database, options: BackfillOptions): Promise<BackfillResult> {
+  const batchSize = options.batchSize ?? 5_000;
+  const filled = await fillBatches(db, options, batchSize, (last) => missingBatch(db, last?.session_key ?? "", batchSize));
   const removed = await removeOrphanMeta(db, batchSize);
-  return { written, undecodable, removed };
+  return { ...filled, removed };
 }
 
 /**
- * The incremental part: a pass every `intervalMs` (default a minute), one at
- * a time; a failure is reported and the next pass tries again. Returns a stop
- * function.
+ * Sessions whose expiry is at or after `since` and that have no meta row, oldest expiry first:
+ * a range of django_session's expire_date index, then the anti-join on the few rows in it.
  */
-export function startBackfillTimer(db: Database, options: BackfillOptions & { intervalMs?: number; onError?: (error: Error) => void }): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    backfillSessionMeta(db, options)
+async function recentMissingBatch(db: Database, since: Date, limit: number): Promise<SessionRow[]> {
+  const sinceValue = db.provider === "sqlite" ? formatSqliteDate(since) : since;
+  const where = `s.expire_date >= ${db.provider === "sqlite" ? "?" : "$1"} AND NOT EXISTS (SELECT 1 FROM sessionscope_session_meta m WHERE m.session_key = s.session_key)`;
+  const sql = `SELECT s.session_key, s.session_data, s.expire_date FROM django_session s WHERE ${where} ORDER BY s.expire_date LIMIT ${db.provider === "sqlite" ? "?" : "$2"}`;
+  if (db.provider === "sqlite") return db.sqlite.prepare(sql).all(sinceValue, limit) as SessionRow[];
+  return (await db.pool.query(sql, [sinceValue, limit])).rows as SessionRow[];
+}
+
+/** Slack for clocks: Django's, the database's and this process's may disagree by this much. */
+const CLOCK_SLACK_MS = 60_000;
+
+/**
+ * The quick pass: metadata for the sessions written (or saved again) since `since`. A session
+ * Django writes expires SESSION_COOKIE_AGE after it was saved, so those are the rows expiring at
+ * or after since + cookie age (less a minute of slack for clocks): a short walk of the expire_date
+ * index however many sessions there are. Sessions given a shorter expiry (set_expiry) are left to
+ * the full pass.
+ */
+export async function backfillRecentSessionMeta(db: Database, options: BackfillOptions & { readonly since: Date }): Promise<Omit<BackfillResult, "removed">> {
+  const batchSize = options.batchSize ?? 5_000;
+  const from = new Date(options.since.getTime() + options.cookieAge * 1000 - CLOCK_SLACK_MS);
+  // Each batch's rows get meta rows, so the next query (same range) starts after them.
+  return fillBatches(db, options, batchSize, () => recentMissingBatch(db, from, batchSize));
+}
+
+export interface BackfillSchedule {
+  /** Runs a quick pass now, unless one ran less than `minGapMs` ago (then waits for that one); resolves when done, never rejects. */
+  catchUp(minGapMs?: number): Promise<void>;
+  stop(): void;
+}
+
+export interface BackfillScheduleOptions extends BackfillOptions {
+  /** Between quick passes (default 5 s). */
+  readonly quickIntervalMs?: number;
+  /** Between full passes (default a minute). */
+  readonly fullIntervalMs?: number;
+  /** After a pass that gave sessions metadata: they are now listed (the server tells open dashboards). */
+  readonly onWritten?: (written: number) => void;
+  readonly onError?: (error: Error) => void;
+  /** When the previous pass (the start-up one) began; default now. */
+  readonly startedAt?: Date;
+  readonly now?: () => Date;
+}
+
+/**
+ * The incremental part: a quick pass every `quickIntervalMs` (new sessions), a full pass every
+ * `fullIntervalMs` (anything the quick ones cannot see, and the metadata of deleted sessions), one
+ * pass at a time. A failure is reported and the next pass tries again.
+ */
+export function scheduleBackfill(db: Database, options: BackfillScheduleOptions): BackfillSchedule {
+  const now = options.now ?? (() => new Date());
+  const fullEvery = options.fullIntervalMs ?? 60_000;
+  // A quick pass looks at what was saved since the previous pass of either kind began.
+  let lastStart = options.startedAt ?? now();
+  let lastFull = lastStart.getTime();
+  let current: Promise<void> | null = null;
+  let stopped = false;
+  const run = (): Promise<void> => {
+    if (current) return current;
+    const started = now();
+    const full = started.getTime() - lastFull >= fullEvery;
+    const pass: Promise<BackfillResult> = full ? backfillSessionMeta(db, options) : backfillRecentSessionMeta(db, { ...options, since: lastStart }).then((result) => ({ ...result, removed: 0 }));
+    current = pass
+      .then((result) => {
+        lastStart = started;
+        if (full) lastFull = started.getTime();
+        if (result.written > 0 || result.removed > 0) options.onWritten?.(result.written);
+      })
       .catch((error: Error) => options.onError?.(error))
       .finally(() => {
-        running = false;
+        current = null;
       });
-  }, options.intervalMs ?? 60_000);
+    return current;
+  };
+  const timer = setInterval(() => void run(), options.quickIntervalMs ?? 5_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    catchUp(minGapMs = 1_000) {
+      if (stopped) return Promise.resolve();
+      if (current) return current;
+      return now().getTime() - lastStart.getTime() < minGapMs ? Promise.resolve() : run();
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /**
- * The server's part in attach mode (instrumentation.ts): for the database
- * engines, a pass every minute on its own connection. `npm start` has already
- * run the first, full pass before the server came up.
+ * The server's part in attach mode, for the database engines, on its own connection: the schedule
+ * above (quick passes every SESSIONSCOPE_BACKFILL_INTERVAL seconds, a full one every minute).
+ * `npm start` has already run the first, full pass before the server came up. Kept on globalThis:
+ * the dashboard's listing asks it to catch up (catchUpDjangoSessions).
  */
-export function startBackfillFromEnv(env: Env): (() => void) | null {
+export function startBackfillFromEnv(env: Env, hooks: { onWritten?: (written: number) => void } = {}): BackfillSchedule | null {
   const engine = env.SESSION_ENGINE;
   if (!env.SESSIONSCOPE_ATTACH || (engine !== "db" && engine !== "cached_db")) return null;
+  holder.__sessionscopeBackfill?.stop();
   const db = openDatabaseFromEnv(env);
-  const stop = startBackfillTimer(db, {
+  const schedule = scheduleBackfill(db, {
     codec: createSessionCodecFromConfig(env.session),
     cookieAge: env.session.cookieAge,
     engine,
-    onError: (error) => log.warn(`session metadata backfill failed (${error.message}); trying again in a minute`),
+    quickIntervalMs: env.SESSIONSCOPE_BACKFILL_INTERVAL * 1000,
+    // The start-up pass ran just before the server: look back over it.
+    startedAt: new Date(Date.now() - 5 * 60_000),
+    onWritten: hooks.onWritten,
+    onError: (error) => log.warn(`session metadata backfill failed (${error.message}); trying again at the next pass`),
   });
-  return () => {
-    stop();
+  const stop = () => {
+    schedule.stop();
     void db.close();
   };
+  holder.__sessionscopeBackfill = { catchUp: schedule.catchUp, stop };
+  return holder.__sessionscopeBackfill;
+}
+
+const holder = globalThis as typeof globalThis & { __sessionscopeBackfill?: BackfillSchedule };
+
+/**
+ * Before the dashboard lists sessions: a quick pass unless one ran in the last second, so a session
+ * Django wrote a moment ago is in the list. Nothing outside attach mode (no schedule runs there).
+ */
+export function catchUpDjangoSessions(): Promise<void> {
+  return holder.__sessionscopeBackfill?.catchUp(1_000) ?? Promise.resolve();
 }

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { createSessionCodec } from "../../session/index.ts";
+import { createSessionCodec, parsePasswordHash } from "../../session/index.ts";
 import type { Env } from "../env.ts";
 import { ATTACH_MIGRATIONS_TABLE, deriveAttachChain, inspectDjangoTables, type DjangoSchemaReport } from "./attach.ts";
 import { sqlitePathFromUrl } from "./connection.ts";
@@ -24,13 +24,25 @@ export interface KeySample {
   readonly none: number;
 }
 
+/** The PBKDF2 work factors of a sample of auth_user's password hashes, most recent logins first. */
+export interface PasswordSample {
+  readonly sampled: number;
+  /** pbkdf2_sha256 hashes by iteration count, the most frequent first. */
+  readonly iterations: ReadonlyArray<{ readonly iterations: number; readonly count: number }>;
+  /** Other algorithms (argon2, bcrypt...) and unusable passwords ("!..."). */
+  readonly other: number;
+}
+
 export interface DjangoCheckReport {
   readonly database: { readonly reachable: true; readonly where: string } | { readonly reachable: false; readonly error: string };
   readonly django: DjangoSchemaReport | null;
   /** SessionScope's own migrations: how many of the attach chain are applied. */
   readonly sessionscope: { readonly applied: number; readonly total: number } | null;
   readonly keys: KeySample | null;
+  readonly passwords: PasswordSample | null;
   readonly problems: readonly string[];
+  /** Not in the way of attaching, but worth fixing (the exit status stays 0). */
+  readonly warnings: readonly string[];
 }
 
 interface ReadOnlyConnection extends MigrationConnection {
@@ -100,6 +112,39 @@ export async function sampleKeys(db: MigrationConnection, env: Env, size: number
   return counts;
 }
 
+/**
+ * The hashes of the `size` users who logged in last (a hash is re-made at login when its work
+ * factor is not the site's, so theirs show the Django site's current setting).
+ */
+export async function samplePasswords(db: MigrationConnection, size: number): Promise<PasswordSample> {
+  const rows = await db.query<{ password: string }>(
+    `SELECT password FROM auth_user ORDER BY (last_login IS NULL), last_login DESC, id DESC LIMIT ${db.provider === "sqlite" ? "?" : "$1"}`,
+    [size],
+  );
+  const counts = new Map<number, number>();
+  let other = 0;
+  for (const { password } of rows) {
+    const parsed = parsePasswordHash(password);
+    if (parsed) counts.set(parsed.iterations, (counts.get(parsed.iterations) ?? 0) + 1);
+    else other++;
+  }
+  const iterations = [...counts].map(([n, count]) => ({ iterations: n, count })).sort((a, b) => b.count - a.count || b.iterations - a.iterations);
+  return { sampled: rows.length, iterations, other };
+}
+
+/** The warning when sampled hashes have another work factor than PASSWORD_PBKDF2_ITERATIONS, or null. */
+export function iterationsWarning(passwords: PasswordSample, configured: number): string | null {
+  const differing = passwords.iterations.filter((entry) => entry.iterations !== configured);
+  if (differing.length === 0) return null;
+  const count = differing.reduce((sum, entry) => sum + entry.count, 0);
+  const likely = passwords.iterations[0]!.iterations;
+  const fix = likely !== configured ? `set PASSWORD_PBKDF2_ITERATIONS=${likely} (the Django site's PBKDF2 work factor, most hashes sampled have it)` : "check the Django site's PASSWORD_HASHERS";
+  return (
+    `${count} of the ${passwords.sampled} sampled password hashes use ${differing.map((entry) => entry.iterations).join(", ")} PBKDF2 iterations, SessionScope ${configured} (PASSWORD_PBKDF2_ITERATIONS): ` +
+    `each side re-hashes a password at login when the count differs from its own, which signs the user out on the other side; ${fix}`
+  );
+}
+
 export async function checkDjangoSite(env: Env, options: { sample: number }): Promise<DjangoCheckReport> {
   const where = env.databaseProvider === "sqlite" ? `SQLite ${sqlitePathFromUrl(env.DATABASE_URL)}` : "PostgreSQL (DATABASE_URL)";
   let db: ReadOnlyConnection;
@@ -108,7 +153,7 @@ export async function checkDjangoSite(env: Env, options: { sample: number }): Pr
     await db.query("SELECT 1");
   } catch (error) {
     const message = (error as Error).message;
-    return { database: { reachable: false, error: message }, django: null, sessionscope: null, keys: null, problems: [`database not reachable: ${message}`] };
+    return { database: { reachable: false, error: message }, django: null, sessionscope: null, keys: null, passwords: null, problems: [`database not reachable: ${message}`], warnings: [] };
   }
   try {
     const problems: string[] = [];
@@ -126,7 +171,14 @@ export async function checkDjangoSite(env: Env, options: { sample: number }): Pr
       }
       if (keys.legacyRefused > 0) problems.push(`${keys.legacyRefused} sampled sessions are in Django 3.1/3.2's legacy formats: set SESSION_ACCEPT_LEGACY=true to read them`);
     }
-    return { database: { reachable: true, where }, django, sessionscope: { applied: Number(applied), total }, keys, problems };
+    const warnings: string[] = [];
+    let passwords: PasswordSample | null = null;
+    if (django.tables.auth_user === "present" && !django.problems.some((p) => p.startsWith("auth_user."))) {
+      passwords = await samplePasswords(db, options.sample);
+      const warning = iterationsWarning(passwords, env.PASSWORD_PBKDF2_ITERATIONS);
+      if (warning) warnings.push(warning);
+    }
+    return { database: { reachable: true, where }, django, sessionscope: { applied: Number(applied), total }, keys, passwords, problems, warnings };
   } finally {
     await db.close();
   }

@@ -46,6 +46,8 @@ export interface ListedRow {
   readonly username: string | null;
   readonly engine: string;
   readonly created_at: unknown;
+  /** 1/0 on SQLite, a boolean on PostgreSQL. */
+  readonly created_estimated: unknown;
   readonly last_activity: unknown;
   readonly ip: string | null;
   readonly user_agent: string | null;
@@ -224,7 +226,7 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
   }
   const direction = descending ? sql`DESC` : sql`ASC`;
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
-    m.created_at AS created_at, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
+    m.created_at AS created_at, m.created_estimated AS created_estimated, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
     s.expire_date AS expire_date, s.session_data AS session_data, m.flagged_at AS flagged_at, ${d.exactText(expression)} AS sort_key
     FROM ${from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null)} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;

@@ -10,6 +10,7 @@ import {
   type SessionStringCodec,
 } from "@/lib/session";
 import { deviceFilterWords, parseDevice } from "../../node/device.ts";
+import { catchUpDjangoSessions } from "../../node/admin/backfill.ts";
 import { createSessionCodecFromConfig } from "../../node/session/engines.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
@@ -73,6 +74,8 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   }
   const userId = await resolveUser(context, query.user);
   if (index.kind === "listing") return listFromIndex(context, index.store, query, userId, now);
+  // Attach mode: sessions Django wrote since the last backfill pass get their metadata first (docs/django.md).
+  if (!query.cursor) await catchUpDjangoSessions();
   const scope = `sessions:sql:${query.sort}`;
   const after = query.cursor ? toPosition(openCursor(context.runtime.config.secretKey, scope, query.cursor)) : null;
   if (userId === "nobody") return emptyPage(now, "full");
@@ -139,6 +142,7 @@ function sqlRow(row: ListedRow, codec: SessionCodec, now: Date): AdminSessionRow
     engine: row.engine,
     status: expireDate > now ? "active" : "expired",
     createdAt: toDateOrNull(row.created_at)?.toISOString() ?? null,
+    createdEstimated: Boolean(row.created_estimated),
     lastActivity: toDateOrNull(row.last_activity)?.toISOString() ?? null,
     expiresAt: expireDate.toISOString(),
     ip: row.ip,
@@ -202,6 +206,7 @@ async function indexedRow(
     engine: store.engine,
     status: item.expireDate > now ? "active" : "expired",
     createdAt: item.createdAt?.toISOString() ?? null,
+    createdEstimated: false,
     lastActivity: item.lastActivity?.toISOString() ?? null,
     expiresAt: item.expireDate.toISOString(),
     ip: item.ip ?? null,
@@ -265,6 +270,7 @@ export async function getSessionDetail(
     data: stored.data,
     policy,
     createdAt: stored.createdAt,
+    createdEstimated: stored.row.createdEstimated,
     lastActivity: stored.lastActivity,
     expireDate: stored.expireDate,
     username,
@@ -298,6 +304,7 @@ async function readSqlSession(context: AdminContext, publicId: string): Promise<
       user: userRef(meta.userId, names),
       engine: meta.engine,
       createdAt: meta.createdAt.toISOString(),
+      createdEstimated: meta.createdEstimated,
       lastActivity: meta.lastActivity?.toISOString() ?? null,
       expiresAt: session.expireDate.toISOString(),
       ip: meta.ip,
@@ -332,6 +339,7 @@ async function readIndexedSession(
       user: userRef(userId, names),
       engine: store.engine,
       createdAt: item.createdAt?.toISOString() ?? null,
+      createdEstimated: false,
       lastActivity: null,
       expiresAt: item.expireDate.toISOString(),
       ip: null,

@@ -61,4 +61,23 @@ describe("buildTimeline", () => {
     expect(timeline.map((m) => m.kind)).toEqual(["created", "cookie_expiry", "now"]);
     expect(endsBecause).toBe("ended 2 h ago: cookie expiry");
   });
+
+  it("marks a Django-written session's creation as estimated and says how", () => {
+    const { timeline } = buildTimeline({
+      now: NOW,
+      data: new Map<string, unknown>([["_auth_user_id", "7"]]),
+      policy: DEFAULT_SESSION_POLICY,
+      createdAt: created,
+      createdEstimated: true,
+      lastActivity: null,
+      expireDate: at("2026-03-15T09:00:00Z"),
+      username: "alice",
+    });
+    expect(timeline.find((m) => m.kind === "created")).toEqual({
+      kind: "created",
+      at: created.toISOString(),
+      label: expect.stringMatching(/^created ≈ 3 h ago: estimated as the expiry less SESSION_COOKIE_AGE/),
+      estimated: true,
+    });
+  });
 });

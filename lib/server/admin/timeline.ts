@@ -6,6 +6,7 @@ import "server-only";
  * framework's (lib/session/expiry.ts); this only names and orders it.
  */
 import type { TimelineMarker } from "@/lib/admin-api";
+import { CREATION_ESTIMATE } from "@/lib/admin-format";
 import { ACTIVITY_KEY, AUTH_USER_ID_KEY, getCreatedAt, getDeadlines, getExpireAtBrowserClose, type SessionPolicy } from "@/lib/session";
 
 export interface TimelineInput {
@@ -15,6 +16,8 @@ export interface TimelineInput {
   readonly policy: SessionPolicy;
   /** From the meta table (or the engine's index), when kept. */
   readonly createdAt: Date | null;
+  /** Whether createdAt is estimated (a Django-written session: its expiry less SESSION_COOKIE_AGE). */
+  readonly createdEstimated?: boolean;
   readonly lastActivity: Date | null;
   /** The stored expiry: what the engine enforces and the cookie's lifetime follows. */
   readonly expireDate: Date;
@@ -53,7 +56,9 @@ export function buildTimeline(input: TimelineInput): { timeline: TimelineMarker[
   const { now, data, policy } = input;
   const markers: TimelineMarker[] = [];
   const created = input.createdAt ?? (data ? getCreatedAt(data) : null);
-  if (created) markers.push({ kind: "created", at: created.toISOString(), label: `created ${ago(created, now)}` });
+  if (created && input.createdAt && input.createdEstimated) {
+    markers.push({ kind: "created", at: created.toISOString(), label: `created ≈ ${ago(created, now)}: ${CREATION_ESTIMATE}`, estimated: true });
+  } else if (created) markers.push({ kind: "created", at: created.toISOString(), label: `created ${ago(created, now)}` });
   if (created && data?.has(AUTH_USER_ID_KEY)) {
     // A login keeps the session's creation time (the key changes, the data stays): the login is at or after it.
     const who = input.username ?? `user ${String(data.get(AUTH_USER_ID_KEY))}`;

@@ -5,6 +5,7 @@ import { API_ERRORS, HttpError } from "../http.ts";
 import { getPrisma } from "../db/client.ts";
 import { publishAdminEvent } from "../events.ts";
 import { recordActivityEvent } from "../../node/admin/activity.ts";
+import { getEnv } from "../../node/env.ts";
 import { getRedis, getSessionRuntime } from "../session/instance.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { createCredentialChecker, type CredentialChecker } from "./credentials.ts";
@@ -30,7 +31,8 @@ function credentials(): CredentialChecker {
   if (!holder.__sessionscopeCredentials) {
     const redis = getRedis();
     const store = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
-    holder.__sessionscopeCredentials = createCredentialChecker({ users: users(), throttle: createLoginThrottle(store) });
+    const iterations = getEnv().PASSWORD_PBKDF2_ITERATIONS;
+    holder.__sessionscopeCredentials = createCredentialChecker({ users: users(), throttle: createLoginThrottle(store), iterations });
   }
   return holder.__sessionscopeCredentials;
 }

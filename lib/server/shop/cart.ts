@@ -13,6 +13,7 @@ import type { Session } from "@/lib/session";
 import { getPrisma } from "../db/client.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { CART_KEY } from "../../node/shop-keys.ts";
+import { requireShop } from "./installed.ts";
 import { findProductById, findProductsByIds } from "./products.ts";
 
 export { CART_KEY };
@@ -59,6 +60,7 @@ export function cartItemCount(session: Session): number {
 }
 
 export async function readCart(session: Session): Promise<CartView> {
+  requireShop();
   await session.load();
   const { items } = storedCart(session.get(CART_KEY));
   if (items.length === 0) return { items: [], count: 0, totalCents: 0 };
@@ -77,6 +79,7 @@ export async function readCart(session: Session): Promise<CartView> {
 }
 
 export async function addToCart(session: Session, productId: number, quantity: number): Promise<CartView> {
+  requireShop();
   const product = await findProductById(productId);
   if (!product) throw new HttpError(404, API_ERRORS.NOT_FOUND, `There is no product ${productId}.`);
   await session.load();
@@ -100,6 +103,7 @@ export async function addToCart(session: Session, productId: number, quantity: n
 }
 
 export async function removeFromCart(session: Session, productId: number): Promise<CartView> {
+  requireShop();
   await session.load();
   if (!storedCart(session.get(CART_KEY)).items.some((item) => item.productId === productId)) {
     throw new HttpError(404, API_ERRORS.NOT_FOUND, `Product ${productId} is not in the cart.`);

@@ -5,6 +5,7 @@ import { AddToCartForm } from "@/components/shop/add-to-cart-form";
 import { HowItWorks } from "@/components/shop/how-it-works";
 import { MAX_LINE_QUANTITY } from "@/lib/cart-limits";
 import { formatPrice } from "@/lib/format";
+import { shopInstalled } from "@/lib/server/shop/installed";
 import { findProductBySlug } from "@/lib/server/shop/products";
 
 export const dynamic = "force-dynamic";
@@ -12,11 +13,13 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  if (!shopInstalled()) return { title: "No shop here" };
   const product = await findProductBySlug((await params).slug);
   return { title: product?.name ?? "Product not found" };
 }
 
 export default async function ProductPage({ params }: Props) {
+  if (!shopInstalled()) notFound();
   const product = await findProductBySlug((await params).slug);
   if (!product) notFound();
   return (

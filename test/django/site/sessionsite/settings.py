@@ -9,8 +9,9 @@
   DJANGO_CACHE_KEY_PREFIX, DJANGO_CACHE_VERSION   CACHES KEY_PREFIX and VERSION
   DJANGO_SESSION_COOKIE_NAME   SESSION_COOKIE_NAME (default sessionid)
 
-The site never migrates: it uses django_session and auth_user as they are in
-the database it is pointed at.
+The site never migrates while it serves: it uses django_session and auth_user as
+they are in the database it is pointed at (the tests run `manage.py migrate` on
+an empty database first, and SessionScope attaches to what Django made).
 """
 import os
 from urllib.parse import unquote, urlsplit
