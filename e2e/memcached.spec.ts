@@ -22,30 +22,37 @@ async function expectCart(page: Page, total: string, products: readonly string[]
   await expect(page.getByTestId("cart-total")).toHaveText(total);
 }
 
-test.describe("cached_db on Memcached", () => {
+/** A memcached and a `next start` on it with this engine, for the describe block's tests. */
+function onMemcached(engine: "cache" | "cached_db"): { memcached: () => MemcachedServer; app: () => AppServer } {
   let memcached: MemcachedServer | undefined;
   let app: AppServer | undefined;
-
   test.beforeAll(async () => {
     memcached = await startMemcached();
-    app = await startAppServer({ SESSION_ENGINE: "cached_db", MEMCACHED_URL: memcached.url });
+    app = await startAppServer({ SESSION_ENGINE: engine, MEMCACHED_URL: memcached.url });
   });
   test.afterAll(async () => {
     await app?.stop();
     memcached?.stop();
   });
+  return { memcached: () => memcached, app: () => app };
+}
+
+test.describe("cached_db on Memcached", () => {
+  const setup = onMemcached("cached_db");
 
   test("the cart survives Memcached stopping and restarting empty, and the cache fills again", async ({ browser }) => {
-    const page = await openShop(browser, app!);
+    const memcached = setup.memcached();
+    const app = setup.app();
+    const page = await openShop(browser, app);
     await page.goto("/");
     await addFromCatalogue(page, "Signed Mug"); // $14.00
     await addFromCatalogue(page, "Cookie Jar"); // $24.00
     await expectCart(page, "$38.00", ["Signed Mug", "Cookie Jar"]);
     const key = (await sessionCookie(page.context()))!;
-    expect(await memcachedHoldsSession(memcached!, key)).toBe(true);
+    expect(await memcachedHoldsSession(memcached, key)).toBe(true);
 
     // Memcached goes away: every page and API call is served from the database.
-    memcached!.down();
+    memcached.down();
     await expectCart(page, "$38.00", ["Signed Mug", "Cookie Jar"]);
     await page.goto("/");
     await addFromCatalogue(page, "Middleware Hoodie"); // $52.00
@@ -53,10 +60,10 @@ test.describe("cached_db on Memcached", () => {
 
     // It comes back empty, as after a crash: the cart is still there, read from the database,
     // and the read puts the session back in Memcached.
-    await memcached!.up();
-    expect(await memcachedItemCount(memcached!)).toBe(0);
+    await memcached.up();
+    expect(await memcachedItemCount(memcached)).toBe(0);
     await expectCart(page, "$90.00", ["Signed Mug", "Cookie Jar", "Middleware Hoodie"]);
-    await expect.poll(() => memcachedHoldsSession(memcached!, key)).toBe(true);
+    await expect.poll(() => memcachedHoldsSession(memcached, key)).toBe(true);
     await page.goto("/");
     await addFromCatalogue(page, "Signed Mug");
     await expectCart(page, "$104.00", ["Signed Mug", "Cookie Jar", "Middleware Hoodie"]);
@@ -65,23 +72,14 @@ test.describe("cached_db on Memcached", () => {
 });
 
 test.describe("cache on Memcached: the dashboard", () => {
-  let memcached: MemcachedServer | undefined;
-  let app: AppServer | undefined;
-
-  test.beforeAll(async () => {
-    memcached = await startMemcached();
-    app = await startAppServer({ SESSION_ENGINE: "cache", MEMCACHED_URL: memcached.url });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    memcached?.stop();
-  });
+  const setup = onMemcached("cache");
 
   for (const theme of ["light", "dark"] as const) {
-    test(`says Memcached cannot list sessions, and counts none as zero (${theme})`, async ({ browser }) => {
-      const shopper = await openShop(browser, app!);
+    test(`says Memcached cannot list sessions, and shows their number as unknown (${theme})`, async ({ browser }) => {
+      const app = setup.app();
+      const shopper = await openShop(browser, app);
       await logIn(shopper, "alice");
-      const admin = await openShop(browser, app!, theme);
+      const admin = await openShop(browser, app, theme);
       await logIn(admin, "admin");
 
       await admin.goto("/admin/sessions");
