@@ -26,6 +26,7 @@ export type DurabilityMode = keyof typeof DURABILITY;
 /** The durability lines of the server benches (the Django script says the same). */
 export const PG_DURABILITY = "PostgreSQL (server settings as started by bench/run.ts)";
 export const REDIS_DURABILITY = "Redis (no persistence configured)";
+export const MEMCACHED_DURABILITY = "Memcached (memory only: a restart loses every entry)";
 
 export const sqliteBackend = (mode: DurabilityMode) => (mode === "full" ? "sqlite-full" : "sqlite-default");
 

@@ -12,7 +12,7 @@
  *                      keep (informational: the cost Django's signed, compressed format replaces)
  *
  * Stores: better-sqlite3-session-store (better-sqlite3, both durability modes),
- * connect-pg-simple (pg), connect-redis (node-redis v5).
+ * connect-pg-simple (pg), connect-redis (node-redis v5), connect-memcached (memcached).
  *
  * Run (`npm run bench` does this with real servers):
  *   npx tsx bench/express-session.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
@@ -22,12 +22,13 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import session from "express-session";
 import createBetterSqliteStore from "better-sqlite3-session-store";
+import connectMemcached from "connect-memcached";
 import connectPgSimple from "connect-pg-simple";
 import { RedisStore } from "connect-redis";
 import pg from "pg";
 import { createClient } from "redis";
 import {
-  DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+  DURABILITY, MEMCACHED_DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";
 
 type Sess = session.SessionData & Record<string, unknown>;
@@ -132,6 +133,16 @@ async function benchRedis(url: string): Promise<void> {
   }
 }
 
+async function benchMemcached(hosts: string): Promise<void> {
+  const MemcachedStore = connectMemcached(session);
+  const store = new MemcachedStore({ hosts: [hosts], prefix: "sess:" });
+  try {
+    await benchStore(store, { engine: "cache", backend: "memcached", durability: MEMCACHED_DURABILITY, store: "connect-memcached" });
+  } finally {
+    store.client.end();
+  }
+}
+
 /** What the stores' serializer costs: JSON.stringify on set, JSON.parse on get. */
 function benchCodec(): void {
   const sess = newSession();
@@ -151,6 +162,7 @@ async function main(): Promise<void> {
   if (dir && only.has("sqlite-default")) runs.push(["sqlite-default", () => benchSqlite(dir, "normal")]);
   if (args.get("pg") && only.has("postgresql")) runs.push(["postgresql", () => benchPostgres(args.get("pg")!)]);
   if (args.get("redis") && only.has("redis")) runs.push(["redis", () => benchRedis(args.get("redis")!)]);
+  if (args.get("memcached") && only.has("memcached")) runs.push(["memcached", () => benchMemcached(args.get("memcached")!)]);
   let failed = false;
   for (const [backend, run] of runs) {
     try {

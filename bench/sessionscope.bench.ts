@@ -16,12 +16,13 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import {
-  createCachedDbStore, createPostgresStore, createRedisStore, createSessionCodec, createSqliteStore, Session, type SessionStore,
+  createCachedDbStore, createMemcachedCachedDbStore, createMemcachedStore, createPostgresStore, createRedisStore, createSessionCodec, createSqliteStore, Session, type SessionStore,
 } from "../lib/session/index.ts";
 import { openDatabase, type Database } from "../lib/node/db/connection.ts";
+import { createMemcachedClient, type NodeMemcachedClient } from "../lib/node/memcached.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import {
-  DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+  DURABILITY, MEMCACHED_DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";
 
 const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"; // the Django script's
@@ -133,6 +134,15 @@ async function withRedis<T>(url: string, run: (client: Redis) => Promise<T>): Pr
   }
 }
 
+async function withMemcached<T>(url: string, run: (client: NodeMemcachedClient) => Promise<T>): Promise<T> {
+  const client = createMemcachedClient(url);
+  try {
+    return await run(client);
+  } finally {
+    client.close();
+  }
+}
+
 /** Session data from a database row's encoded string, to fill the cache after a miss. */
 function decodeForCache(encoded: string): ReadonlyMap<string, unknown> | null {
   const result = codec.decode(encoded, new Date());
@@ -168,6 +178,21 @@ async function main(): Promise<void> {
       const store = createCachedDbStore(createPostgresStore(db.pool, { metaEngine: "cached_db" }), client, { decode: decodeForCache });
       await probe(store);
       await benchStore(store, { engine: store.engine, backend: "cached_db", durability: "Redis cache + postgresql" });
+    }))]);
+  }
+  const memcachedUrl = args.get("memcached");
+  if (memcachedUrl && only.has("memcached")) {
+    runs.push(["cache", "memcached", () => withMemcached(memcachedUrl, async (client) => {
+      const store = createMemcachedStore(client);
+      await probe(store);
+      await benchStore(store, { engine: store.engine, backend: "memcached", durability: MEMCACHED_DURABILITY });
+    })]);
+  }
+  if (pgUrl && memcachedUrl && only.has("cached_db-memcached")) {
+    runs.push(["cached_db", "cached_db-memcached", () => withPostgres(pgUrl, (db) => withMemcached(memcachedUrl, async (client) => {
+      const store = createMemcachedCachedDbStore(createPostgresStore(db.pool, { metaEngine: "cached_db" }), client, { decode: decodeForCache });
+      await probe(store);
+      await benchStore(store, { engine: store.engine, backend: "cached_db-memcached", durability: "Memcached cache + postgresql" });
     }))]);
   }
   let failed = false;

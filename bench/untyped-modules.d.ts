@@ -42,3 +42,9 @@ declare module "autocannon" {
   }
   export default function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): unknown;
 }
+
+declare module "connect-memcached" {
+  import type session from "express-session";
+  type MemcachedStoreClass = new (options: { hosts?: string[]; prefix?: string; ttl?: number }) => session.Store & { client: { end(): void } };
+  export default function connectMemcached(expressSession: typeof session): MemcachedStoreClass;
+}

@@ -336,8 +336,8 @@ export interface AdminStats {
    * above 20,000 live sessions, a snapshot's time, at most a minute old (ten after a quiet spell).
    */
   readonly breakdownsAsOf: string | null;
-  /** Live sessions (not yet expired). */
-  readonly active: StatNow;
+  /** Live sessions (not yet expired); null where the engine cannot count them (signed cookies, file, cache on Memcached). */
+  readonly active: StatNow | null;
   readonly activeSignedIn: number | null;
   readonly activeAnonymous: number | null;
   /** Distinct users with at least one live session. */

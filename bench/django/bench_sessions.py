@@ -15,6 +15,7 @@ Run with Debian's interpreter (it sees python3-django, django-redis, psycopg2):
   /usr/bin/python3 bench/django/bench_sessions.py --database sqlite:/tmp/x.db --durability full --engines db
   /usr/bin/python3 bench/django/bench_sessions.py --database postgresql://postgres@127.0.0.1:5432/db \
       --redis redis://127.0.0.1:6379/1 --engines db,cache,cached_db --codec
+  /usr/bin/python3 bench/django/bench_sessions.py --database postgresql://... --memcached 127.0.0.1:11211 --engines cache,cached_db
 """
 import argparse
 import json
@@ -25,6 +26,8 @@ from urllib.parse import unquote, urlparse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"
+
+MEMCACHED_DURABILITY = "Memcached (memory only: a restart loses every entry)"
 
 DURABILITY = {
     "full": ("DELETE", "FULL", "rollback journal, synchronous=FULL (Django's default): a commit survives power loss"),
@@ -37,6 +40,7 @@ def parse_args():
     p.add_argument("--database", required=True, help="sqlite:/path/to/file.db or postgresql://user@host:port/name")
     p.add_argument("--durability", choices=sorted(DURABILITY), default="full", help="SQLite only")
     p.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL"), help="redis://host:port/db for cache and cached_db")
+    p.add_argument("--memcached", default=None, help="host:port of a memcached for cache and cached_db (PyMemcacheCache), instead of --redis")
     p.add_argument("--engines", default="db", help="comma-separated: db, cache, cached_db")
     p.add_argument("--backend", default=None, help="backend label for db results (default: from --database)")
     p.add_argument("--codec", action="store_true", help="also measure encode/decode of the payload")
@@ -67,7 +71,9 @@ def configure(args):
     from django.conf import settings
 
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    if args.redis:
+    if args.memcached:
+        caches["default"] = {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": args.memcached}
+    elif args.redis:
         caches["default"] = {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": args.redis,
@@ -159,6 +165,8 @@ def store_class(engine):
 
 
 def backend_label(args, engine):
+    if engine == "cache" and args.memcached:
+        return "memcached", MEMCACHED_DURABILITY
     if engine == "cache":
         return "redis", "Redis (no persistence configured)"
     if args.backend:
@@ -167,6 +175,8 @@ def backend_label(args, engine):
         db = "sqlite-full" if args.durability == "full" else "sqlite-default"
     else:
         db = "postgresql"
+    if engine == "cached_db" and args.memcached:
+        return "cached_db-memcached", "Memcached cache + " + db
     if engine == "cached_db":
         return "cached_db", "Redis cache + " + db
     if args.database.startswith("sqlite:"):
@@ -236,8 +246,8 @@ def main():
         payload = json.load(f)
     configure(args)
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
-        if engine in ("cache", "cached_db") and not args.redis:
-            sys.exit(f"bench_sessions.py: engine {engine} needs --redis")
+        if engine in ("cache", "cached_db") and not (args.redis or args.memcached):
+            sys.exit(f"bench_sessions.py: engine {engine} needs --redis or --memcached")
         bench_engine(args, engine, payload)
     if args.codec:
         bench_codec(args, payload)

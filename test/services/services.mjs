@@ -148,7 +148,8 @@ function stopPid(pid, signal = "SIGTERM") {
 
 /**
  * A memcached on 127.0.0.1 (TCP only, 64 MB). `restart()` kills it and starts an empty
- * one on the same port, as a crash and restart would: every entry is gone.
+ * one on the same port, as a crash and restart would: every entry is gone. `down()` and
+ * `up()` do the same with an outage in between.
  */
 export async function startMemcached() {
   const server = findMemcached();
@@ -173,6 +174,14 @@ export async function startMemcached() {
     port,
     async restart() {
       stopPid(pid, "SIGKILL");
+      pid = await launch();
+    },
+    /** Stops it (by its PID) and leaves the port closed until `up()`: an outage. */
+    down() {
+      stopPid(pid, "SIGKILL");
+    },
+    /** Starts an empty one on the same port again. */
+    async up() {
       pid = await launch();
     },
     stop() {

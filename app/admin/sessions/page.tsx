@@ -10,6 +10,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { checkAdminPage } from "@/lib/server/admin/access";
 import { sessionQuerySchema } from "@/lib/server/admin/schemas";
 import { listSessions } from "@/lib/server/admin/sessions";
+import { getSessionSetup } from "@/lib/server/admin/session-keys";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -36,7 +37,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       </header>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <Suspense fallback={<SessionsSkeleton />}>
-          <SessionsView role={access.user.role} />
+          <SessionsView role={access.user.role} setup={getSessionSetup()} />
         </Suspense>
       </HydrationBoundary>
     </div>

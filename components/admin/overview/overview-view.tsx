@@ -25,9 +25,15 @@ function Numbers({ stats }: { stats: AdminStats }) {
     <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
       <StatCard
         label="Active now"
-        value={stats.active.now}
-        detail={stats.activeSignedIn === null ? null : `${count(stats.activeSignedIn)} signed in · ${count(stats.activeAnonymous)} anonymous`}
-        trend={<Trend now={stats.active.now} before={stats.active.dayAgo} estimated={stats.active.estimated} unit="24 h ago" />}
+        value={stats.active?.now ?? null}
+        detail={
+          stats.active === null
+            ? "unknown: this setup keeps no list of its sessions"
+            : stats.activeSignedIn === null
+              ? null
+              : `${count(stats.activeSignedIn)} signed in · ${count(stats.activeAnonymous)} anonymous`
+        }
+        trend={<Trend now={stats.active?.now ?? 0} before={stats.active?.dayAgo ?? null} estimated={stats.active?.estimated} unit="24 h ago" />}
       />
       <StatCard
         label="Signed-in users"
@@ -65,6 +71,14 @@ function Unavailable({ notes }: { notes: readonly string[] }) {
   );
 }
 
+function ActivityPanel({ hourly }: { hourly: AdminStats["hourly"] }) {
+  return (
+    <Panel id="activity-title" title="Logins and kills, last 24 hours" description="Per hour (UTC), with logouts for comparison.">
+      <ActivityChart hourly={hourly} />
+    </Panel>
+  );
+}
+
 /** Above 20,000 live sessions the breakdowns come from a snapshot: say how old it is (in words, not colour). */
 function BreakdownsAge({ asOf, now }: { asOf: string | null; now: number }) {
   if (asOf === null) return null;
@@ -92,7 +106,9 @@ export function OverviewView() {
   }
   const data = stats.data;
   const now = Date.parse(data.now);
-  const empty = data.active.now === 0 && data.logins.last24h === 0 && data.kills.last24h === 0 && data.unavailable.length === 0;
+  const empty = data.active?.now === 0 && data.logins.last24h === 0 && data.kills.last24h === 0 && data.unavailable.length === 0;
+  // Nothing lists the sessions (signed cookies, file, cache on Memcached): only the activity record is real.
+  const uncounted = data.active === null;
   const sessionsTotal = data.byEngine.reduce((sum, row) => sum + row.count, 0);
   return (
     <div className="flex flex-col gap-5">
@@ -110,6 +126,8 @@ export function OverviewView() {
         >
           No sessions yet: sign in to the shop, or add something to a cart, and the numbers and charts fill in here.
         </StatePanel>
+      ) : uncounted ? (
+        <ActivityPanel hourly={data.hourly} />
       ) : (
         <>
           <BreakdownsAge asOf={data.breakdownsAsOf} now={now} />
@@ -121,9 +139,7 @@ export function OverviewView() {
             >
               <ExpirationsChart days={data.expirations} />
             </Panel>
-            <Panel id="activity-title" title="Logins and kills, last 24 hours" description="Per hour (UTC), with logouts for comparison.">
-              <ActivityChart hourly={data.hourly} />
-            </Panel>
+            <ActivityPanel hourly={data.hourly} />
           </div>
           <div className="grid items-start gap-5 lg:grid-cols-2">
             <Panel id="devices-title" title="By device" description="Live sessions by device family, as last seen.">

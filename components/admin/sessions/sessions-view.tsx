@@ -13,7 +13,7 @@ import { can, type Role } from "@/lib/roles";
 import { KillIssuedBefore } from "../kill-issued-before";
 import { useKillSessions } from "../kill-sessions";
 import { LoadError } from "./load-error";
-import { NoListing } from "./no-listing";
+import { NoListing, type SessionSetup } from "./no-listing";
 import { Pager } from "./pager";
 import { SelectionBar } from "./selection-bar";
 import { SessionCount } from "./session-count";
@@ -32,7 +32,7 @@ const NO_ROWS: readonly AdminSessionRow[] = [];
  * (a link reproduces the view). Kill controls exist only for roles that may
  * kill; the server checks again on every request.
  */
-export function SessionsView({ role }: { role: Role }) {
+export function SessionsView({ role, setup }: { role: Role; setup: SessionSetup }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -88,7 +88,7 @@ export function SessionsView({ role }: { role: Role }) {
   let body;
   if (sessions.isPending) body = <SessionsSkeleton />;
   else if (sessions.isError && !page) body = <LoadError what="the sessions" error={sessions.error} onRetry={() => void sessions.refetch()} retrying={sessions.isFetching} />;
-  else if (page?.listing === "none") body = <NoListing />;
+  else if (page?.listing === "none") body = <NoListing setup={setup} />;
   else if (rows.length === 0) body = <SessionsEmpty filtered={filtered} status={effective.status ?? "active"} onClear={clearFilters} />;
   else {
     body = (

@@ -19,6 +19,8 @@ export interface AdminContext {
   readonly now: () => Date;
   /** The cache engine: indexes entries a Django site wrote since the last pass, before a listing (throttled; lib/node/admin/cache-backfill.ts). */
   readonly refreshCacheIndex?: () => Promise<void>;
+  /** Where the cache engines keep their entries (null or absent: Redis, or an engine without a cache). */
+  readonly cacheBackend?: "redis" | "memcached" | null;
 }
 
 /** How long a listing waits for the cache index's pass before it answers with what is indexed already. */
@@ -26,12 +28,14 @@ const CACHE_INDEX_WAIT_MS = 300;
 
 export function appAdminContext(): AdminContext {
   const db = getDatabase();
-  const cacheIndex = sharedCacheIndexScheduler(getEnv());
+  const env = getEnv();
+  const cacheIndex = sharedCacheIndexScheduler(env);
   return {
     prisma: db.prisma,
     provider: db.provider,
     runtime: getSessionRuntime(),
     now: () => new Date(),
+    cacheBackend: env.cacheBackend,
     ...(cacheIndex && { refreshCacheIndex: () => cacheIndex.nudge(CACHE_INDEX_WAIT_MS) }),
   };
 }

@@ -6,7 +6,7 @@ import "server-only";
  * the file and signed-cookie engines nothing at all.
  */
 import { supportsListing, type ListableStore, type SessionListItem, type SessionStore } from "@/lib/session";
-import type { AdminContext } from "./context.ts";
+import { appAdminContext, type AdminContext } from "./context.ts";
 
 export type SessionIndex =
   | { readonly kind: "sql" }
@@ -19,6 +19,11 @@ export function sessionIndex(context: AdminContext): SessionIndex {
   if (engine === "db" || engine === "cached_db") return { kind: "sql" };
   if (supportsListing(store)) return { kind: "listing", store };
   return { kind: "none" };
+}
+
+/** The configured engine and its cache's backend, for the pages that explain what they cannot list. */
+export function getSessionSetup(context: AdminContext = appAdminContext()): { engine: string; cacheBackend: "redis" | "memcached" | null } {
+  return { engine: context.runtime.engine, cacheBackend: context.cacheBackend ?? null };
 }
 
 const SCAN_PAGE = 500;

@@ -10,7 +10,8 @@ import "server-only";
  * - logins, logouts, expiries cleared by clearsessions: the activity record (its (kind, at) and (at) indexes);
  * - kills: the audit log's kill entries and their session counts (its (action, at) index);
  * - flagged: the meta table's flagged_at index.
- * The Redis cache engine answers through its own listing; signed cookies keep nothing to count.
+ * The Redis cache engine answers through its own listing; signed cookies, the file engine and the
+ * cache engine on Memcached keep nothing to count: their live sessions are unknown (null), not 0.
  */
 import type { AdminStats, AdminUserRef, FlaggedSessionSummary, StatWindow } from "@/lib/admin-api";
 import { join, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
@@ -268,18 +269,27 @@ async function listingStats(context: AdminContext, store: Extract<ReturnType<typ
   };
 }
 
-/** Signed cookies (and the file engine): the sessions live in browsers or files; only the activity record counts. */
+/** Why the configured engine's sessions cannot be counted, in words (the overview's note). */
+function uncountable(context: AdminContext): string {
+  const { engine } = context.runtime;
+  if (engine === "signed_cookies") return "signed-cookie sessions live in each browser: the server cannot count, list or flag them";
+  if (engine === "cache" && context.cacheBackend === "memcached") {
+    return "Memcached cannot list its keys: the cache engine's sessions there cannot be counted or listed (cached_db keeps them listed in the database)";
+  }
+  return `the ${engine} engine keeps no index of its sessions: they cannot be counted or listed`;
+}
+
+/**
+ * Signed cookies, the file engine and the cache engine on Memcached: nothing lists the sessions,
+ * so how many are live is unknown (null, never 0); only the activity record counts.
+ */
 function activityOnly(context: AdminContext, now: Date, activity: Activity): AdminStats {
   return {
     now: now.toISOString(),
     engine: context.runtime.engine,
-    unavailable: [
-      context.runtime.engine === "signed_cookies"
-        ? "signed-cookie sessions live in each browser: the server cannot count, list or flag them"
-        : `the ${context.runtime.engine} engine keeps no index of its sessions: they cannot be counted or listed`,
-    ],
+    unavailable: [uncountable(context)],
     breakdownsAsOf: null,
-    active: { now: 0, dayAgo: null, estimated: false },
+    active: null,
     activeSignedIn: null,
     activeAnonymous: null,
     signedInUsers: null,
