@@ -34,7 +34,11 @@ function onMemcached(engine: "cache" | "cached_db"): { memcached: () => Memcache
     await app?.stop();
     memcached?.stop();
   });
-  return { memcached: () => memcached, app: () => app };
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (!value) throw new Error(`${what} did not start`);
+    return value;
+  };
+  return { memcached: () => started(memcached, "memcached"), app: () => started(app, "next start") };
 }
 
 test.describe("cached_db on Memcached", () => {
