@@ -193,20 +193,9 @@ export class PyTimezone {
   }
 }
 
-/** `datetime.date`. */
-export class PyDate {
-  constructor(
-    readonly year: number,
-    readonly month: number,
-    readonly day: number,
-  ) {
-    checkDate(year, month, day);
-    Object.freeze(this);
-  }
-  /** `d.isoformat()`: "2024-02-29". */
-  isoformat(): string {
-    return dateText(this.year, this.month, this.day);
-  }
+/** Dates and times print, and stringify to JSON, as their `isoformat()`. */
+abstract class IsoFormatted {
+  abstract isoformat(): string;
   toString(): string {
     return this.isoformat();
   }
@@ -215,8 +204,25 @@ export class PyDate {
   }
 }
 
+/** `datetime.date`. */
+export class PyDate extends IsoFormatted {
+  constructor(
+    readonly year: number,
+    readonly month: number,
+    readonly day: number,
+  ) {
+    super();
+    checkDate(year, month, day);
+    Object.freeze(this);
+  }
+  /** `d.isoformat()`: "2024-02-29". */
+  isoformat(): string {
+    return dateText(this.year, this.month, this.day);
+  }
+}
+
 /** `datetime.time`, naive or with a fixed-offset tzinfo. */
-export class PyTime {
+export class PyTime extends IsoFormatted {
   constructor(
     readonly hour = 0,
     readonly minute = 0,
@@ -225,6 +231,7 @@ export class PyTime {
     readonly tzinfo: PyTimezone | null = null,
     readonly fold: 0 | 1 = 0,
   ) {
+    super();
     checkTime(hour, minute, second, microsecond, fold);
     Object.freeze(this);
   }
@@ -233,12 +240,6 @@ export class PyTime {
     const zone = this.tzinfo ? offsetText(this.tzinfo.offsetMicroseconds()) : "";
     return timeText(this.hour, this.minute, this.second, this.microsecond) + zone;
   }
-  toString(): string {
-    return this.isoformat();
-  }
-  toJSON(): string {
-    return this.isoformat();
-  }
 }
 
 /**
@@ -246,7 +247,7 @@ export class PyTime {
  * tzinfo, to the microsecond. `toDate()` gives the instant (a naive one read
  * as UTC, as SessionScope reads Django's naive expiry strings).
  */
-export class PyDatetime {
+export class PyDatetime extends IsoFormatted {
   constructor(
     readonly year: number,
     readonly month: number,
@@ -258,6 +259,7 @@ export class PyDatetime {
     readonly tzinfo: PyTimezone | null = null,
     readonly fold: 0 | 1 = 0,
   ) {
+    super();
     checkDate(year, month, day);
     checkTime(hour, minute, second, microsecond, fold);
     Object.freeze(this);
@@ -291,12 +293,6 @@ export class PyDatetime {
   isoformat(): string {
     const zone = this.tzinfo ? offsetText(this.tzinfo.offsetMicroseconds()) : "";
     return `${dateText(this.year, this.month, this.day)}T${timeText(this.hour, this.minute, this.second, this.microsecond)}${zone}`;
-  }
-  toString(): string {
-    return this.isoformat();
-  }
-  toJSON(): string {
-    return this.isoformat();
   }
 }
 
