@@ -107,8 +107,23 @@ export interface TimelineMarker {
   readonly estimated?: boolean;
 }
 
+/**
+ * A Python value JSON has no form for, as it appears inside `AdminSessionDetail.data`:
+ * a datetime, date, time, timedelta or timezone a pickled cache entry holds,
+ * as its text (`isoformat()`; `str()` for timedelta and timezone), with `tz`
+ * for datetimes and times ("pytz.utc", "timezone.utc", "UTC+05:30", a zone's
+ * name, or "naive") and `at`, the instant, for datetimes (a naive one read as
+ * UTC). So that the tag is never ambiguous, a dict of the session's own that
+ * has a `__python__` key comes wrapped as `{ __python__: "dict", value }`.
+ */
+export type PythonValueJson =
+  | { readonly __python__: "datetime"; readonly text: string; readonly tz: string; readonly at: string }
+  | { readonly __python__: "time"; readonly text: string; readonly tz: string }
+  | { readonly __python__: "date" | "timedelta" | "timezone"; readonly text: string }
+  | { readonly __python__: "dict"; readonly value: Record<string, unknown> };
+
 export interface AdminSessionDetail extends AdminSessionRow {
-  /** The decoded session data (null when it cannot be decoded); `_auth_user_hash` masked unless asked for. */
+  /** The decoded session data (null when it cannot be decoded); `_auth_user_hash` masked unless asked for; Python's datetimes as `PythonValueJson`. */
   readonly data: Record<string, unknown> | null;
   readonly signature: SignatureStatus;
   /** Size of the stored value in bytes. */

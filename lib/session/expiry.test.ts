@@ -1,9 +1,13 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   ACTIVITY_KEY, CREATED_KEY, DEFAULT_SESSION_POLICY, EXPIRY_KEY, computeStoredExpiry, formatIsoDate, getCookieMaxAge,
   getDeadlines, getExpireAtBrowserClose, getExpiredReason, getExpiryAge, getExpiryDate, getSessionEnd, parseIsoDate, shouldRefreshActivity,
 } from "./expiry.ts";
+import { PyDatetime, PyTimedelta, PyTimezone } from "./python-values.ts";
+import { loadsPickle } from "./engines/pickle-read.ts";
 import { loadVector } from "../../test/fixtures/django-vectors.ts";
+import { djangoAvailable } from "../../test/helpers/django.ts";
 
 const NOW = new Date(1_700_000_000_000);
 const policy = DEFAULT_SESSION_POLICY;
@@ -153,5 +157,55 @@ describe("why a session ends", () => {
   it("says when the cookie dies with the browser, keeping the server-side deadline", () => {
     const end = getSessionEnd({ data: data({ [EXPIRY_KEY]: 0 }), policy, now: NOW, storedExpiry: stored });
     expect(end).toMatchObject({ reason: "cookie_age", at: stored, atBrowserClose: true });
+  });
+});
+
+describe("a datetime object in _session_expiry (Django 3.2's set_expiry(timedelta) on a cache engine)", () => {
+  const expiry = (value: unknown) => ({ data: data({ [EXPIRY_KEY]: value }), policy, now: NOW });
+
+  it("is that date, whatever its tzinfo; a naive one is read as UTC", () => {
+    const inAMonth = PyDatetime.fromDate(new Date(NOW.getTime() + 30 * 86_400_000 + 250), PyTimezone.PYTZ_UTC);
+    expect(getExpiryDate(expiry(inAMonth))).toEqual(new Date(NOW.getTime() + 30 * 86_400_000 + 250));
+    expect(getExpiryAge(expiry(inAMonth))).toBe(30 * 86_400);
+    expect(getExpireAtBrowserClose(expiry(inAMonth))).toBe(false);
+    expect(getExpiredReason(expiry(inAMonth))).toBeNull();
+    expect(getCookieMaxAge(expiry(inAMonth))).toBe(30 * 86_400);
+    expect(getSessionEnd(expiry(inAMonth))).toMatchObject({ reason: "set_expiry", at: inAMonth.toDate() });
+    const plus2 = PyTimezone.of(new PyTimedelta(0, 7200));
+    expect(getExpiryDate(expiry(new PyDatetime(2023, 11, 15, 2, 0, 0, 0, plus2)))).toEqual(new Date("2023-11-15T00:00:00Z"));
+    expect(getExpiryDate(expiry(new PyDatetime(2023, 11, 15)))).toEqual(new Date("2023-11-15T00:00:00Z"));
+  });
+
+  it("in the past ends the session; a timedelta there is not a date (Django 3.2 would fail on it too) and ends it as invalid", () => {
+    expect(getExpiredReason(expiry(PyDatetime.fromDate(new Date(NOW.getTime() - 1), PyTimezone.UTC)))).toBe("session expiry date has passed");
+    expect(getExpiredReason(expiry(new PyTimedelta(30)))).toBe("invalid _session_expiry value");
+  });
+
+  it.skipIf(!djangoAvailable())("gives Django 3.2's own get_expiry_age and get_expiry_date for the pickle Django writes", () => {
+    const script = `import datetime as dt, json, pickle, sys
+from django.conf import settings
+settings.configure(USE_TZ=True, SESSION_COOKIE_AGE=1209600)
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
+now = dt.datetime.fromtimestamp(${NOW.getTime() / 1000}, tz=timezone.utc)
+out = []
+for delta in (dt.timedelta(days=30), dt.timedelta(seconds=90, microseconds=999999), dt.timedelta(seconds=-5, microseconds=1)):
+    s = SessionBase()
+    s._session_cache = {}
+    s.set_expiry(now + delta)  # as set_expiry(delta) at "now" does: timezone.now() + delta
+    value = s["_session_expiry"]
+    out.append([pickle.dumps(dict(s._session), 5).hex(), s.get_expiry_age(modification=now), s.get_expiry_date(modification=now).isoformat(), type(value.tzinfo).__module__])
+print(json.dumps(out))`;
+    const result = spawnSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(result.stderr);
+    const cases = JSON.parse(result.stdout) as [string, number, string, string][];
+    expect(cases.map((c) => c[3])).toEqual(["pytz", "pytz", "pytz"]); // Django 3.2's utc is pytz's
+    for (const [hex, age, date] of cases) {
+      const stored = loadsPickle(Buffer.from(hex, "hex"));
+      const input = { data: stored, policy, now: NOW };
+      expect(getExpiryAge(input)).toBe(age);
+      expect((stored.get(EXPIRY_KEY) as PyDatetime).isoformat()).toBe(date);
+      expect(getExpiryDate(input)).toEqual(parseIsoDate(date));
+    }
   });
 });

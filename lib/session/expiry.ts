@@ -3,7 +3,7 @@
  * semantics (docs/django-format.md §6) plus SessionScope's idle timeout and absolute
  * lifetime, which live in the data so they hold on every engine.
  */
-import { PyFloat } from "./python-values.ts";
+import { PyDatetime, PyFloat } from "./python-values.ts";
 
 /** Where the framework takes "now": sessions and engines take one injected, so tests and replays control time. */
 export type Clock = () => Date;
@@ -48,8 +48,16 @@ export interface ExpiryInput {
 
 type Expiry = { kind: "policy" } | { kind: "seconds"; seconds: number } | { kind: "date"; date: Date } | { kind: "invalid" };
 
+/**
+ * `_session_expiry` as Django reads it: absent/None/0 → the policy, a number
+ * → seconds, a `datetime` → that date. Django 4.2+ stores the datetime as its
+ * isoformat text; Django 3.2 keeps the `datetime` object itself, which only
+ * the pickled cache engines can hold (`PyDatetime`; a naive one is read as
+ * UTC, like a naive string).
+ */
 function readExpiry(data: Data): Expiry {
   const raw = data.get(EXPIRY_KEY);
+  if (raw instanceof PyDatetime) return { kind: "date", date: raw.toDate() };
   const value = raw instanceof PyFloat ? raw.value : typeof raw === "bigint" ? Number(raw) : raw;
   if (value === undefined || value === null || value === 0 || value === false) return { kind: "policy" };
   if (typeof value === "number" && Number.isFinite(value)) return { kind: "seconds", seconds: value };

@@ -18,6 +18,8 @@ export { constantTimeEqual } from "./crypto.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
 export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
+export { PyDate, PyDatetime, PyTime, PyTimedelta, PyTimezone, pythonDatetimeType } from "./python-values.ts";
+export type { PyDatetimeValue } from "./python-values.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";
 export type { SessionOptions } from "./session.ts";
 export {

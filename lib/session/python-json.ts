@@ -7,8 +7,10 @@
  * integer is a Python int, any other number a Python float; bigint is an int
  * of any size; `PyFloat` is a float with an integral value; arrays are lists;
  * plain objects and Maps are dicts (insertion order; see `PYTHON_KEY_ORDER`).
+ * Python's datetime values (`PyDatetime`…, read from pickled cache entries)
+ * are refused with a TypeError, as Django's JSONSerializer refuses them.
  */
-import { PYTHON_KEY_ORDER, PyFloat, formatPythonFloat } from "./python-values.ts";
+import { PYTHON_KEY_ORDER, PyFloat, formatPythonFloat, pythonDatetimeType } from "./python-values.ts";
 
 export { PYTHON_KEY_ORDER, PyFloat, formatPythonFloat } from "./python-values.ts";
 export { loadsPython } from "./python-json-parse.ts";
@@ -128,6 +130,12 @@ function writeContainer(v: object, out: string[], stack: Set<object>): void {
     return;
   }
   if (v instanceof Map) return writeEntries([...v.entries()], out, stack);
+  const pythonType = pythonDatetimeType(v);
+  if (pythonType !== null) {
+    throw new TypeError(
+      `dumpsPython: Object of type ${pythonType} is not JSON serializable (Django's JSONSerializer refuses it too); store its isoformat() text or Unix seconds instead`,
+    );
+  }
   if (v instanceof Date) throw new TypeError("dumpsPython: a Date is not JSON serializable; store date.toISOString() or Unix seconds instead");
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) {

@@ -1,5 +1,15 @@
+import type { PythonValueJson } from "@/lib/admin-api";
+
+/** A Python value JSON has no form for (a datetime from a pickled cache entry…), tagged by the server; see `PythonValueJson`. */
+export function pythonValue(value: unknown): PythonValueJson | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, "__python__")) return null;
+  return typeof (value as { __python__: unknown }).__python__ === "string" ? (value as PythonValueJson) : null;
+}
+
 /** The type of a JSON value, in Python's words (the data is Django's session dictionary). */
 function typeName(value: unknown): string {
+  const python = pythonValue(value);
+  if (python) return python.__python__;
   if (value === null) return "None";
   if (Array.isArray(value)) return "list";
   if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
@@ -24,7 +34,23 @@ function Scalar({ value }: { value: unknown }) {
  * <details> (keyboard-operable and announced as expandable without any
  * script), open for the first levels.
  */
+/** A datetime, date, time, timedelta or timezone: its ISO text (or Python's str()), the type, and the tzinfo it came with. */
+function PythonScalar({ value }: { value: Exclude<PythonValueJson, { __python__: "dict" }> }) {
+  const tz = "tz" in value ? value.tz : null;
+  return (
+    <span className="font-mono text-xs">
+      <time dateTime={"at" in value ? value.at : undefined} className="break-all text-violet-800 dark:text-violet-300">
+        {value.text}
+      </time>
+      <TypeTag value={value} />
+      {tz ? <span className="ml-1.5 font-sans text-[11px] text-stone-500 dark:text-stone-400">{tz === "naive" ? "naive (read as UTC)" : `tzinfo ${tz}`}</span> : null}
+    </span>
+  );
+}
+
 export function DataValue({ value, depth = 0 }: { value: unknown; depth?: number }) {
+  const python = pythonValue(value);
+  if (python) return python.__python__ === "dict" ? <DataValue value={python.value} depth={depth} /> : <PythonScalar value={python} />;
   if (value === null || typeof value !== "object") {
     return (
       <span className="font-mono text-xs">

@@ -3,12 +3,18 @@ import type { ReactNode } from "react";
 import type { AdminUserRef } from "@/lib/admin-api";
 import { formatDuration } from "@/lib/admin-format";
 import { formatDateTime } from "@/lib/format";
+import { pythonValue } from "./data-value";
 
 const fromUnix = (value: unknown): string | null => (typeof value === "number" && Number.isFinite(value) ? formatDateTime(new Date(value * 1000).toISOString()) : null);
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 
 function expiry(value: unknown): ReactNode {
+  const python = pythonValue(value);
+  if (python?.__python__ === "datetime") {
+    const naive = python.tz === "naive" ? ", naive and read as UTC" : "";
+    return `Ends at ${formatDateTime(python.at)} (set_expiry with a date, kept as a Python datetime as Django 3.2 does on the cache engines${naive}).`;
+  }
   if (value === 0) return "Ends when the browser closes (set_expiry(0)); the stored row still expires with the cookie age.";
   if (typeof value === "number") return `Ends ${formatDuration(value * 1000)} after its last save (set_expiry(${value})).`;
   if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return `Ends at ${formatDateTime(new Date(Date.parse(value)).toISOString())} (set_expiry with a date).`;

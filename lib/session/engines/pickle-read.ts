@@ -1,9 +1,13 @@
 /**
  * Reads pickles (protocols 2-5) of JSON-like values: None, bool, int, float,
- * str, list, tuple (→ array), dict. Opcodes that name or build arbitrary
- * objects (GLOBAL, STACK_GLOBAL, REDUCE, INST, OBJ, NEWOBJ, BUILD, PERSID, EXT…)
- * are refused before anything is constructed: a cache entry can never make
- * this process import or call anything.
+ * str, list, tuple (→ array), dict; and Python's datetime values (datetime,
+ * date, time, timedelta, timezone, pytz.utc), which Django 3.2 keeps in a
+ * cached session after `set_expiry(timedelta)`. GLOBAL / STACK_GLOBAL name a
+ * class only from that allow-list (matched as strings), REDUCE builds only
+ * the shapes CPython pickles those classes to (pickle-datetime.ts), and
+ * bytes are read only as their state; every other opcode that names or builds
+ * objects (INST, OBJ, NEWOBJ, BUILD, PERSID, EXT…) is refused before anything
+ * is constructed: a cache entry can never make this process import or call anything.
  *
  * The top-level dict comes back as a Map; nested dicts as plain objects
  * (with `PYTHON_KEY_ORDER` when JS would reorder their keys), as python-json.ts
@@ -14,16 +18,18 @@
  * below refuse what would blow up later (JSON writes a shared value once per
  * use, so 40 bytes of nested sharing could mean 2^40 values).
  */
-import { PYTHON_KEY_ORDER, PyFloat } from "../python-values.ts";
+import { PYTHON_KEY_ORDER, PyFloat, pythonDatetimeType } from "../python-values.ts";
+import { PickleBytes, PickleGlobal, pickleGlobal, reduce } from "./pickle-datetime.ts";
+import { PickleError } from "./pickle-error.ts";
+
+export { PickleError } from "./pickle-error.ts";
 
 const REFUSED: Record<number, string> = {
-  0x63: "GLOBAL", 0x93: "STACK_GLOBAL", 0x52: "REDUCE", 0x69: "INST", 0x6f: "OBJ", 0x81: "NEWOBJ", 0x92: "NEWOBJ_EX",
-  0x62: "BUILD", 0x50: "PERSID", 0x51: "BINPERSID", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4",
+  0x69: "INST", 0x6f: "OBJ", 0x81: "NEWOBJ", 0x92: "NEWOBJ_EX",
+  0x62: "BUILD", 0x50: "PERSID", 0x51: "BINPERSID", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x96: "BYTEARRAY8",
 };
-
-export class PickleError extends Error {
-  override readonly name = "PickleError";
-}
+/** The longest GLOBAL line (module or name) read: every allowed one is far shorter. */
+const MAX_GLOBAL_LINE = 256;
 
 /** The most values plus string characters a pickle may expand to, counting a shared value once per use: about its JSON length. */
 export const MAX_PICKLE_EXPANDED_SIZE = 8 * 1024 * 1024;
@@ -131,10 +137,11 @@ class Settler {
       this.#add(v.length + 1);
       return v;
     }
-    if (typeof v !== "object" || v === null || v instanceof PyFloat) {
+    if (typeof v !== "object" || v === null || v instanceof PyFloat || pythonDatetimeType(v) !== null) {
       this.#add(1);
       return v;
     }
+    if (v instanceof PickleGlobal || v instanceof PickleBytes) throw new PickleError("pickle: a class or a bytes value is not session data");
     const done = this.#done.get(v);
     if (done !== undefined) {
       this.#add(done.size);
@@ -297,11 +304,29 @@ class PickleReader {
     for (let i = at + 1; i < stack.length; i++) target.push(stack[i]);
     stack.length = at;
   }
+  /** GLOBAL's two lines (module, name), as Python reads them: UTF-8 up to a newline. */
+  line(): string {
+    const buf = this.buf;
+    const length = buf.subarray(this.pos, this.pos + MAX_GLOBAL_LINE + 1).indexOf(0x0a);
+    if (length < 0) throw new PickleError("pickle: GLOBAL without a short line");
+    const at = this.need(length + 1);
+    return buf.toString("utf8", at, at + length);
+  }
+  /** A global from the allow-list: shared, so that the Settler runs and refuses it if it ends up in the data. */
+  global(opcode: "GLOBAL" | "STACK_GLOBAL", module: unknown, name: unknown): PickleGlobal {
+    this.shared = true;
+    return pickleGlobal(opcode, module, name);
+  }
+  bytes(n: number): PickleBytes {
+    this.shared = true;
+    const at = this.need(n);
+    return new PickleBytes(this.buf.subarray(at, at + n));
+  }
   refuse(code: number): never {
     const name = REFUSED[code];
     throw new PickleError(
       name
-        ? `pickle: refusing opcode ${name}: session entries hold only JSON-like values, never objects to construct`
+        ? `pickle: refusing opcode ${name}: session entries hold only JSON-like values and datetimes, never objects to construct`
         : `pickle: unsupported opcode 0x${code.toString(16).padStart(2, "0")} at byte ${this.pos - 1}`,
     );
   }
@@ -356,6 +381,12 @@ export function loadsPickle(data: Uint8Array): Map<string, unknown> {
       case 0x30: r.pop(); break; // POP
       case 0x31: r.popMark(); break; // POP_MARK
       case 0x32: stack.push(r.reuse(r.top())); break; // DUP
+      case 0x63: { const moduleName = r.line(); stack.push(r.global("GLOBAL", moduleName, r.line())); break; }
+      case 0x93: { const name = r.pop(); stack.push(r.global("STACK_GLOBAL", r.pop(), name)); break; }
+      case 0x52: { const args = r.pop(); stack.push(reduce(r.pop(), args)); break; } // REDUCE (pickle-datetime.ts)
+      case 0x43: stack.push(r.bytes(buf[r.need(1)]!)); break; // SHORT_BINBYTES
+      case 0x42: stack.push(r.bytes(buf.readUInt32LE(r.need(4)))); break; // BINBYTES
+      case 0x8e: stack.push(r.bytes(Number(buf.readBigUInt64LE(r.need(8))))); break; // BINBYTES8
       default: r.refuse(code);
     }
   }

@@ -124,11 +124,12 @@ class Evil:
 print(json.dumps([pickle.dumps({"when": datetime.datetime(2024,1,1)}, 4).hex(), pickle.dumps({"x": Evil()}, 2).hex(),
   pickle.dumps({"s": {1,2}}, 4).hex(), pickle.dumps({"b": b"raw"}, 4).hex()]))`;
     const [datetime, evil, set, bytes] = (python(script, null) as string[]).map((h) => Buffer.from(h, "hex"));
-    expect(() => loadsPickle(datetime!)).toThrow(/refusing opcode STACK_GLOBAL/);
-    expect(() => loadsPickle(evil!)).toThrow(/refusing opcode GLOBAL/);
+    // A datetime is read as data (pickle-datetime.test.ts); a function to call never is.
+    expect(String(loadsPickle(datetime!).get("when"))).toBe("2024-01-01T00:00:00");
+    expect(() => loadsPickle(evil!)).toThrow(/refusing opcode GLOBAL "posix.system"/);
     expect(existsSync("/tmp/sessionscope-pickle-pwned")).toBe(false);
     expect(() => loadsPickle(set!)).toThrow(/unsupported opcode/);
-    expect(() => loadsPickle(bytes!)).toThrow(/unsupported opcode/);
+    expect(() => loadsPickle(bytes!)).toThrow(/a class or a bytes value is not session data/);
   });
 });
 

@@ -18,9 +18,14 @@
  * Value mapping follows python-json.ts: an integer number is a Python int
  * (bigint for any size), any other number or a `PyFloat` a float; arrays are
  * lists; plain objects (key order from `PYTHON_KEY_ORDER`) and Maps are dicts.
+ * Python's datetime values (python-values.ts) are written as CPython pickles
+ * them: `datetime.datetime(state_bytes, tzinfo)` and so on, pytz's utc as
+ * `pytz._UTC()`, each class and each value object memoized by identity (so
+ * `timezone.utc`, pytz's utc and a value the reader shared are written once);
+ * module and class names are memoized apart from the data's strings.
  */
 import { orderedKeys } from "../python-json.ts";
-import { PyFloat } from "../python-values.ts";
+import { PyDate, PyDatetime, PyFloat, PyTime, PyTimedelta, PyTimezone, pythonDatetimeType, type PyDatetimeValue } from "../python-values.ts";
 
 export { loadsPickle } from "./pickle-read.ts";
 
@@ -40,6 +45,11 @@ class PickleWriter {
   private frameStart = -1;
   private memoSize = 0;
   private readonly shared = new Map<string, number>();
+  /** Memo indexes of the classes written (by "module.name") and of the module-name strings. */
+  private readonly globals = new Map<string, number>();
+  private readonly modules = new Map<string, number>();
+  /** Memo indexes of the datetime value objects written, by identity (CPython memoizes by id()). */
+  readonly objects = new Map<object, number>();
 
   private reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -177,6 +187,34 @@ class PickleWriter {
     const at = this.room(bytes.length);
     bytes.copy(this.buf, at);
   }
+  /** A class, as `save_global` writes it at protocol 4: module and name strings, STACK_GLOBAL; BINGET once memoized. */
+  global(module: string, name: string): void {
+    const known = this.globals.get(`${module}.${name}`);
+    if (known !== undefined) return this.get(known);
+    const moduleIndex = this.modules.get(module);
+    if (moduleIndex !== undefined) this.get(moduleIndex);
+    else this.modules.set(module, this.asciiName(module));
+    this.boundary();
+    this.asciiName(name);
+    this.boundary();
+    this.op(0x93); // STACK_GLOBAL
+    this.globals.set(`${module}.${name}`, this.memoize());
+  }
+  /** A module or class name (ASCII, short), memoized apart from the data's strings. */
+  private asciiName(s: string): number {
+    const at = this.room(s.length + 2);
+    this.buf[at] = 0x8c; // SHORT_BINUNICODE
+    this.buf[at + 1] = s.length;
+    this.buf.write(s, at + 2, "latin1");
+    return this.memoize();
+  }
+  bytes(data: Uint8Array): void {
+    const at = this.room(data.length + 2);
+    this.buf[at] = 0x43; // SHORT_BINBYTES (states are at most 10 bytes)
+    this.buf[at + 1] = data.length;
+    this.buf.set(data, at + 2);
+    this.memoize();
+  }
   float(v: number): void {
     const at = this.room(9);
     this.buf[at] = 0x47; // BINFLOAT
@@ -225,6 +263,7 @@ function save(w: PickleWriter, v: unknown, depth: number): void {
     case "object":
       if (v === null) w.op(0x4e); // NONE
       else if (v instanceof PyFloat) w.float(v.value);
+      else if (pythonDatetimeType(v) !== null) saveDatetime(w, v as PyDatetimeValue);
       else if (Array.isArray(v)) saveList(w, v, depth);
       else if (v instanceof Map) saveDict(w, [...(v as Map<unknown, unknown>)], depth);
       else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
@@ -235,6 +274,53 @@ function save(w: PickleWriter, v: unknown, depth: number): void {
       throw new TypeError(`dumpsPickle: a ${typeof v} is not a JSON-like value`);
   }
   w.boundary();
+}
+
+/** `obj.__reduce_ex__(4)` of a datetime value: the class, the argument tuple, REDUCE; memoized, BINGET when written before. */
+function saveDatetime(w: PickleWriter, v: PyDatetimeValue): void {
+  const known = w.objects.get(v);
+  if (known !== undefined) return w.get(known);
+  if (v === PyTimezone.PYTZ_UTC) {
+    w.global("pytz", "_UTC");
+    w.boundary();
+    w.op(0x29); // EMPTY_TUPLE
+    w.boundary();
+  } else {
+    const [name, args] = reduceArgs(v);
+    w.global("datetime", name);
+    w.boundary();
+    for (const arg of args) {
+      if (arg instanceof Uint8Array) w.bytes(arg);
+      else if (typeof arg === "object") saveDatetime(w, arg);
+      else if (typeof arg === "string") w.str(arg, false);
+      else w.int(arg);
+      w.boundary();
+    }
+    w.op(0x84 + args.length); // TUPLE1..TUPLE3
+    w.memoize();
+    w.boundary();
+  }
+  w.op(0x52); // REDUCE
+  w.objects.set(v, w.memoize());
+}
+
+type ReduceArg = Uint8Array | PyDatetimeValue | string | number;
+
+/** The class name and arguments CPython's `__reduce_ex__(4)` gives (fold in the month or hour byte, as protocol 4 keeps it). */
+function reduceArgs(v: PyDatetimeValue): [string, ReduceArg[]] {
+  const zone = (tz: PyTimezone | null): ReduceArg[] => (tz ? [tz] : []);
+  if (v instanceof PyDatetime) {
+    const us = v.microsecond;
+    const state = [v.year >> 8, v.year & 255, v.month | (v.fold << 7), v.day, v.hour, v.minute, v.second, us >> 16, (us >> 8) & 255, us & 255];
+    return ["datetime", [Uint8Array.from(state), ...zone(v.tzinfo)]];
+  }
+  if (v instanceof PyDate) return ["date", [Uint8Array.from([v.year >> 8, v.year & 255, v.month, v.day])]];
+  if (v instanceof PyTime) {
+    const us = v.microsecond;
+    return ["time", [Uint8Array.from([v.hour | (v.fold << 7), v.minute, v.second, us >> 16, (us >> 8) & 255, us & 255]), ...zone(v.tzinfo)]];
+  }
+  if (v instanceof PyTimedelta) return ["timedelta", [v.days, v.seconds, v.microseconds]];
+  return ["timezone", [v.offset, ...(v.name === null ? [] : [v.name])]];
 }
 
 function saveList(w: PickleWriter, items: readonly unknown[], depth: number): void {
