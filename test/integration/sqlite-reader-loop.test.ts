@@ -6,10 +6,8 @@
 // (perf_hooks.monitorEventLoopDelay): on the request thread it is the query's
 // whole duration; through the reader it must be a small fraction of it, with
 // the same answer. Relative, not absolute: the machine's speed cancels out.
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedBatches } from "../../cli/seed-batches.ts";
-import type { SeedPlan } from "../../cli/seed-rows.ts";
 import { createBatchWriter } from "../../cli/seed-writer.ts";
 import { parseEnv } from "../../lib/node/env.ts";
 import { createSqliteReader, type SqliteReader } from "../../lib/node/db/sqlite-reader.ts";
@@ -18,57 +16,16 @@ import type { AdminContext } from "../../lib/server/admin/context.ts";
 import { previewPolicy, toSettings } from "../../lib/server/admin/policy.ts";
 import { getAdminStats } from "../../lib/server/admin/stats.ts";
 import { snapshotRefreshes } from "../../lib/server/admin/stats-snapshot.ts";
-import type { AdminStats } from "../../lib/admin-api.ts";
-import { DEFAULT_SESSION_POLICY } from "../../lib/session/index.ts";
 import { CALLER } from "../../bench/admin-scale-queries.ts";
+import { measureLoopDelay as measured } from "../../bench/loop-delay.ts";
 import { createSqliteDatabase, type TestDatabase } from "../helpers/databases.ts";
+import { breakdownsOf as breakdowns, seedPlanAt } from "../helpers/overview.ts";
 
 const SECRET = "sqlite-reader-loop-test-secret-key-0123456789-abcdefghijk";
 const START = new Date("2026-12-01T12:00:00.000Z");
 const SESSIONS = 120_000;
 
-const plan: SeedPlan = {
-  secretKey: SECRET,
-  fallbackKeys: [],
-  policy: DEFAULT_SESSION_POLICY,
-  nowMs: START.getTime(),
-  expiredPercent: 10,
-  users: Array.from({ length: 200 }, (_, i) => ({ id: i + 1, authHash: "f".repeat(64) })),
-};
-
-interface Measured<T> {
-  readonly result: T;
-  /** How long the call took, ms. */
-  readonly ms: number;
-  /** The event loop's longest delay while it ran, ms. */
-  readonly maxDelayMs: number;
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `call` with the event loop's delay monitored (started a tick before, read a tick after, so a stall is sampled). */
-async function measured<T>(call: () => Promise<T>): Promise<Measured<T>> {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
-  await pause(50);
-  const started = performance.now();
-  const result = await call();
-  const ms = performance.now() - started;
-  await pause(50);
-  histogram.disable();
-  return { result, ms, maxDelayMs: histogram.max / 1e6 };
-}
-
-/** What the snapshot holds, as the overview shows it. */
-const breakdowns = (stats: AdminStats) => ({
-  activeSignedIn: stats.activeSignedIn,
-  activeAnonymous: stats.activeAnonymous,
-  signedInUsers: stats.signedInUsers?.now,
-  byEngine: stats.byEngine,
-  byDevice: stats.byDevice,
-  topUsers: stats.topUsers,
-  expirations: stats.expirations,
-});
+const plan = seedPlanAt(SECRET, START, 200);
 
 describe(`heavy dashboard reads on SQLite, ${SESSIONS.toLocaleString("en-US")} sessions`, () => {
   let t: TestDatabase;

@@ -5,7 +5,10 @@ import { createSqliteReader, readsBesideWriters, type SqliteReader } from "../..
 
 // One database per server process; Next's dev server reloads modules, so the
 // handle lives on globalThis to survive hot reloads.
-const holder = globalThis as typeof globalThis & { __sessionscopeDb?: Database; __sessionscopeReader?: SqliteReader | null };
+const holder = globalThis as typeof globalThis & {
+  __sessionscopeDb?: Database;
+  __sessionscopeReader?: { readonly db: Database; readonly reader: SqliteReader | null };
+};
 
 export function getDatabase(): Database {
   holder.__sessionscopeDb ??= openDatabaseFromEnv(getEnv());
@@ -21,9 +24,11 @@ export const getPrisma = () => getDatabase().prisma;
  * long read would stop every commit: those reads stay on the request thread.
  */
 export function getSqliteReader(): SqliteReader | null {
-  if (holder.__sessionscopeReader === undefined) {
-    const db = getDatabase();
-    holder.__sessionscopeReader = db.provider === "sqlite" && readsBesideWriters(db.sqlite, db.path) ? createSqliteReader(db.path) : null;
+  const db = getDatabase();
+  if (holder.__sessionscopeReader?.db !== db) {
+    void holder.__sessionscopeReader?.reader?.close();
+    const reader = db.provider === "sqlite" && readsBesideWriters(db.sqlite, db.path) ? createSqliteReader(db.path) : null;
+    holder.__sessionscopeReader = { db, reader };
   }
-  return holder.__sessionscopeReader;
+  return holder.__sessionscopeReader.reader;
 }
