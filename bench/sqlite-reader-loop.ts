@@ -28,7 +28,7 @@ const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 2;
 const env = getEnv();
 const db = openDatabase(env.DATABASE_URL);
 if (db.provider !== "sqlite") throw new Error("bench/sqlite-reader-loop.ts measures a SQLite file: DATABASE_URL=file:...");
-const reader = createSqliteReader(db.path, { timeoutMs: 600_000 });
+const reader = createSqliteReader(db.path);
 await reader.read("SELECT 1");
 const runtime = createSessionRuntime(env, db, null);
 let now = new Date();
