@@ -4,43 +4,23 @@
 // headline numbers stay live; below the size, everything is read live.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { seedBatches } from "../../cli/seed-batches.ts";
-import type { SeedPlan } from "../../cli/seed-rows.ts";
 import { createBatchWriter } from "../../cli/seed-writer.ts";
 import { parseEnv } from "../../lib/node/env.ts";
 import { createSessionRuntime } from "../../lib/node/session/runtime.ts";
 import type { AdminContext } from "../../lib/server/admin/context.ts";
 import { getAdminStats } from "../../lib/server/admin/stats.ts";
 import { snapshotRefreshes } from "../../lib/server/admin/stats-snapshot.ts";
-import type { AdminStats } from "../../lib/admin-api.ts";
-import { DEFAULT_SESSION_POLICY } from "../../lib/session/index.ts";
 import { CALLER } from "../../bench/admin-scale-queries.ts";
 import { DATABASES } from "../helpers/backends.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
 import { describeWithServices } from "../helpers/register.ts";
+import { breakdownsOf as breakdowns, seedPlanAt } from "../helpers/overview.ts";
 
 const SECRET = "stats-snapshot-test-secret-key-0123456789-abcdefghijklm";
 const START = new Date("2026-11-30T12:00:00.000Z");
 const ABOVE = 100;
 
-const plan: SeedPlan = {
-  secretKey: SECRET,
-  fallbackKeys: [],
-  policy: DEFAULT_SESSION_POLICY,
-  nowMs: START.getTime(),
-  expiredPercent: 10,
-  users: Array.from({ length: 12 }, (_, i) => ({ id: i + 1, authHash: "f".repeat(64) })),
-};
-
-/** The breakdowns an answer gives (what the snapshot holds). */
-const breakdowns = (stats: AdminStats) => ({
-  activeSignedIn: stats.activeSignedIn,
-  activeAnonymous: stats.activeAnonymous,
-  signedInUsers: stats.signedInUsers?.now,
-  byEngine: stats.byEngine,
-  byDevice: stats.byDevice,
-  topUsers: stats.topUsers.map((row) => row.sessions),
-  expirations: stats.expirations,
-});
+const plan = seedPlanAt(SECRET, START, 12);
 
 for (const backend of DATABASES) {
   describeWithServices(`the overview's snapshot on ${backend.name}`, backend.needs, () => {

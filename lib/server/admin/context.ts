@@ -7,9 +7,10 @@ import "server-only";
  */
 import { sharedCacheIndexScheduler } from "../../node/admin/cache-backfill.ts";
 import type { AppPrismaClient } from "../../node/db/connection.ts";
+import type { SqliteReader } from "../../node/db/sqlite-reader.ts";
 import { getEnv } from "../../node/env.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
-import { getDatabase } from "../db/client.ts";
+import { getDatabase, getSqliteReader } from "../db/client.ts";
 import { getSessionRuntime } from "../session/instance.ts";
 
 export interface AdminContext {
@@ -21,6 +22,8 @@ export interface AdminContext {
   readonly refreshCacheIndex?: () => Promise<void>;
   /** Where the cache engines keep their entries (null or absent: Redis, or an engine without a cache). */
   readonly cacheBackend?: "redis" | "memcached" | null;
+  /** SQLite in WAL mode: runs the heavy reads (snapshot, preview) off the request thread (heavy-read.ts). */
+  readonly reader?: SqliteReader | null;
 }
 
 /** How long a listing waits for the cache index's pass before it answers with what is indexed already. */
@@ -36,6 +39,7 @@ export function appAdminContext(): AdminContext {
     runtime: getSessionRuntime(),
     now: () => new Date(),
     cacheBackend: env.cacheBackend,
+    reader: getSqliteReader(),
     ...(cacheIndex && { refreshCacheIndex: () => cacheIndex.nudge(CACHE_INDEX_WAIT_MS) }),
   };
 }

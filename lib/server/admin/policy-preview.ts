@@ -8,6 +8,7 @@ import "server-only";
 import type { PolicyImpact, PolicySettings } from "@/lib/admin-api";
 import type { ListableStore } from "@/lib/session";
 import type { AdminContext } from "./context.ts";
+import { heavyQuery } from "./heavy-read.ts";
 import { type ImpactTally, type SessionTimes, tallyImpact } from "./policy-impact.ts";
 import { impactQuery, readImpactRow, type ImpactRow } from "./policy-impact-sql.ts";
 import { sessionIndex, type SessionIndex } from "./session-keys.ts";
@@ -43,7 +44,8 @@ export async function previewImpact(context: AdminContext, current: PolicySettin
   const now = context.now();
   let tally: ImpactTally;
   if (index.kind === "sql") {
-    const [row] = await context.prisma.$queryRaw<ImpactRow[]>(impactQuery(context.provider, current, candidate, now));
+    // Every live session: on SQLite off the request thread (heavy-read.ts).
+    const [row] = await heavyQuery(context)<ImpactRow>(impactQuery(context.provider, current, candidate, now));
     tally = readImpactRow(row ?? {});
   } else if (index.kind === "listing") {
     tally = await tallyListing(index.store, current, candidate, now);

@@ -18,6 +18,7 @@ import { join, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import { AUDIT_ACTIONS } from "../../node/admin/audit.ts";
 import { assertPermission, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
+import { heavyQuery } from "./heavy-read.ts";
 import { sessionIndex } from "./session-keys.ts";
 import { countQuery, dialectFor } from "./session-sql.ts";
 import { breakdownsFor, SNAPSHOT_ABOVE, type ReadBreakdowns } from "./stats-snapshot.ts";
@@ -118,7 +119,8 @@ const readBreakdowns: ReadBreakdowns = async (context, now) => {
   const dayAgo = new Date(now.getTime() - DAY);
   const joined = sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
   const dayOf = context.provider === "sqlite" ? sql`substr(expire_date, 1, 10)` : sql`to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-  const q = <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+  // On SQLite, off the request thread and in one read transaction (heavy-read.ts).
+  const q = heavyQuery(context);
   const [active, perEngine, users, usersDayAgo, perDevice, top, perDay] = await Promise.all([
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM django_session s WHERE ${live}`),
     q<{ engine: string; total: Count; signed_in: Count }>(sql`SELECT m.engine AS engine, count(*) AS total, count(m.user_id) AS signed_in FROM ${joined} WHERE ${live} GROUP BY m.engine`),

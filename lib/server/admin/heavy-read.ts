@@ -1,0 +1,37 @@
+import "server-only";
+/**
+ * How the dashboard runs its reads over every live session (the overview's
+ * breakdowns, the policy preview): through the context's SQLite reader when
+ * it has one (a worker thread with its own connection: the request thread
+ * stays free for the shop and the rest of the dashboard), else through
+ * Prisma (PostgreSQL runs them on the server; a SQLite file not in WAL mode
+ * keeps them on the request thread, lib/server/db/client.ts).
+ *
+ * The queries a caller starts in the same tick (a Promise.all) go to the
+ * reader as one batch, run in one read transaction: they see the same moment.
+ */
+import type { Sql } from "@prisma/client/runtime/client";
+import { sqliteStatement, type SqliteReader } from "../../node/db/sqlite-reader.ts";
+import type { AdminContext } from "./context.ts";
+
+export type HeavyQuery = <T>(query: Sql) => Promise<T[]>;
+
+function batched(reader: SqliteReader): HeavyQuery {
+  let pending: Array<{ query: Sql; resolve(rows: unknown[]): void; reject(error: unknown): void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    reader.readAll(batch.map((item) => sqliteStatement(item.query))).forEach((rows, i) => rows.then(batch[i]!.resolve, batch[i]!.reject));
+  };
+  return <T,>(query: Sql) =>
+    new Promise<T[]>((resolve, reject) => {
+      if (pending.length === 0) queueMicrotask(flush);
+      pending.push({ query, resolve: resolve as (rows: unknown[]) => void, reject });
+    });
+}
+
+/** A query function for one heavy read (a set of queries started together share a transaction on SQLite). */
+export function heavyQuery(context: AdminContext): HeavyQuery {
+  if (context.provider === "sqlite" && context.reader) return batched(context.reader);
+  return <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+}
