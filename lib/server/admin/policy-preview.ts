@@ -10,6 +10,7 @@ import type { ListableStore } from "@/lib/session";
 import type { AdminContext } from "./context.ts";
 import { type ImpactTally, type SessionTimes, tallyImpact } from "./policy-impact.ts";
 import { impactQuery, readImpactRow, type ImpactRow } from "./policy-impact-sql.ts";
+import { expirySource } from "./session-sql.ts";
 import { sessionIndex, type SessionIndex } from "./session-keys.ts";
 
 const LISTING_PAGE = 1000;
@@ -43,7 +44,7 @@ export async function previewImpact(context: AdminContext, current: PolicySettin
   const now = context.now();
   let tally: ImpactTally;
   if (index.kind === "sql") {
-    const [row] = await context.prisma.$queryRaw<ImpactRow[]>(impactQuery(context.provider, current, candidate, now));
+    const [row] = await context.prisma.$queryRaw<ImpactRow[]>(impactQuery(context.provider, current, candidate, now, expirySource(context)));
     tally = readImpactRow(row ?? {});
   } else if (index.kind === "listing") {
     tally = await tallyListing(index.store, current, candidate, now);
