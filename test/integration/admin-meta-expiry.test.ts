@@ -68,7 +68,7 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
       expect(extended!.getTime()).toBe(h.clock().getTime() + 3600_000);
 
       h.clock.advance(40); // past the first expiry, well before the new one
-      for (const params of [{}, { user: "alice" }, { sort: "expiry" }, { sort: "created" }]) {
+      for (const params of [{}, { user: "alice" }, { sort: "expiry" }, { sort: "created" }] as Array<Record<string, string>>) {
         const page = await list(h, params);
         expect(ids(page)).toEqual([id]);
         expect(page.items[0]!.status).toBe("active");
@@ -110,7 +110,7 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
       await djangoSetsExpiry(h, key, new Date(h.clock().getTime() + 3600_000));
       h.clock.advance(60); // past the copy, before Django's new expiry
 
-      for (const params of [{}, { user: "alice" }, { sort: "-expiry" }]) {
+      for (const params of [{}, { user: "alice" }, { sort: "-expiry" }] as Array<Record<string, string>>) {
         const page = await list(h, params, true);
         expect(page.items.map((row) => row.status)).toEqual(["active"]);
         expect(page.total).toBe(1);
