@@ -53,7 +53,9 @@ export const DASHBOARD_QUERIES: Readonly<Record<string, DashboardQuery>> = {
   "list: active, newest first (default)": list(() => ({})),
   "list: page 11 by cursor": list((s): Record<string, string> => (s.deepCursor ? { cursor: s.deepCursor } : {})),
   "list: all statuses": list(() => ({ status: "all" })),
-  "list: expired": list(() => ({ status: "expired" })),
+  // The sessions page's expired view: most recently expired first (lib/admin-sessions-query.ts).
+  "list: expired": list(() => ({ status: "expired", sort: "-expiry" })),
+  "list: expired, newest created first": list(() => ({ status: "expired" })),
   "sort: oldest first": list(() => ({ sort: "created" })),
   "sort: last activity, recent first": list(() => ({ sort: "-activity" })),
   "sort: last activity, oldest first": list(() => ({ sort: "activity" })),

@@ -63,10 +63,12 @@ try {
   if (again.written !== 0) throw new Error(`second pass wrote ${again.written}`);
 
   // The floor: the same rows, already made, inserted in the same batches into an emptied table.
-  const made = (db.provider === "sqlite" ? db.sqlite.prepare("SELECT session_key, public_id, user_id, created_at FROM sessionscope_session_meta").all() : []) as Array<{
-    session_key: string; public_id: string; user_id: number | null; created_at: string;
+  const made = (db.provider === "sqlite" ? db.sqlite.prepare("SELECT session_key, public_id, user_id, created_at, expire_date FROM sessionscope_session_meta").all() : []) as Array<{
+    session_key: string; public_id: string; user_id: number | null; created_at: string; expire_date: string;
   }>;
-  const metaRows: MetaRow[] = made.map((r) => ({ sessionKey: r.session_key, publicId: r.public_id, userId: r.user_id, createdAt: parseSqliteDate(r.created_at), undecodable: false }));
+  const metaRows: MetaRow[] = made.map((r) => ({
+    sessionKey: r.session_key, publicId: r.public_id, userId: r.user_id, createdAt: parseSqliteDate(r.created_at), expireDate: r.expire_date, undecodable: false,
+  }));
   if (db.provider === "sqlite") db.sqlite.exec("DELETE FROM sessionscope_session_meta");
   t = performance.now();
   for (let i = 0; i < metaRows.length; i += batch) await insertMeta(db, metaRows.slice(i, i + batch), "db");

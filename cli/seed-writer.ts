@@ -18,16 +18,16 @@ export interface BatchWriter {
 
 const SESSION_INSERT_SQLITE = "INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)";
 const META_INSERT_SQLITE =
-  "INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, last_activity, ip, user_agent, device, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  "INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, last_activity, ip, user_agent, device, engine, expire_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /** One statement, both tables: the session rows, then their meta rows, from the same arrays. */
 export const BATCH_INSERT_POSTGRES = `WITH sessions AS (
   INSERT INTO django_session (session_key, session_data, expire_date)
   SELECT * FROM unnest($1::varchar[], $2::text[], $3::timestamptz[])
 )
-INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, last_activity, ip, user_agent, device, engine)
-SELECT k, p, u, c, a, i, ua, d, $10 FROM unnest($1::varchar[], $4::varchar[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $11::varchar[])
-  AS t(k, p, u, c, a, i, ua, d)`;
+INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, last_activity, ip, user_agent, device, engine, expire_date)
+SELECT k, p, u, c, a, i, ua, d, $10, e FROM unnest($1::varchar[], $4::varchar[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $11::varchar[], $3::timestamptz[])
+  AS t(k, p, u, c, a, i, ua, d, e)`;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,10 +50,11 @@ export function createBatchWriter(db: Database, engine: string): BatchWriter {
       for (let i = 0; i < batch.keys.length; i++) {
         const key = batch.keys[i]!;
         const activity = batch.activity[i] ?? null;
-        session.run(key, batch.data[i]!, formatSqliteDate(new Date(batch.expires[i]!)));
+        const expire = formatSqliteDate(new Date(batch.expires[i]!));
+        session.run(key, batch.data[i]!, expire);
         meta.run(
           key, batch.publicIds[i]!, batch.userIds[i] ?? null, formatPrismaSqliteDate(new Date(batch.created[i]!)),
-          activity === null ? null : formatPrismaSqliteDate(new Date(activity)), batch.ips[i] ?? null, batch.agents[i] ?? null, batch.devices[i] ?? null, engine,
+          activity === null ? null : formatPrismaSqliteDate(new Date(activity)), batch.ips[i] ?? null, batch.agents[i] ?? null, batch.devices[i] ?? null, engine, expire,
         );
       }
     });

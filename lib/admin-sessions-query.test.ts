@@ -16,6 +16,9 @@ describe("the sessions list's URL", () => {
   it("asks the server with explicit status and order, so the page does not rely on the API's defaults", () => {
     expect(effectiveSessionQuery({})).toEqual({ status: "active", sort: "-created" });
     expect(effectiveSessionQuery({ status: "all", user: "7" })).toEqual({ status: "all", sort: "-created", user: "7" });
+    // Expired sessions: the most recently expired first, unless another order is asked for.
+    expect(effectiveSessionQuery({ status: "expired" })).toEqual({ status: "expired", sort: "-expiry" });
+    expect(effectiveSessionQuery({ status: "expired", sort: "-created" })).toEqual({ status: "expired", sort: "-created" });
   });
 
   it("a new filter or order starts again at the first page", () => {

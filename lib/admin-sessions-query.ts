@@ -23,6 +23,8 @@ export type SessionSortField = "created" | "activity" | "expiry";
 /** What the list shows when the URL says nothing: live sessions, newest first. */
 export const DEFAULT_STATUS = "active";
 export const DEFAULT_SORT: SessionSort = "-created";
+/** The expired list: most recently expired first, a walk of the expiry index (newest created first sorts every expired session). */
+export const DEFAULT_EXPIRED_SORT: SessionSort = "-expiry";
 
 const ENUMS: Partial<Record<SessionQueryKey, readonly string[]>> = { status: SESSION_STATUSES, sort: SESSION_SORTS, flagged: ["1"] };
 
@@ -49,7 +51,7 @@ export function readSessionQuery(params: RawParams): SessionQueryParams {
 
 /** The query as the server is asked it: status and sort always explicit, so the page never depends on the API's defaults. */
 export function effectiveSessionQuery(query: SessionQueryParams): Record<string, string> {
-  const effective: Record<string, string> = { status: DEFAULT_STATUS, sort: DEFAULT_SORT };
+  const effective: Record<string, string> = { status: DEFAULT_STATUS, sort: query.status === "expired" ? DEFAULT_EXPIRED_SORT : DEFAULT_SORT };
   for (const key of QUERY_KEYS) {
     const value = query[key];
     if (value !== undefined) effective[key] = value;

@@ -4,7 +4,8 @@
  * changing it. The user comes from `_auth_user_id`; the creation time is
  * estimated as expire_date − SESSION_COOKIE_AGE (flagged created_estimated);
  * IP, user agent and device stay unknown; a value no configured key opens is
- * flagged undecodable. Then the opposite: meta rows whose session Django
+ * flagged undecodable; the expiry is copied as it is (attach mode lists from
+ * django_session's, which Django keeps changing). Then the opposite: meta rows whose session Django
  * deleted (logout, clearsessions) go.
  *
  * Both walks are anti-joins on the two primary keys, in key order, in
@@ -45,6 +46,8 @@ export interface MetaRow {
   readonly publicId: string;
   readonly userId: number | null;
   readonly createdAt: Date;
+  /** The session row's expire_date as stored (Django's text on SQLite), copied as it is. */
+  readonly expireDate: Date | string;
   readonly undecodable: boolean;
 }
 
@@ -62,7 +65,7 @@ export function metaFor(row: SessionRow, codec: SessionStringCodec, cookieAge: n
     const id = typeof raw === "string" && /^\d{1,10}$/.test(raw) ? Number(raw) : typeof raw === "number" ? raw : NaN;
     if (Number.isInteger(id) && id > 0 && id <= INT32_MAX) userId = id;
   }
-  return { sessionKey: row.session_key, publicId: newPublicId(createdAt.getTime()), userId, createdAt, undecodable: !decoded.ok };
+  return { sessionKey: row.session_key, publicId: newPublicId(createdAt.getTime()), userId, createdAt, expireDate: row.expire_date, undecodable: !decoded.ok };
 }
 
 /** Counts the Django sessions that have no meta row yet (for a progress bar's total). */
@@ -84,19 +87,25 @@ export async function insertMeta(db: Database, rows: readonly MetaRow[], engine:
   if (rows.length === 0) return;
   if (db.provider === "sqlite") {
     const insert = db.sqlite.prepare(
-      `INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, created_estimated, undecodable)
-       VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (session_key) DO NOTHING`,
+      `INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, created_estimated, undecodable, expire_date)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (session_key) DO NOTHING`,
     );
     db.sqlite.transaction(() => {
-      for (const row of rows) insert.run(row.sessionKey, row.publicId, row.userId, formatPrismaSqliteDate(row.createdAt), engine, row.undecodable ? 1 : 0);
+      for (const row of rows) {
+        const expire = row.expireDate instanceof Date ? formatSqliteDate(row.expireDate) : row.expireDate;
+        insert.run(row.sessionKey, row.publicId, row.userId, formatPrismaSqliteDate(row.createdAt), engine, row.undecodable ? 1 : 0, expire);
+      }
     })();
     return;
   }
   await db.pool.query(
-    `INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, created_estimated, undecodable)
-     SELECT k, p, u, c, $5, true, d FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::timestamptz[], $6::bool[]) AS t(k, p, u, c, d)
+    `INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, created_estimated, undecodable, expire_date)
+     SELECT k, p, u, c, $5, true, d, e FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::timestamptz[], $6::bool[], $7::timestamptz[]) AS t(k, p, u, c, d, e)
      ON CONFLICT (session_key) DO NOTHING`,
-    [rows.map((r) => r.sessionKey), rows.map((r) => r.publicId), rows.map((r) => r.userId), rows.map((r) => r.createdAt), engine, rows.map((r) => r.undecodable)],
+    [
+      rows.map((r) => r.sessionKey), rows.map((r) => r.publicId), rows.map((r) => r.userId), rows.map((r) => r.createdAt), engine, rows.map((r) => r.undecodable),
+      rows.map((r) => r.expireDate),
+    ],
   );
 }
 

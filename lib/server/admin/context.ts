@@ -24,6 +24,11 @@ export interface AdminContext {
   readonly cacheBackend?: "redis" | "memcached" | null;
   /** SQLite in WAL mode: runs the heavy reads (snapshot, preview) off the request thread (heavy-read.ts). */
   readonly reader?: SqliteReader | null;
+  /**
+   * Attach mode (SESSIONSCOPE_ATTACH=django): the database is a Django site's, whose saves change
+   * django_session.expire_date without the meta table's copy, so the listing reads django_session's.
+   */
+  readonly attached?: boolean;
 }
 
 /** How long a listing waits for the cache index's pass before it answers with what is indexed already. */
@@ -40,6 +45,7 @@ export function appAdminContext(): AdminContext {
     now: () => new Date(),
     cacheBackend: env.cacheBackend,
     reader: getSqliteReader(),
+    attached: env.SESSIONSCOPE_ATTACH !== undefined,
     ...(cacheIndex && { refreshCacheIndex: () => cacheIndex.nudge(CACHE_INDEX_WAIT_MS) }),
   };
 }

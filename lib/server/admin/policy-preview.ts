@@ -11,6 +11,7 @@ import type { AdminContext } from "./context.ts";
 import { heavyQuery } from "./heavy-read.ts";
 import { type ImpactTally, type SessionTimes, tallyImpact } from "./policy-impact.ts";
 import { impactQuery, readImpactRow, type ImpactRow } from "./policy-impact-sql.ts";
+import { expirySource } from "./session-sql.ts";
 import { sessionIndex, type SessionIndex } from "./session-keys.ts";
 
 const LISTING_PAGE = 1000;
@@ -45,7 +46,7 @@ export async function previewImpact(context: AdminContext, current: PolicySettin
   let tally: ImpactTally;
   if (index.kind === "sql") {
     // Every live session: on SQLite off the request thread (heavy-read.ts).
-    const [row] = await heavyQuery(context)<ImpactRow>(impactQuery(context.provider, current, candidate, now));
+    const [row] = await heavyQuery(context)<ImpactRow>(impactQuery(context.provider, current, candidate, now, expirySource(context)));
     tally = readImpactRow(row ?? {});
   } else if (index.kind === "listing") {
     tally = await tallyListing(index.store, current, candidate, now);

@@ -15,11 +15,20 @@ import "server-only";
  *
  * Paging is keyset only, never OFFSET: (sort value, public_id), both in the
  * same direction. The default order, newest first, walks the meta table's
- * (created_at DESC, session_key) index; expiry walks django_session's
- * expire_date index; activity its own expression index. The position is the
- * sort value in its exact stored form and the public id: no session key.
+ * (created_at, public_id, expire_date) index backwards; expiry its
+ * (expire_date, public_id, …) index; activity its own expression index. The
+ * position is the sort value in its exact stored form and the public id: no
+ * session key.
+ *
+ * Where the expiry comes from ("live" or "expired"): in SessionScope's own
+ * database, the meta row's copy of it (written with the session row by the
+ * engines), which every listing index carries, so a list steps over expired
+ * entries and a capped count counts inside the index, and django_session is
+ * read only for the page's rows (where the status is confirmed too). In attach
+ * mode Django changes expire_date without the copy: every test then reads
+ * django_session's, through the join (what it costs: docs/scaling.md).
  */
-import { empty, join, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
+import { empty, join, raw, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import { formatPrismaSqliteDate, formatSqliteDate } from "@/lib/session";
 import type { SessionQuery, SessionSort } from "./schemas.ts";
 
@@ -39,6 +48,15 @@ export interface SqlFilter extends Omit<SessionQuery, "user" | "cursor" | "limit
   /** Public ids starting with `publicIdPrefix` (null: none) or sessions of `userIds`. */
   readonly search?: { readonly publicIdPrefix: string | null; readonly userIds: readonly number[] };
 }
+
+/** Where a session's expiry is read: the meta table's copy, or django_session (attach mode). */
+export type ExpirySource = "meta" | "session";
+
+/** The meta table's copy, unless the database is a Django site's (attach mode). */
+export const expirySource = (context: { readonly attached?: boolean }): ExpirySource => (context.attached ? "session" : "meta");
+
+/** The expiry column a listing tests and sorts on. */
+export const expiryColumn = (source: ExpirySource): Sql => (source === "meta" ? sql`m.expire_date` : sql`s.expire_date`);
 
 export interface ListedRow {
   readonly public_id: string;
@@ -110,17 +128,16 @@ const POSTGRES: Dialect = {
 
 export const dialectFor = (provider: "sqlite" | "postgresql"): Dialect => (provider === "sqlite" ? SQLITE : POSTGRES);
 
-const SORT_EXPRESSIONS: Record<"created" | "activity" | "expiry", Sql> = {
+const SORT_EXPRESSIONS: Record<"created" | "activity", Sql> = {
   created: sql`m.created_at`,
   // The expression of the sessionscope_session_meta_activity_idx index, exactly.
   activity: sql`COALESCE(m.last_activity, m.created_at)`,
-  expiry: sql`s.expire_date`,
 };
 
-function sortOf(sort: SessionSort): { expression: Sql; descending: boolean; byExpiry: boolean } {
+function sortOf(sort: SessionSort, source: ExpirySource): { expression: Sql; descending: boolean; byExpiry: boolean } {
   const descending = sort.startsWith("-");
-  const field = (descending ? sort.slice(1) : sort) as keyof typeof SORT_EXPRESSIONS;
-  return { expression: SORT_EXPRESSIONS[field], descending, byExpiry: field === "expiry" };
+  const field = (descending ? sort.slice(1) : sort) as "created" | "activity" | "expiry";
+  return { expression: field === "expiry" ? expiryColumn(source) : SORT_EXPRESSIONS[field], descending, byExpiry: field === "expiry" };
 }
 
 /**
@@ -145,11 +162,20 @@ const ipExpression = (d: Dialect) => d.bytewise(sql`lower(m.ip)`);
 /**
  * The WHERE terms. `forPage`: the terms for the page's query, where a broad filter is better
  * tested row by row along the order's index; a count has no order and uses every index it can.
+ * With the meta table's copy of the expiry, a count reads the meta table alone, and a page
+ * confirms each of its rows' status against django_session's expiry as well (a Django site
+ * writing into the same table changes it without the copy: such a row is left out, never shown
+ * with the wrong status).
  */
-function conditions(d: Dialect, filter: SqlFilter, now: Date, forPage = false): Sql[] {
+function conditions(d: Dialect, filter: SqlFilter, now: Date, source: ExpirySource, forPage = false): Sql[] {
   const unindexed = (expression: Sql) => (forPage ? d.unindexed(expression) : expression);
-  const where: Sql[] = [sql`s.session_key = m.session_key`];
-  if (filter.status !== "all") where.push(filter.status === "active" ? sql`s.expire_date > ${d.expireValue(now)}` : sql`s.expire_date <= ${d.expireValue(now)}`);
+  const joined = source === "session" || forPage;
+  const where: Sql[] = joined ? [sql`s.session_key = m.session_key`] : [];
+  const live = (column: Sql) => (filter.status === "active" ? sql`${column} > ${d.expireValue(now)}` : sql`${column} <= ${d.expireValue(now)}`);
+  if (filter.status !== "all") {
+    where.push(live(expiryColumn(source)));
+    if (source === "meta" && forPage) where.push(live(d.unindexed(sql`s.expire_date`)));
+  }
   if (filter.userId === null) where.push(sql`m.user_id IS NULL`);
   else if (filter.userId !== undefined) where.push(sql`m.user_id = ${filter.userId}`);
   if (filter.ip) {
@@ -187,10 +213,34 @@ const filtersMeta = (filter: SqlFilter) =>
   filter.userId !== undefined ||
   [filter.ip, filter.devices, filter.engine, filter.flagged, filter.createdFrom, filter.createdTo, filter.activeFrom, filter.activeTo, filter.search].some((v) => v !== undefined);
 
+/** The meta table's index by expiry (migration 20261204000000_meta_expiry). */
+const EXPIRY_INDEX = "sessionscope_session_meta_expiry_idx";
+
 /**
- * The tables. On SQLite the walk starts from django_session's expiry index only without a meta
- * filter, to list by expiry or to list the expired sessions; a meta filter (one user's sessions,
- * say) starts from the meta table's index for it, and sorts the few rows it finds.
+ * The tables, with the meta table's copy of the expiry: the meta table drives, django_session is
+ * probed for the page's rows (a count reads the meta table alone). `expiredBy` (now): the expired
+ * sessions, listed in another order than expiry's with no other filter, are the expiry index's
+ * range, sorted.
+ */
+function metaFrom(d: Dialect, forPage: boolean, expiredBy: Sql | null = null): Sql {
+  if (!forPage) return sql`sessionscope_session_meta m`;
+  // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
+  // index from the newest through every live one: the expired range first (OFFSET 0 keeps it a step).
+  const meta = !expiredBy
+    ? sql`sessionscope_session_meta m`
+    : d.crossJoin
+      ? sql`sessionscope_session_meta m INDEXED BY ${raw(EXPIRY_INDEX)}`
+      : sql`(SELECT * FROM sessionscope_session_meta WHERE expire_date <= ${expiredBy} OFFSET 0) m`;
+  return d.crossJoin
+    ? sql`${meta} CROSS JOIN django_session s LEFT JOIN auth_user u ON u.id = m.user_id`
+    : sql`${meta} JOIN django_session s ON s.session_key = m.session_key LEFT JOIN auth_user u ON u.id = m.user_id`;
+}
+
+/**
+ * The tables, reading django_session's expiry (attach mode). On SQLite the walk starts from
+ * django_session's expiry index only without a meta filter, to list by expiry or to list the
+ * expired sessions; a meta filter (one user's sessions, say) starts from the meta table's index
+ * for it, and sorts the few rows it finds.
  */
 function from(d: Dialect, byExpiry: boolean, withUsers = true, expiredFirst: Sql | null = null): Sql {
   const users = withUsers ? sql`LEFT JOIN auth_user u ON u.id = m.user_id` : empty;
@@ -209,12 +259,24 @@ function from(d: Dialect, byExpiry: boolean, withUsers = true, expiredFirst: Sql
 }
 
 /** One page (plus one row, to know whether another page follows). */
-export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, sort: SessionSort, after: SqlPosition | null, limit: number, now: Date): Sql {
+export function pageQuery(
+  provider: "sqlite" | "postgresql",
+  filter: SqlFilter,
+  sort: SessionSort,
+  after: SqlPosition | null,
+  limit: number,
+  now: Date,
+  source: ExpirySource = "meta",
+): Sql {
   const d = dialectFor(provider);
-  const { expression, descending, byExpiry } = sortOf(sort);
-  const where = conditions(d, filter, now, true);
+  const { expression, descending, byExpiry } = sortOf(sort, source);
+  const where = conditions(d, filter, now, source, true);
   // Expired sessions are few (clearsessions removes them) and the oldest: find them by expiry, sort them.
   const sessionFirst = (byExpiry || filter.status === "expired") && !filtersMeta(filter);
+  const tables =
+    source === "meta"
+      ? metaFrom(d, true, filter.status === "expired" && !byExpiry && !filtersMeta(filter) ? d.expireValue(now) : null)
+      : from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null);
   if (after) {
     const [key, publicId] = after;
     const value = d.fromExactText(key);
@@ -228,7 +290,7 @@ export function pageQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, 
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.created_estimated AS created_estimated, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
     s.expire_date AS expire_date, s.session_data AS session_data, m.flagged_at AS flagged_at, ${d.exactText(expression)} AS sort_key
-    FROM ${from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null)} WHERE ${join(where, " AND ")}
+    FROM ${tables} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }
 
@@ -257,7 +319,7 @@ export const COUNT_CAP = 1_000;
  * With other filters, the matches are counted through the filter's index and
  * the join, and the count stops at `cap + 1`.
  */
-export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date, cap = COUNT_CAP): Sql {
+export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter, now: Date, cap = COUNT_CAP, source: ExpirySource = "meta"): Sql {
   const d = dialectFor(provider);
   if (!filtersMeta(filter)) {
     // An attached Django database has no counter (no trigger on Django's table): the slots are empty, and the rows are counted.
@@ -267,18 +329,18 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
     return filter.status === "active" ? sql`SELECT ${total} - ${expired} AS total` : sql`SELECT ${expired} AS total`;
   }
   const capped = (where: Sql[]) =>
-    sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${from(d, false, false)} WHERE ${join(where, " AND ")} ${countOrder(filter)} LIMIT ${cap + 1}) capped)`;
+    sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${source === "meta" ? metaFrom(d, false) : from(d, false, false)} WHERE ${join(where, " AND ")} ${countOrder(filter)} LIMIT ${cap + 1}) capped)`;
   const search = filter.search;
   if (search?.publicIdPrefix && search.userIds.length) {
     // Public id OR owner: two index ranges, counted apart (a planner given the OR scans the table).
-    const byOwner = capped(conditions(d, { ...filter, search: { publicIdPrefix: null, userIds: search.userIds } }, now));
+    const byOwner = capped(conditions(d, { ...filter, search: { publicIdPrefix: null, userIds: search.userIds } }, now, source));
     const byId = capped([
-      ...conditions(d, { ...filter, search: { publicIdPrefix: search.publicIdPrefix, userIds: [] } }, now),
+      ...conditions(d, { ...filter, search: { publicIdPrefix: search.publicIdPrefix, userIds: [] } }, now, source),
       sql`(m.user_id IS NULL OR m.user_id NOT IN (${join(search.userIds)}))`,
     ]);
     return sql`SELECT ${byOwner} + ${byId} AS total`;
   }
-  return sql`SELECT ${capped(conditions(d, filter, now))} AS total`;
+  return sql`SELECT ${capped(conditions(d, filter, now, source))} AS total`;
 }
 
 /**
@@ -314,9 +376,10 @@ export function usernamePrefixQuery(provider: "sqlite" | "postgresql", prefix: s
   return sql`SELECT id FROM auth_user WHERE ${startsWith(d, sql`lower(username)`, prefix)} ORDER BY ${d.bytewise(sql`lower(username)`)} LIMIT ${limit}`;
 }
 
-/** Live sessions per user, for the users page. */
-export function activeCountsQuery(provider: "sqlite" | "postgresql", userIds: readonly number[], now: Date): Sql {
+/** Live sessions per user, for the users page (with the meta table's copy, from its user index alone). */
+export function activeCountsQuery(provider: "sqlite" | "postgresql", userIds: readonly number[], now: Date, source: ExpirySource = "meta"): Sql {
   const d = dialectFor(provider);
-  return sql`SELECT m.user_id AS user_id, count(*) AS active FROM sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key
-    WHERE m.user_id IN (${join(userIds)}) AND s.expire_date > ${d.expireValue(now)} GROUP BY m.user_id`;
+  const tables = source === "meta" ? sql`sessionscope_session_meta m` : sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
+  return sql`SELECT m.user_id AS user_id, count(*) AS active FROM ${tables}
+    WHERE m.user_id IN (${join(userIds)}) AND ${expiryColumn(source)} > ${d.expireValue(now)} GROUP BY m.user_id`;
 }

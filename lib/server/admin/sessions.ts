@@ -21,7 +21,7 @@ import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
 import {
-  COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
+  COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
 } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
@@ -81,8 +81,8 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   if (userId === "nobody") return emptyPage(now, "full");
   const filter = await sqlFilter(context, query, userId);
   const [rows, counted] = await Promise.all([
-    context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now)),
-    context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now)),
+    context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now, expirySource(context))),
+    context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, expirySource(context))),
   ]);
   const total = Number(counted[0]?.total ?? 0);
   const overCap = countIsCapped(filter) && total > COUNT_CAP;

@@ -42,7 +42,8 @@ const dialect: SqlDialect = {
   cursorColumn: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
 
-const META_COLUMNS = `(session_key, public_id, user_id, created_at, engine)`;
+// expire_date: the session row's, copied in the same statement (the dashboard lists live sessions from the meta table).
+const META_COLUMNS = `(session_key, public_id, user_id, created_at, engine, expire_date)`;
 const SQL = {
   load: `SELECT session_data, expire_date FROM ${SESSION_TABLE} WHERE session_key = $1 AND expire_date > $2`,
   exists: `SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $1`,
@@ -50,29 +51,30 @@ const SQL = {
   insert:
     `WITH inserted AS (INSERT INTO ${SESSION_TABLE} (session_key, session_data, expire_date) VALUES ($1, $2, $3) ` +
     `ON CONFLICT (session_key) DO NOTHING RETURNING session_key) ` +
-    `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7 FROM inserted ` +
+    `INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $4, $5::integer, $6::timestamptz, $7, $3 FROM inserted ` +
     `ON CONFLICT (session_key) DO UPDATE SET public_id = EXCLUDED.public_id, user_id = EXCLUDED.user_id, ` +
-    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
-  // The common save: the session row changes and its meta row already says the same owner.
-  // Nothing else to write, so one plain UPDATE; anything else (a conflict, a missing
-  // session, a new owner, no meta row yet) falls through to \`update\`, which sorts it out.
+    `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, expire_date = EXCLUDED.expire_date, ` +
+    `last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
+  // The common save: the session row changes and its meta row already says the same owner, so only
+  // the expiry's copy follows (the outer UPDATE runs only on the row the CAS changed: one row counted
+  // means saved). Anything else (a conflict, a missing session, a new owner, no meta row yet) falls
+  // through to \`update\`, which sorts it out.
   updateSameOwner:
-    `UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
-    `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3 AND user_id IS NOT DISTINCT FROM $5::integer)`,
+    `WITH updated AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
+    `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3 AND user_id IS NOT DISTINCT FROM $5::integer) RETURNING session_key) ` +
+    `UPDATE ${META_TABLE} SET expire_date = $2 WHERE session_key = (SELECT session_key FROM updated)`,
   // The snapshot taken at statement start tells a changed row (conflict) from a deleted one (missing).
-  // The meta row is only written when it must change: its owner changed (login without a key
-  // change), or it is missing (a session a Django site created gets its row the first time
-  // SessionScope saves it). An unconditional upsert would lock and rewrite the meta tuple on
-  // every save (ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false).
+  // The meta row follows the session row: its expiry's copy, and its owner (login without a key
+  // change); a missing one is inserted (a session a Django site created gets its row the first time
+  // SessionScope saves it).
   update:
     `WITH updated AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
     `RETURNING session_key), current_meta AS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3), ` +
-    `owner_changed AS (UPDATE ${META_TABLE} SET user_id = $6::integer WHERE session_key = (SELECT session_key FROM updated) ` +
-    `AND user_id IS DISTINCT FROM $6::integer), ` +
+    `meta_updated AS (UPDATE ${META_TABLE} SET user_id = $6::integer, expire_date = $2 WHERE session_key = (SELECT session_key FROM updated)), ` +
     // ON CONFLICT covers a meta row another transaction inserted after this statement's snapshot.
-    `meta_inserted AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $5, $6::integer, $7::timestamptz, $8 FROM updated ` +
+    `meta_inserted AS (INSERT INTO ${META_TABLE} AS m ${META_COLUMNS} SELECT session_key, $5, $6::integer, $7::timestamptz, $8, $2 FROM updated ` +
     `WHERE NOT EXISTS (SELECT 1 FROM current_meta) ` +
-    `ON CONFLICT (session_key) DO UPDATE SET user_id = EXCLUDED.user_id WHERE m.user_id IS DISTINCT FROM EXCLUDED.user_id) ` +
+    `ON CONFLICT (session_key) DO UPDATE SET user_id = EXCLUDED.user_id, expire_date = EXCLUDED.expire_date) ` +
     `SELECT (SELECT count(*) FROM updated)::int AS updated, EXISTS (SELECT 1 FROM ${SESSION_TABLE} WHERE session_key = $3) AS present`,
   delete: `WITH removed AS (DELETE FROM ${SESSION_TABLE} WHERE session_key = $1) DELETE FROM ${META_TABLE} WHERE session_key = $1`,
   // Rows another transaction holds (a save in flight) are skipped, never waited on.

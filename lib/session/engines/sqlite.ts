@@ -4,7 +4,7 @@
  *
  * Rows are Django's own (`django_session`, expire_date as naive UTC text), so
  * a Django site can share the file. SessionScope adds a meta row per session
- * (owner, creation time, public id) in the same transaction.
+ * (owner, creation time, public id, a copy of the expiry) in the same transaction.
  *
  * Compare-and-swap: the version is the stored session_data string; an update
  * only lands `WHERE session_data = <version>`. SQLite serialises writers, so
@@ -73,16 +73,19 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     ),
     // A leftover meta row (its session deleted by Django) is reset on insert.
     insertMeta: db.prepare(
-      `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
+      `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, ?, ?) ` +
         `ON CONFLICT (session_key) DO UPDATE SET public_id = excluded.public_id, user_id = excluded.user_id, ` +
-        `created_at = excluded.created_at, engine = excluded.engine, last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
+        `created_at = excluded.created_at, engine = excluded.engine, expire_date = excluded.expire_date, ` +
+        `last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
     ),
-    // On update only the owner may change (login without a key change); a session
-    // a Django site created gets its meta row here, the first time SessionScope saves it.
+    // On update the owner may change (login without a key change) and the expiry's copy follows the
+    // session row's; a session a Django site created gets its meta row here, the first time SessionScope saves it.
     upsertMeta: db.prepare(
-      `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine) VALUES (?, ?, ?, ?, ?) ` +
-        `ON CONFLICT (session_key) DO UPDATE SET user_id = excluded.user_id WHERE user_id IS NOT excluded.user_id`,
+      `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, ?, ?) ` +
+        `ON CONFLICT (session_key) DO UPDATE SET user_id = excluded.user_id, expire_date = excluded.expire_date`,
     ),
+    // The common save's second half: the meta row's copy of the expiry (the dashboard lists from it).
+    metaExpiry: db.prepare(`UPDATE ${META_TABLE} SET expire_date = ? WHERE session_key = ?`),
     delete: db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE session_key = ?`),
     deleteMeta: db.prepare(`DELETE FROM ${META_TABLE} WHERE session_key = ?`),
     deleteMetaMany: db.prepare(`DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT value FROM json_each(?))`),
@@ -116,19 +119,24 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     toDate: parseSqliteDate,
   };
 
+  // The meta row's expire_date is the session row's, in the same text, written in the same transaction.
   const insertTx = db.transaction((key: string, record: SaveRecord): boolean => {
-    if (statements.insert.run(key, record.encoded, formatSqliteDate(record.expireDate)).changes === 0) return false;
-    statements.insertMeta.run(key, newPublicId(clock().getTime()), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), metaEngine);
+    const expire = formatSqliteDate(record.expireDate);
+    if (statements.insert.run(key, record.encoded, expire).changes === 0) return false;
+    statements.insertMeta.run(key, newPublicId(clock().getTime()), toDbUserId(record.userId), formatPrismaSqliteDate(record.createdAt), metaEngine, expire);
     return true;
   });
   const updateTx = db.transaction((key: string, record: SaveRecord, expected: string): SaveResult => {
     const expire = formatSqliteDate(record.expireDate);
     const userId = toDbUserId(record.userId);
-    if (statements.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) return { ok: true, version: record.encoded };
+    if (statements.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) {
+      statements.metaExpiry.run(expire, key);
+      return { ok: true, version: record.encoded };
+    }
     if (statements.update.run(record.encoded, expire, key, expected).changes === 0) {
       return { ok: false, reason: statements.exists.get(key) ? "conflict" : "missing" };
     }
-    statements.upsertMeta.run(key, newPublicId(clock().getTime()), userId, formatPrismaSqliteDate(record.createdAt), metaEngine);
+    statements.upsertMeta.run(key, newPublicId(clock().getTime()), userId, formatPrismaSqliteDate(record.createdAt), metaEngine, expire);
     return { ok: true, version: record.encoded };
   });
   const deleteTx = db.transaction((key: string) => {
