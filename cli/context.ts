@@ -48,14 +48,21 @@ export async function openDataContext(source: CliEnv): Promise<DataContext> {
 }
 
 async function checkSchema(db: Database, env: Env): Promise<void> {
-  const missing = () =>
-    new Error(`SessionScope: the database at ${env.databaseProvider === "sqlite" ? env.DATABASE_URL : "DATABASE_URL"} has no django_session table; run \`npm start\` once (it migrates) or apply prisma/migrations`);
-  if (db.provider === "sqlite") {
-    if (!db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_session'`).get()) throw missing();
-    return;
+  const where = `the database at ${env.databaseProvider === "sqlite" ? env.DATABASE_URL : "DATABASE_URL"}`;
+  const has = async (table: string): Promise<boolean> => {
+    if (db.provider === "sqlite") return Boolean(db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table));
+    const { rows } = await db.pool.query(`SELECT to_regclass($1) AS t`, [table]);
+    return Boolean(rows[0]?.t);
+  };
+  if (!(await has("django_session"))) {
+    throw new Error(`SessionScope: ${where} has no django_session table; run \`npm start\` once (it migrates) or apply prisma/migrations`);
   }
-  const { rows } = await db.pool.query(`SELECT to_regclass('django_session') AS t`);
-  if (!rows[0]?.t) throw missing();
+  if (!(await has("sessionscope_session_meta"))) {
+    // A Django site's database before SessionScope first started on it (attach mode adds its own tables at start-up).
+    throw new Error(
+      `SessionScope: ${where} has Django's tables but not SessionScope's own yet; run \`npm start\` once (${env.SESSIONSCOPE_ATTACH ? "in attach mode it adds only its prefixed tables" : "it migrates"}), then try again`,
+    );
+  }
 }
 
 /**

@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import { runClearSessions } from "../../cli/clearsessions.ts";
 import type { CliIo } from "../../cli/io.ts";
+import { runRole } from "../../cli/role.ts";
 import { runSeed } from "../../cli/seed.ts";
 import { DATABASES } from "../helpers/backends.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
@@ -85,6 +87,21 @@ describe("CLI errors", () => {
       expect(await runClearSessions([], { DATABASE_URL: `file:${join(dir, "empty.db")}` }, io)).toBe(1);
       expect(err).toHaveLength(1);
       expect(err[0]).toMatch(/no django_session table; run `npm start` once/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("explains a Django database SessionScope has not started on yet, before a role is granted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sessionscope-cli-"));
+    try {
+      const file = join(dir, "django.db");
+      const django = new Database(file);
+      django.exec(`CREATE TABLE django_session (session_key varchar(40) NOT NULL PRIMARY KEY, session_data text NOT NULL, expire_date datetime NOT NULL)`);
+      django.close();
+      const { io, err } = captureIo();
+      expect(await runRole(["grant", "alice", "admin"], { DATABASE_URL: `file:${file}`, SESSIONSCOPE_ATTACH: "django", SESSION_SECRET_KEY: "a-django-site-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz" }, io)).toBe(1);
+      expect(err).toEqual([expect.stringMatching(/has Django's tables but not SessionScope's own yet; run `npm start` once \(in attach mode it adds only its prefixed tables\), then try again$/)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
