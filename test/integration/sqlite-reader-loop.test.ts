@@ -24,6 +24,8 @@ import { breakdownsOf as breakdowns, seedPlanAt } from "../helpers/overview.ts";
 const SECRET = "sqlite-reader-loop-test-secret-key-0123456789-abcdefghijk";
 const START = new Date("2026-12-01T12:00:00.000Z");
 const SESSIONS = 120_000;
+/** Three snapshot refreshes over 120,000 sessions: seconds each alone, tens of seconds beside a full test run on two cores. */
+const READS_TIMEOUT_MS = 300_000;
 
 const plan = seedPlanAt(SECRET, START, 200);
 
@@ -67,7 +69,7 @@ describe(`heavy dashboard reads on SQLite, ${SESSIONS.toLocaleString("en-US")} s
     expect(before.maxDelayMs).toBeGreaterThan(before.ms * 0.8);
     // ...through the reader it keeps turning.
     expect(after.maxDelayMs).toBeLessThan(before.ms / 5);
-  });
+  }, READS_TIMEOUT_MS);
 
   it("refreshes the overview's snapshot through the reader with the same breakdowns, the loop free meanwhile", async () => {
     // The first snapshot, computed for the first request above the size (0: always above).
@@ -90,5 +92,5 @@ describe(`heavy dashboard reads on SQLite, ${SESSIONS.toLocaleString("en-US")} s
     expect(after.result.byEngine).toEqual([{ engine: "db", count: SESSIONS * 0.9 }]);
     expect(before.maxDelayMs).toBeGreaterThan(before.ms * 0.5);
     expect(after.maxDelayMs).toBeLessThan(before.ms / 5);
-  });
+  }, READS_TIMEOUT_MS);
 });
