@@ -3,6 +3,7 @@
 -- from the meta table's indexes alone, joining django_session only for a page's rows. Attach mode
 -- does not trust the copy (Django changes expire_date without it) and keeps joining django_session.
 ALTER TABLE "sessionscope_session_meta" ADD COLUMN "expire_date" TIMESTAMPTZ(6);
+-- sessionscope: own database only (fills the copy from django_session; attach mode never reads the copy, and the backfill writes it)
 UPDATE "sessionscope_session_meta" m SET "expire_date" = s."expire_date" FROM "django_session" s WHERE s."session_key" = m."session_key";
 
 -- Every listing index ends in the expiry: a list of live sessions steps over expired entries, and a

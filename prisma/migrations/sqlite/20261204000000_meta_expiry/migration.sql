@@ -4,6 +4,7 @@
 -- as django_session keeps it. Attach mode does not trust the copy (Django changes expire_date without
 -- it) and keeps joining django_session.
 ALTER TABLE "sessionscope_session_meta" ADD COLUMN "expire_date" DATETIME;
+-- sessionscope: own database only (fills the copy from django_session; attach mode never reads the copy, and the backfill writes it)
 UPDATE "sessionscope_session_meta" SET "expire_date" = (SELECT s."expire_date" FROM "django_session" s WHERE s."session_key" = "sessionscope_session_meta"."session_key");
 
 -- Every listing index ends in the expiry: a list of live sessions steps over expired entries, and a
