@@ -1,10 +1,8 @@
 /** `sessionscope clearsessions`: Django's clearsessions, in batches, with progress. */
-import { pruneActivity, recordClearedExpiries } from "../lib/node/admin/activity.ts";
 import { supportsListing } from "../lib/session/index.ts";
 import { UsageError, parseCommandArgs, wholeNumber } from "./args.ts";
 import { runWithDataContext } from "./context.ts";
 import { exitWith, type CliEnv, type CliIo } from "./io.ts";
-import { withProgress } from "./progress.ts";
 
 export const CLEARSESSIONS_HELP = `Usage: sessionscope clearsessions [--batch-size N]
 
@@ -34,6 +32,7 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
     return 2;
   }
   return runWithDataContext("clearsessions", env, io, async ({ store, db }) => {
+    const [{ pruneActivity, recordClearedExpiries }, { withProgress }] = await Promise.all([import("../lib/node/admin/activity.ts"), import("./progress.ts")]);
     const now = io.now();
     // The dashboard's "expiries in 24 h" keeps counting what is deleted here (sessions in django_session only).
     if (SQL_ENGINES.has(store.engine)) await recordClearedExpiries(db.prisma, db.provider, now);
