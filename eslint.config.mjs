@@ -91,5 +91,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", "lib/node/db/generated/**", "test-results/**", "playwright-report/**", "var/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "dist/**", "node_modules/**", "lib/node/db/generated/**", "test-results/**", "playwright-report/**", "var/**", "next-env.d.ts"]),
 ]);

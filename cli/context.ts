@@ -1,10 +1,7 @@
 /** Opens what a data command needs: configuration, database, Redis and the configured engine. */
 import type { Redis } from "ioredis";
-import { openDatabaseFromEnv, type Database } from "../lib/node/db/connection.ts";
-import { parseEnv, type Env } from "../lib/node/env.ts";
-import { createMemcachedClient } from "../lib/node/memcached.ts";
-import { createRedisClient, redactUrl } from "../lib/node/redis.ts";
-import { createStoreFromEnv } from "../lib/node/session/engines.ts";
+import type { Database } from "../lib/node/db/connection.ts";
+import type { Env } from "../lib/node/env.ts";
 import type { SessionConfig, SessionStore } from "../lib/session/index.ts";
 import { oneLine, type CliEnv } from "./io.ts";
 
@@ -18,6 +15,14 @@ export interface DataContext {
 }
 
 export async function openDataContext(source: CliEnv): Promise<DataContext> {
+  // Loaded here, not above: a command's --help needs none of Prisma, the drivers or Redis.
+  const [{ openDatabaseFromEnv }, { parseEnv }, { createMemcachedClient }, { createRedisClient, redactUrl }, { createStoreFromEnv }] = await Promise.all([
+    import("../lib/node/db/connection.ts"),
+    import("../lib/node/env.ts"),
+    import("../lib/node/memcached.ts"),
+    import("../lib/node/redis.ts"),
+    import("../lib/node/session/engines.ts"),
+  ]);
   const env = parseEnv(source);
   const db = openDatabaseFromEnv(env);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;

@@ -1,22 +1,28 @@
-/** The `sessionscope` command line: dispatches to thin commands over lib/session. */
-import { pathToFileURL } from "node:url";
-import { runClearSessions } from "./clearsessions.ts";
-import { runDecode } from "./decode.ts";
-import { runDjango } from "./django.ts";
-import { runEncode } from "./encode.ts";
-import { runRole } from "./role.ts";
-import { runSeed } from "./seed.ts";
-import { processIo, type CliEnv, type CliIo } from "./io.ts";
+/**
+ * The `sessionscope` command line: dispatches to thin commands over lib/session.
+ * Each command is imported when it runs, so `--help` or `decode` never loads
+ * Prisma, the database drivers or Redis (see scripts/cli-bundle.mjs).
+ */
+import type { CliEnv, CliIo } from "./io.ts";
 
 type Command = (argv: readonly string[], env: CliEnv, io: CliIo) => number | Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  decode: runDecode,
-  encode: runEncode,
-  clearsessions: (argv, env, io) => runClearSessions(argv, env, io, process.stderr),
-  seed: (argv, env, io) => runSeed(argv, env, io, process.stderr),
-  role: runRole,
-  django: (argv, env, io) => runDjango(argv, env, io, process.stderr),
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  decode: async () => (await import("./decode.ts")).runDecode,
+  encode: async () => (await import("./encode.ts")).runEncode,
+  clearsessions: async () => {
+    const { runClearSessions } = await import("./clearsessions.ts");
+    return (argv, env, io) => runClearSessions(argv, env, io, process.stderr);
+  },
+  seed: async () => {
+    const { runSeed } = await import("./seed.ts");
+    return (argv, env, io) => runSeed(argv, env, io, process.stderr);
+  },
+  role: async () => (await import("./role.ts")).runRole,
+  django: async () => {
+    const { runDjango } = await import("./django.ts");
+    return (argv, env, io) => runDjango(argv, env, io, process.stderr);
+  },
 };
 
 export const HELP = `Usage: sessionscope <command> [options]
@@ -37,14 +43,10 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): P
     io.stdout(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.stderr(`sessionscope: unknown command "${name}" (see --help)`);
     return 2;
   }
-  return command(rest, env, io);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCli(process.argv.slice(2), process.env, processIo);
+  return (await load())(rest, env, io);
 }

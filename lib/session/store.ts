@@ -85,8 +85,10 @@ export interface SessionStore {
 }
 
 export interface ClearExpiredOptions {
-  /** Rows per delete statement, so a long clean-up never holds the write lock for long. */
+  /** Rows per delete statement. Without it, SQL engines size each batch to take about `batchMs`. */
   readonly batchSize?: number;
+  /** How long a batch (one short transaction holding the write lock) should take; 20 ms unless given. */
+  readonly batchMs?: number;
   /** Called after each batch with the running total. */
   readonly onProgress?: (deleted: number) => void;
 }

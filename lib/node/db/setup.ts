@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Env } from "../env.ts";
 import { createMemcachedClient } from "../memcached.ts";
 import { createRedisClient } from "../redis.ts";
@@ -18,7 +18,15 @@ import { ATTACH_MIGRATIONS_TABLE, AttachError, attachRefusal, deriveAttachChain,
 import { applyMigrations, migrationsDir, readMigrations, type MigrateResult } from "./migrate.ts";
 import { seedCatalogue, seedDemoData, type SeedResult } from "./seed.ts";
 
-export const PROJECT_ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
+/** The checkout: the nearest folder above this module with prisma/migrations (lib/node/db here; dist/cli/<build> in the bundled CLI). */
+export const PROJECT_ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "prisma", "migrations"))) return dir;
+    if (dirname(dir) === dir) return join(from, "..", "..", "..");
+  }
+}
 
 export async function migrateDatabase(db: Database, root = PROJECT_ROOT): Promise<MigrateResult> {
   return applyMigrations(migrationExecutor(db), readMigrations(migrationsDir(root, db.provider)));
