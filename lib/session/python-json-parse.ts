@@ -7,11 +7,40 @@
 import { PYTHON_KEY_ORDER, PyFloat } from "./python-values.ts";
 
 /**
- * Text JSON.parse reads exactly as Python does. Numbers start at the document
- * start or after `[ , :`; the test rejects (conservatively, strings may match
- * too) NaN/Infinity, numbers of 16+ digits, exponents, `x.0`, and all-digit keys.
+ * Where JSON.parse and Python's json.loads can disagree on valid text, found in
+ * one pass: a number starts at the document start or after `[ , :` (and
+ * whitespace). Each alternative is a token that may need the full parser; the
+ * rest are read alike:
+ * - NaN and Infinity (JSON.parse refuses them);
+ * - `-0`, an int that Python reads as 0 (JSON.parse as -0);
+ * - a run of 16+ digits and dots: an int beyond 2^53 (bigint), or a float of
+ *   15+ digits, which may round to an integral value (`1.9999999999999999`);
+ * - an exponent (`1e5` is the integral float 100000.0, `1e400` is inf);
+ * - a fraction of only zeros (`1.0`, a PyFloat).
+ * Below 16 digits and dots, an int is safe and a float with a non-zero fraction
+ * is not integral, so an ordinary float (`9.99`) never matches, and one of
+ * Python's 17-digit reprs (`0.6428571428571428`) is checked by its value, not
+ * sent to the slow parser. Matches inside strings only cost a check.
  */
-const NEEDS_FULL_PARSER = /(?:^|[:,[])\s*(?:NaN|-?Infinity|-?[\d.]{16}|-?\d[\d.]*[eE]|-?\d+\.0+(?![0-9]))|"(?:\d|\\u003\d)+"\s*:/;
+const SUSPECT_NUMBER = /(?:^|[:,[])\s*(?:(NaN|-?Infinity|-0(?![\d.eE]))|(-?(?:[\d.]{16}|\d[\d.]*[eE]|\d+\.0+(?![1-9]))[\d.eE+-]*))/g;
+/** An all-digit key (escaped digits too): JS objects put array-index keys first, Python keeps insertion order. */
+const DIGIT_KEY = /"(?:\d|\\u003\d)+"\s*:/;
+
+/** Whether a number token (valid or not) must go to the full parser: JSON.parse would give another value. */
+function numberNeedsFullParser(token: string): boolean {
+  const n = Number(token);
+  if (Number.isNaN(n)) return true; // not a JSON number: let the full parser say why
+  const isFloat = token.includes(".") || token.includes("e") || token.includes("E");
+  return isFloat ? Number.isInteger(n) || !Number.isFinite(n) : !Number.isSafeInteger(n);
+}
+
+function hasSuspectNumber(text: string): boolean {
+  SUSPECT_NUMBER.lastIndex = 0;
+  for (let m = SUSPECT_NUMBER.exec(text); m !== null; m = SUSPECT_NUMBER.exec(text)) {
+    if (m[1] !== undefined || numberNeedsFullParser(m[2]!)) return true;
+  }
+  return false;
+}
 
 /** Python's json refuses deeper nesting (its recursion limit); the writers recurse, so deeper values must never come in. */
 const MAX_DEPTH = 1000;
@@ -28,7 +57,7 @@ export function loadsPython(text: string): unknown {
  * which refuses it (JSON.parse would accept any depth).
  */
 export function needsFullParser(text: string): boolean {
-  return NEEDS_FULL_PARSER.test(text) || (text.length > 2 * MAX_DEPTH && nestsDeeperThan(text, MAX_DEPTH));
+  return hasSuspectNumber(text) || DIGIT_KEY.test(text) || (text.length > 2 * MAX_DEPTH && nestsDeeperThan(text, MAX_DEPTH));
 }
 
 /** Whether brackets outside strings nest deeper than `limit`; one pass, and only for texts long enough to. */
@@ -52,9 +81,19 @@ function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-/** `loadsPython` with the parser already chosen (callers that cache `needsFullParser`). */
+/**
+ * `loadsPython` with the parser already chosen (callers that cache `needsFullParser`).
+ * Text JSON.parse refuses goes to the full parser, so that the error is Python's.
+ */
 export function loadsPythonAs(text: string, full: boolean): unknown {
-  return full ? new Parser(text).parseDocument() : JSON.parse(text);
+  if (!full) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Python's message, not V8's (the full parser refuses it too).
+    }
+  }
+  return new Parser(text).parseDocument();
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
