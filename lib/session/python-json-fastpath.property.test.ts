@@ -47,7 +47,11 @@ const trickyNumber: fc.Arbitrary<string> = fc.oneof(
     "NaN", "Infinity", "-Infinity", "9007199254740991", "9007199254740992", "-9007199254740993", "123456789012345", "1234567890123456",
     "0.6428571428571428", "0.1", "9.99", "1.9999999999999999", "1.9999999999999998", "12345678901234567.5", "123456789012345.5",
     "99999999999999.99", "999999999999999.9", "4503599627370495.5", "4503599627370496.5", "100000000000000000000", "-00", "01", "1.", ".5", "1e", "--1", "1.2.3",
+    "0.9999999999999999", "0.99999999999999999", "9.9999999999999999", "1764067337.9999999", "1764067337.99999999", "99999999999999.99999",
+    "0.00000000000000001", "123456789012345.00000001", "-1.0000000000000001", "1764067337.1234567",
   ),
+  // Near-integers: fractions of nines and zeros after integer parts of every length, where rounding decides.
+  fc.tuple(fc.boolean(), fc.stringMatching(/^[1-9]\d{0,17}$/), fc.stringMatching(/^[09]{1,20}[0-9]?$/)).map(([neg, int, frac]) => `${neg ? "-" : ""}${int}.${frac}`),
   fc.double({ noNaN: true }).map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)).map((x) => dumpsPython(x)),
   fc.tuple(fc.boolean(), fc.stringMatching(/^[1-9]\d{0,24}$/), fc.option(fc.stringMatching(/^\d{1,22}$/)), fc.option(fc.stringMatching(/^[eE][-+]?\d{1,3}$/))).map(
@@ -104,7 +108,11 @@ describe("the pre-scan sends only what needs it to the full parser", () => {
     ['{"x":NaN}', true],
     ['{"10":1}', true],
     ['{"s":"1.0 and 1e5 in a string"}', false],
-    ['{"s":"a:1.0"}', true], // inside a string, but the pre-scan cannot tell: a conservative miss only
+    ['{"s":"a:1.0","t":"\\"1e5"}', false], // strings are skipped, escaped quotes included
+    ['{"a":{"b":[0.1,{"c":-0}]}}', true],
+    ['{"t":1764067337.1234567,"u":0.9999999999999999}', false], // 17-digit reprs decided from their digits
+    ['{"n":-0.0}', true],
+    ['{"n":123456789012345678}', true],
   ])("%s → full parser: %s", (text, full) => {
     expect(needsFullParser(text)).toBe(full);
   });
