@@ -19,24 +19,21 @@ SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"  #
 
 def timed(run, count, seconds, warmup):
     """CPU time of this process (time.process_time), in batches of 20 calls:
-    on a shared machine, time another process holds the core is not counted."""
-    clock = time.process_time
-    i = 0
-    end = clock() + warmup
-    while clock() < end:
-        for _ in range(20):
-            run(i % count)
-            i += 1
-    n = 0
-    start = clock()
-    end = start + seconds
-    t = start
-    while t < end:
-        for _ in range(20):
-            run((i + n) % count)
-            n += 1
-        t = clock()
-    return n, t - start
+    on a shared machine, time another process holds the core is not counted.
+    A warm-up loop of `warmup` seconds, then the timed one of `seconds`."""
+
+    def loop(budget):
+        n = 0
+        start = t = time.process_time()
+        while t < start + budget:
+            for _ in range(20):
+                run(n % count)
+                n += 1
+            t = time.process_time()
+        return n, t - start
+
+    loop(warmup)
+    return loop(seconds)
 
 
 def main():
