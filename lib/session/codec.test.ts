@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec, type DecodeResult } from "./codec.ts";
+import { COOKIE_SALT, SESSION_COMPRESS_MIN_BYTES, SESSION_SALT, createCookieCodec, createSessionCodec, type DecodeResult } from "./codec.ts";
 import { dumpsPython } from "./python-json.ts";
 import { createSignedSerializer } from "./signing.ts";
 import { loadMeta, loadVectors, str, type DjangoVector } from "../../test/fixtures/django-vectors.ts";
@@ -96,12 +96,31 @@ describe("legacy fallback (legacy.json)", () => {
 });
 
 describe("encoding", () => {
-  it("uses the db salt by default and compresses large sessions", () => {
-    const data = new Map<string, unknown>([["cart", Array.from({ length: 30 }, (_, i) => ({ sku: `A-${i}`, qty: 1 })) ]]);
-    const encoded = db.encode(data, NOW);
+  it("uses the db salt by default and compresses sessions from SESSION_COMPRESS_MIN_BYTES of JSON up", () => {
+    const cart = (n: number) => new Map<string, unknown>([["cart", Array.from({ length: n }, (_, i) => ({ sku: `A-${i}`, qty: 1 }))]]);
+    const large = cart(120);
+    expect(dumpsPython(large).length).toBeGreaterThanOrEqual(SESSION_COMPRESS_MIN_BYTES);
+    const native = createSessionCodec({ secretKey: SECRET });
+    const encoded = native.encode(large, NOW);
     expect(encoded.startsWith(".")).toBe(true);
-    expect(createSessionCodec({ secretKey: SECRET, salt: SESSION_SALT }).decode(encoded)).toEqual({ ok: true, data });
+    expect(createSessionCodec({ secretKey: SECRET, salt: SESSION_SALT }).decode(encoded)).toEqual({ ok: true, data: large });
     expect(cookie.decode(encoded, NOW).ok).toBe(false);
+    // Below the threshold a session is stored plain (base64 of its JSON), which Django reads as well.
+    const small = cart(30);
+    expect(dumpsPython(small).length).toBeLessThan(SESSION_COMPRESS_MIN_BYTES);
+    const plain = native.encode(small, NOW);
+    expect(plain.startsWith("eyJ")).toBe(true);
+    expect(db.decode(plain)).toEqual({ ok: true, data: small });
+    // The cpython flavour is for Django's exact bytes, Django's rule included.
+    expect(db.encode(small, NOW).startsWith(".")).toBe(true);
+  });
+
+  it("compresses as Django does (whenever that is shorter) with compressMinBytes: 0, and so does the cookie codec", () => {
+    const data = new Map<string, unknown>([["cart", Array.from({ length: 30 }, (_, i) => ({ sku: `A-${i}`, qty: 1 }))]]);
+    expect(createSessionCodec({ secretKey: SECRET, compressMinBytes: 0 }).encode(data, NOW).startsWith(".")).toBe(true);
+    expect(cookie.encode(data, NOW).startsWith(".")).toBe(true);
+    // Not when compression would not make it shorter.
+    expect(createSessionCodec({ secretKey: SECRET, compressMinBytes: 0 }).encode(new Map([["k", "v"]]), NOW).startsWith("eyJ")).toBe(true);
   });
 
   it("can skip compression", () => {
@@ -111,7 +130,8 @@ describe("encoding", () => {
 });
 
 describe("zlib flavours and the verified-value cache", () => {
-  const big = new Map<string, unknown>([["cart", { items: Array.from({ length: 20 }, (_, i) => ({ productId: i, quantity: 1 })) }]]);
+  // Above SESSION_COMPRESS_MIN_BYTES, so that the native codec compresses it.
+  const big = new Map<string, unknown>([["cart", { items: Array.from({ length: 100 }, (_, i) => ({ productId: i, quantity: 1 })) }]]);
 
   it("native zlib output is a valid Django value that decodes to the same data", () => {
     const fast = createSessionCodec({ secretKey: SECRET });
@@ -127,7 +147,7 @@ describe("zlib flavours and the verified-value cache", () => {
     if (!first.ok) throw new Error(first.reason);
     (first.data.get("cart") as { items: unknown[] }).items.length = 0;
     const second = codec.decode(encoded);
-    expect(second.ok && (second.data.get("cart") as { items: unknown[] }).items).toHaveLength(20);
+    expect(second.ok && (second.data.get("cart") as { items: unknown[] }).items).toHaveLength(100);
   });
 
   it("never trusts a value it did not verify, cached or not", () => {

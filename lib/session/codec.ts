@@ -50,6 +50,13 @@ export interface SessionCodecOptions {
   readonly salt?: string;
   readonly compress?: boolean;
   /**
+   * With `compress`, compress only sessions whose JSON is at least this many
+   * bytes (0 = Django's rule: try on every value). Default
+   * SESSION_COMPRESS_MIN_BYTES, or 0 with `zlib: "cpython"`, whose purpose is
+   * Django's exact bytes. Django reads compressed and plain values alike.
+   */
+  readonly compressMinBytes?: number;
+  /**
    * Also read what Django 3.1/3.2 read: the pre-3.1 format and SHA-1
    * signatures. Off by default, as in Django 4.0+ (SESSION_ACCEPT_LEGACY).
    */
@@ -65,9 +72,22 @@ export interface SessionCodecOptions {
   readonly verifiedCacheSize?: number;
 }
 
+/**
+ * Stored sessions (db, cached_db, file) are compressed from this size of JSON
+ * up. Below it zlib costs more than the bytes it saves: writing plain saves 25
+ * to 45 µs an encode and 10 to 12 µs a decode at 200 B and 1 KB, while 2 KiB of
+ * JSON is at most 2.7 KB of base64, which one SQLite page holds (written 2 to
+ * 3 µs slower than its compressed form). An 8 KB session is 4 times smaller
+ * compressed and decodes in about the same time either way, so it is
+ * compressed (docs/benchmarks.md, "The session codec at three sizes"). Signed
+ * cookies keep Django's rule: their bytes travel with every request.
+ */
+export const SESSION_COMPRESS_MIN_BYTES = 2048;
+
 export function createSessionCodec(options: SessionCodecOptions): SessionStringCodec {
   const { secretKey, fallbackKeys = [], salt = SESSION_SALT, compress = true, legacy = false, zlib = "native" } = options;
-  const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, zlib, allowLegacySha1: legacy });
+  const compressMinBytes = options.compressMinBytes ?? (zlib === "cpython" ? 0 : SESSION_COMPRESS_MIN_BYTES);
+  const serializer = createSignedSerializer({ secretKey, fallbackKeys, salt, compress, compressMinBytes, zlib, allowLegacySha1: legacy });
   // Keyed by the whole signed string, and private to this codec's key set:
   // only values this codec verified itself are ever remembered.
   const verified = createVerifiedCache(options.verifiedCacheSize ?? 1024);
@@ -81,8 +101,9 @@ export function createSessionCodec(options: SessionCodecOptions): SessionStringC
       if (known !== undefined) return toSessionData(loadsPythonAs(known.text, known.full));
       const signed = attempt(() => {
         const text = serializer.loadsText(encoded);
-        const value = parsePayloadText(text);
-        verified.set(encoded, { text, full: needsFullParser(text) });
+        const full = needsFullParser(text);
+        const value = parsePayloadText(text, full);
+        verified.set(encoded, { text, full });
         return value;
       });
       // Django 3.2 tries the pre-3.1 format only when the new format's signature fails.

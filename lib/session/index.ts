@@ -1,5 +1,5 @@
 /** SessionScope's framework-free session core: Django's session formats and semantics for Node. */
-export { COOKIE_SALT, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
+export { COOKIE_SALT, SESSION_COMPRESS_MIN_BYTES, SESSION_SALT, createCookieCodec, createSessionCodec } from "./codec.ts";
 export type { CookieCodecOptions, DecodeResult, InspectResult, SessionCodec, SessionCodecOptions, SessionData, SessionStringCodec, SignedWith } from "./codec.ts";
 export { defineSessionConfig, toSessionPolicy } from "./config.ts";
 export type { DefineSessionConfigOptions, SameSite, SessionConfig, SessionConfigInput } from "./config.ts";

@@ -6,13 +6,6 @@
  */
 import { PYTHON_KEY_ORDER, PyFloat } from "./python-values.ts";
 
-/**
- * Text JSON.parse reads exactly as Python does. Numbers start at the document
- * start or after `[ , :`; the test rejects (conservatively, strings may match
- * too) NaN/Infinity, numbers of 16+ digits, exponents, `x.0`, and all-digit keys.
- */
-const NEEDS_FULL_PARSER = /(?:^|[:,[])\s*(?:NaN|-?Infinity|-?[\d.]{16}|-?\d[\d.]*[eE]|-?\d+\.0+(?![0-9]))|"(?:\d|\\u003\d)+"\s*:/;
-
 /** Python's json refuses deeper nesting (its recursion limit); the writers recurse, so deeper values must never come in. */
 const MAX_DEPTH = 1000;
 /** Python 3.11+ refuses to convert longer integers (`sys.int_info.default_max_str_digits`); BigInt parsing is superlinear too. */
@@ -24,37 +17,130 @@ export function loadsPython(text: string): unknown {
 
 /**
  * Whether `text` needs the Python-faithful parser; JSON.parse reads it exactly
- * otherwise. Text nested deeper than Python allows goes to the full parser too,
- * which refuses it (JSON.parse would accept any depth).
+ * otherwise. One pass over the text, skipping strings, stops at the first of
+ * what JSON.parse and Python's json.loads read differently:
+ * - NaN and Infinity (JSON.parse refuses them);
+ * - a number token that Python reads as another value (see numberNeedsFullParser);
+ * - an all-digit key, escaped digits included: a JS object puts array-index keys
+ *   first, Python keeps insertion order;
+ * - nesting deeper than Python allows (JSON.parse accepts any depth).
+ * Invalid text may pass: JSON.parse then refuses it and the full parser gives
+ * Python's error (loadsPythonAs).
  */
 export function needsFullParser(text: string): boolean {
-  return NEEDS_FULL_PARSER.test(text) || (text.length > 2 * MAX_DEPTH && nestsDeeperThan(text, MAX_DEPTH));
-}
-
-/** Whether brackets outside strings nest deeper than `limit`; one pass, and only for texts long enough to. */
-function nestsDeeperThan(text: string, limit: number): boolean {
+  const n = text.length;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
+    if (c === 0x22) {
+      const start = i + 1;
+      let end = text.indexOf('"', start);
+      while (end > 0 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) return false; // unterminated string: invalid text
+      if (isDigitKey(text, start, end)) return true;
+      i = end;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      for (let d = text.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = text.charCodeAt(++j));
+      if (numberNeedsFullParser(text, i, j)) return true;
+      i = j - 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
-    } else if (c === 0x22) {
-      // Skip the string: up to the next quote not escaped by a backslash.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
+    } else if (c === 0x4e || c === 0x49) {
+      return true; // NaN, Infinity
     }
   }
   return false;
 }
 
-/** `loadsPython` with the parser already chosen (callers that cache `needsFullParser`). */
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function isEscaped(text: string, at: number): boolean {
+  let k = at - 1;
+  while (text.charCodeAt(k) === 0x5c) k--;
+  return (at - 1 - k) % 2 === 1;
+}
+
+/** Whether the string text[start, end) is all digits (`\u003N` escapes included) and a key (a `:` follows). */
+function isDigitKey(text: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let m = start; m < end; ) {
+    const c = text.charCodeAt(m);
+    if (c >= 0x30 && c <= 0x39) m++;
+    else if (c === 0x5c && text.startsWith("\\u003", m) && text.charCodeAt(m + 5) >= 0x30 && text.charCodeAt(m + 5) <= 0x39) m += 6;
+    else return false;
+  }
+  let k = end + 1;
+  for (let d = text.charCodeAt(k); d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09; d = text.charCodeAt(++k));
+  return text.charCodeAt(k) === 0x3a;
+}
+
+/**
+ * Whether the number token text[i, j) (valid or not) must go to the full
+ * parser, because JSON.parse would give another value than Python:
+ * - `-0`, an int Python reads as 0 (JSON.parse as -0);
+ * - an int beyond 2^53 (a bigint);
+ * - a float with an integral value (a PyFloat: `1.0`, `1e5`, and
+ *   `1.9999999999999999`, which rounds to 2.0) or an infinite one (`1e400`).
+ * Decided from the characters where that is certain, else from the value:
+ * - fewer than 16 digits and dots, no exponent: an int is safe, and a float is
+ *   integral only when its fraction is all zeros;
+ * - a longer float (Python's 17-digit reprs like `0.6428571428571428`,
+ *   `time.time()`) with L <= 15 integer digits whose first 15 - L fraction
+ *   digits hold a digit other than 0 and one other than 9: it is at least
+ *   10^(L-15) from any integer, more than half a double's spacing below 10^L
+ *   (2^-53 * 2 * 10^L), so it cannot round to one;
+ * - anything else (exponents, long ints): by its value.
+ */
+function numberNeedsFullParser(text: string, i: number, j: number): boolean {
+  const first = text.charCodeAt(i) === 0x2d ? i + 1 : i;
+  let dot = -1;
+  for (let m = first; m < j; m++) {
+    const c = text.charCodeAt(m);
+    if (c === 0x2e) dot = m;
+    else if (c === 0x65 || c === 0x45) return valueNeedsFullParser(text.slice(i, j));
+  }
+  if (dot < 0) return j - first >= 16 ? valueNeedsFullParser(text.slice(i, j)) : first > i && j - first === 1 && text.charCodeAt(first) === 0x30;
+  if (j - first < 16) {
+    for (let m = dot + 1; m < j; m++) if (text.charCodeAt(m) !== 0x30) return false;
+    return true;
+  }
+  const integerDigits = dot - first;
+  if (integerDigits <= 15) {
+    let notZero = false;
+    let notNine = false;
+    for (let m = dot + 1, last = Math.min(j, dot + 1 + 15 - integerDigits); m < last; m++) {
+      const c = text.charCodeAt(m);
+      if (c < 0x30 || c > 0x39) break;
+      if (c !== 0x30) notZero = true;
+      if (c !== 0x39) notNine = true;
+    }
+    if (notZero && notNine) return false;
+  }
+  return valueNeedsFullParser(text.slice(i, j));
+}
+
+function valueNeedsFullParser(token: string): boolean {
+  const n = Number(token);
+  if (Number.isNaN(n)) return true; // not a JSON number: the full parser says why
+  const isFloat = token.includes(".") || token.includes("e") || token.includes("E");
+  return isFloat ? Number.isInteger(n) || !Number.isFinite(n) : !Number.isSafeInteger(n) || Object.is(n, -0);
+}
+
+/**
+ * `loadsPython` with the parser already chosen (callers that cache `needsFullParser`).
+ * Text JSON.parse refuses goes to the full parser, so that the error is Python's.
+ */
 export function loadsPythonAs(text: string, full: boolean): unknown {
-  return full ? new Parser(text).parseDocument() : JSON.parse(text);
+  if (!full) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Python's message, not V8's (the full parser refuses it too).
+    }
+  }
+  return new Parser(text).parseDocument();
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;

