@@ -96,7 +96,11 @@ export function impactQuery(provider: Provider, current: PolicySettings, candida
     CASE WHEN ${times.expiry} > ${d.expireValue(at(now, candidate.cookieAge))} THEN 1 ELSE 0 END AS longer
     FROM ${tables} WHERE ${expiry} > ${d.expireValue(now)}`;
   const cand = sameLimits ? sql`t.cur` : sql`t.cand`;
-  const changed = sql`${cand} = 0 AND t.cur > 0`;
+  // Under a policy with no idle timeout nor lifetime no live session ends at once: then a session the
+  // candidate ends at once is one the change ends, and both user counts are one distinct set (the same
+  // aggregate, computed once).
+  const currentEndsNone = current.idleTimeout === null && current.absoluteLifetime === null;
+  const changed = currentEndsNone ? sql`${cand} = 0` : sql`${cand} = 0 AND t.cur > 0`;
   const counted = (condition: Sql) => sql`count(*) FILTER (WHERE ${condition})`;
   // Each count, by the name readImpactRow reads it.
   const sessions: Array<[string, Sql]> = [];
