@@ -19,6 +19,7 @@ import { formatPrismaSqliteDate, formatSqliteDate } from "../../lib/session/inde
 import { DATABASES } from "../helpers/backends.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
 import { describeWithServices } from "../helpers/register.ts";
+import { DEFAULT_POLICY_SETTINGS } from "./admin-fixtures.ts";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -27,16 +28,7 @@ const DAY = 86_400;
 const DURATIONS = [90, HOUR, 25 * HOUR, DAY, 7 * DAY, 14 * DAY, 30 * DAY] as const;
 const EDGES = [0, ...Object.values(HORIZONS)];
 
-const BASE: PolicySettings = {
-  cookieAge: 14 * DAY,
-  expireAtBrowserClose: false,
-  saveEveryRequest: false,
-  idleTimeout: null,
-  absoluteLifetime: null,
-  cookieSecure: false,
-  cookieSameSite: "Lax",
-  maxSessionsPerUser: null,
-};
+const BASE = DEFAULT_POLICY_SETTINGS;
 
 const limit = fc.option(fc.constantFrom(...DURATIONS), { nil: null, freq: 3 });
 const policy: fc.Arbitrary<PolicySettings> = fc.record({ idleTimeout: limit, absoluteLifetime: limit, cookieAge: fc.constantFrom(...DURATIONS) }).map((p) => ({ ...BASE, ...p }));
