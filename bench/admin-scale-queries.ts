@@ -5,6 +5,7 @@
  * plainest count of the live sessions it must look at.
  */
 import type { Database } from "../lib/node/db/connection.ts";
+import type { ExplainedPlan } from "./admin-scale-plans.ts";
 import type { AdminUser } from "../lib/server/admin/access.ts";
 import type { AdminContext } from "../lib/server/admin/context.ts";
 import { previewPolicy, toSettings } from "../lib/server/admin/policy.ts";
@@ -86,10 +87,21 @@ export const DASHBOARD_QUERIES: Readonly<Record<string, DashboardQuery>> = {
 /**
  * The queries that must look at every live session, whatever the index (the preview's answer
  * depends on each one's times; its floor is the bare count). With nearly every session live,
- * reading django_session in table order is the right plan for them (an expire_date range over
- * all of it would add a lookup per row), so the plan check allows that scan, and only that one.
+ * reading the table they come from in table order is the right plan for them (an expiry range
+ * over all of it costs more on PostgreSQL: the heap is read either way), so the plan check allows
+ * that scan (django_session's, or the meta table's that holds the copy of the expiry), and only that one.
  */
 export const walksLiveSet = (name: string): boolean => name.startsWith("preview");
+
+/** A read of django_session or the meta table in table order, without an index. */
+const LIVE_SET_SCAN = /^\s*SCAN (s|m|django_session|sessionscope_session_meta)$|Seq Scan on (django_session|sessionscope_session_meta)\b/;
+
+/** The plan's scans of a big table that the query `name` has no reason for (walksLiveSet's are allowed). */
+export const unexpectedScans = (name: string, plan: ExplainedPlan): string[] =>
+  walksLiveSet(name) ? plan.fullScans.filter((line) => !LIVE_SET_SCAN.test(line)) : plan.fullScans;
+
+/** Whether the plan reads the live set whole, as walksLiveSet allows. */
+export const readsLiveSet = (name: string, plan: ExplainedPlan): boolean => walksLiveSet(name) && plan.fullScans.some((line) => LIVE_SET_SCAN.test(line));
 
 /** Values for the queries, read from the seeded data (not timed). */
 export async function pickSample(db: Database, context: AdminContext, sessions: number, now: Date): Promise<Sample> {

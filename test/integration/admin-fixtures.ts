@@ -4,6 +4,7 @@
 // and sessions made the way the app makes them (a Session saved through the
 // engine, activity recorded as the binding records it).
 import type { Redis } from "ioredis";
+import type { PolicySettings } from "../../lib/admin-api.ts";
 import { deviceFamily } from "../../lib/node/device.ts";
 import type { AppPrismaClient } from "../../lib/node/db/connection.ts";
 import type { AdminUser } from "../../lib/server/admin/access.ts";
@@ -25,6 +26,18 @@ export const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Ap
 export const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
 
 export const INFO: RequestInfo = { ip: "198.51.100.9", userAgent: FIREFOX, https: false };
+
+/** The live policy's settings at Django's defaults (two weeks, no idle timeout nor lifetime): what the policy tests change. */
+export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
+  cookieAge: 14 * 86_400,
+  expireAtBrowserClose: false,
+  saveEveryRequest: false,
+  idleTimeout: null,
+  absoluteLifetime: null,
+  cookieSecure: false,
+  cookieSameSite: "Lax",
+  maxSessionsPerUser: null,
+};
 
 export interface AdminHarness {
   readonly context: AdminContext;

@@ -10,22 +10,13 @@ import { enforceSessionLimit } from "../../lib/server/admin/policy-limit.ts";
 import { DEFAULT_SESSION_POLICY, supportsActivity } from "../../lib/session/index.ts";
 import { describeWithServices } from "../helpers/register.ts";
 import { statusOf } from "./auth-fixtures.ts";
-import { createSession, INFO, isAlive, LISTING_BACKENDS, SIGNED_COOKIES_BACKEND, type AdminHarness, type UserRef } from "./admin-fixtures.ts";
+import { createSession, DEFAULT_POLICY_SETTINGS, INFO, isAlive, LISTING_BACKENDS, SIGNED_COOKIES_BACKEND, type AdminHarness, type UserRef } from "./admin-fixtures.ts";
 
 const HOUR = 3600;
 const DAY = 86_400;
 const RULES: PolicyRules = { secureRequired: false };
 
-const DEFAULTS: PolicySettings = {
-  cookieAge: 14 * DAY,
-  expireAtBrowserClose: false,
-  saveEveryRequest: false,
-  idleTimeout: null,
-  absoluteLifetime: null,
-  cookieSecure: false,
-  cookieSameSite: "Lax",
-  maxSessionsPerUser: null,
-};
+const DEFAULTS = DEFAULT_POLICY_SETTINGS;
 
 /**
  * Five live sessions, each saved now under the default policy (stored expiry: now + 14 days):

@@ -1,8 +1,8 @@
 import "server-only";
 /**
  * The impact preview on the SQL engines (db, cached_db): policy-impact.ts's
- * rule as ONE statement that returns one row of conditional aggregates, on
- * SQLite and PostgreSQL alike (SUM(CASE ...) is both dialects' FILTER).
+ * rule as ONE statement that returns one row of counts, on SQLite and
+ * PostgreSQL alike (`count(*) FILTER (WHERE …)`, which SQLite has had since 3.30).
  *
  * It reads only indexed columns and never fetches a session. In SessionScope's
  * own database the live sessions are a range of the meta table's expiry index
@@ -11,9 +11,21 @@ import "server-only";
  * In attach mode (the copy of the expiry is not Django's) they are a range of
  * django_session's expire_date index, each joined to its meta row by primary
  * key, and sessions a Django site wrote (no meta row yet) are counted by their
- * expiry alone. Every test compares a column with a constant computed here
- * (created_at <= T - lifetime rather than created_at + lifetime <= T), so
- * nothing is computed per row but the comparisons themselves.
+ * expiry alone.
+ *
+ * What it costs is what is done per live session (a bare count of them is the
+ * floor), so that is kept to the least. An inner pass gives each session, under
+ * each policy, how many of the horizons it outlives (0: it ends at once … 4: it
+ * outlives the week), found by a binary search over the horizons (two or three
+ * tests, each stopping at the first limit that ends the session); the counts
+ * then compare those small numbers. Every test compares a column with a
+ * constant computed here (created_at > T - lifetime rather than created_at +
+ * lifetime > T), so nothing is computed per row but comparisons, and on SQLite
+ * no text is parsed. Users are counted distinct only among the sessions that
+ * end at once (FILTER before DISTINCT), never a distinct set fed every row.
+ * (Grouping by user instead costs more on both: SQLite groups by sorting every
+ * live session, and PostgreSQL's hash of users runs every count once a session
+ * as well: docs/benchmarks.md, "A million sessions".)
  */
 import { join, raw, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import type { PolicySettings } from "@/lib/admin-api";
@@ -22,40 +34,88 @@ import { dialectFor, expiryColumn, type ExpirySource } from "./session-sql.ts";
 
 type Provider = "sqlite" | "postgresql";
 
-/** The row the statement returns: counts as numbers or bigints (PostgreSQL), or null over no rows (SUM). */
+/** The row the statement returns: counts as numbers or bigints (PostgreSQL). */
 export type ImpactRow = Record<string, number | bigint | null>;
 
 const at = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
 
-/** Whether the session ends by `t` under `policy` (a boolean SQL expression). */
-function endsBy(provider: Provider, policy: LimitPolicy, idleBase: Sql, t: Date, expiry: Sql): Sql {
+/**
+ * The session outlives the instant `t` under `policy` (a boolean SQL expression):
+ * expiry, creation + lifetime and idle base + idle timeout all after `t`.
+ * `nullable`: the meta row may be missing (attach mode), and a missing time ends nothing.
+ */
+function outlives(provider: Provider, policy: LimitPolicy, times: Times, t: Date, nullable: boolean): Sql {
   const d = dialectFor(provider);
-  const tests: Sql[] = [sql`${expiry} <= ${d.expireValue(t)}`];
-  if (policy.absoluteLifetime !== null) tests.push(sql`m.created_at <= ${d.metaValue(at(t, -policy.absoluteLifetime))}`);
-  if (policy.idleTimeout !== null) tests.push(sql`${idleBase} <= ${d.metaValue(at(t, -policy.idleTimeout))}`);
-  return sql`(${join(tests, " OR ")})`;
+  const after = (column: Sql, limit: Date) => (nullable ? sql`(${column} > ${d.metaValue(limit)}) IS NOT FALSE` : sql`${column} > ${d.metaValue(limit)}`);
+  const tests: Sql[] = [sql`${times.expiry} > ${d.expireValue(t)}`];
+  if (policy.absoluteLifetime !== null) tests.push(after(times.created, at(t, -policy.absoluteLifetime)));
+  if (policy.idleTimeout !== null) tests.push(after(times.idleBase, at(t, -policy.idleTimeout)));
+  return join(tests, " AND ");
 }
 
-const count = (condition: Sql) => sql`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+/**
+ * How many of the horizons the session outlives under `policy`: 0 when it ends at once, 1 within
+ * the hour, … HORIZON_NAMES.length when it outlives the week. A binary search over the horizons
+ * (outliving one means outliving every earlier one): two or three tests a session, whatever
+ * the policy ends soonest or latest.
+ */
+function bucket(provider: Provider, policy: LimitPolicy, times: Times, now: Date, nullable: boolean): Sql {
+  const split = (low: number, high: number): Sql => {
+    if (low === high) return raw(String(low));
+    const middle = Math.ceil((low + high) / 2);
+    const horizon = at(now, HORIZONS[HORIZON_NAMES[middle - 1]!]);
+    return sql`CASE WHEN ${outlives(provider, policy, times, horizon, nullable)} THEN ${split(middle, high)} ELSE ${split(low, middle - 1)} END`;
+  };
+  return split(0, HORIZON_NAMES.length);
+}
+
+/** The columns the rule reads, as the per-session tests read them. */
+interface Times {
+  readonly expiry: Sql;
+  readonly created: Sql;
+  readonly idleBase: Sql;
+}
 
 export function impactQuery(provider: Provider, current: PolicySettings, candidate: PolicySettings, now: Date, source: ExpirySource = "meta"): Sql {
   const d = dialectFor(provider);
   const expiry = expiryColumn(source);
+  const nullable = source !== "meta";
   // The expression of the meta table's activity index, exactly; or creation, when the data records no activity.
   const idleBase = idleCountsFromActivity(current) ? sql`COALESCE(m.last_activity, m.created_at)` : sql`m.created_at`;
-  const columns: Sql[] = [sql`count(*) AS total`];
-  for (const [name, policy] of [["current", current], ["candidate", candidate]] as const) {
-    for (const horizon of HORIZON_NAMES) columns.push(sql`${count(endsBy(provider, policy, idleBase, at(now, HORIZONS[horizon]), expiry))} AS ${raw(`${name}_${horizon}`)}`);
-    columns.push(sql`COUNT(DISTINCT CASE WHEN ${endsBy(provider, policy, idleBase, now, expiry)} THEN m.user_id END) AS ${raw(`${name}_users`)}`);
-  }
-  const currentNow = endsBy(provider, current, idleBase, now, expiry);
-  const candidateNow = endsBy(provider, candidate, idleBase, now, expiry);
-  // CASE, not AND NOT: a NULL (no meta row) must count as "no", never flip to "yes".
-  columns.push(sql`SUM(CASE WHEN ${currentNow} THEN 0 WHEN ${candidateNow} THEN 1 ELSE 0 END) AS ended_by_change`);
-  columns.push(sql`COUNT(DISTINCT CASE WHEN ${currentNow} THEN NULL WHEN ${candidateNow} THEN m.user_id END) AS users_signed_out`);
-  columns.push(sql`${count(sql`${expiry} > ${d.expireValue(at(now, candidate.cookieAge))}`)} AS shortened_at_next_save`);
+  // Row by row, the columns are tested without their type's affinity (SQLite's unary +): a DATETIME
+  // column's NUMERIC affinity would try to read both sides of every comparison as a number first
+  // (the stored text and the constant), which costs as much as the comparison. Same answers: both are
+  // text either way.
+  const times: Times = { expiry: d.unindexed(expiry), created: d.unindexed(sql`m.created_at`), idleBase };
   const tables = source === "meta" ? sql`sessionscope_session_meta m` : sql`django_session s LEFT JOIN sessionscope_session_meta m ON m.session_key = s.session_key`;
-  return sql`SELECT ${join(columns, ", ")} FROM ${tables} WHERE ${expiry} > ${d.expireValue(now)}`;
+  // A change of cookie age alone ends no session sooner: the candidate's ends are the current's.
+  const sameLimits = candidate.idleTimeout === current.idleTimeout && candidate.absoluteLifetime === current.absoluteLifetime;
+  const perSession = sql`SELECT m.user_id AS user_id,
+    ${bucket(provider, current, times, now, nullable)} AS cur,
+    ${sameLimits ? sql`` : sql`${bucket(provider, candidate, times, now, nullable)} AS cand,`}
+    CASE WHEN ${times.expiry} > ${d.expireValue(at(now, candidate.cookieAge))} THEN 1 ELSE 0 END AS longer
+    FROM ${tables} WHERE ${expiry} > ${d.expireValue(now)}`;
+  const cand = sameLimits ? sql`t.cur` : sql`t.cand`;
+  // Under a policy with no idle timeout nor lifetime no live session ends at once: then a session the
+  // candidate ends at once is one the change ends, and both user counts are one distinct set (the same
+  // aggregate, computed once).
+  const currentEndsNone = current.idleTimeout === null && current.absoluteLifetime === null;
+  const changed = currentEndsNone ? sql`${cand} = 0` : sql`${cand} = 0 AND t.cur > 0`;
+  const counted = (condition: Sql) => sql`count(*) FILTER (WHERE ${condition})`;
+  // Each count, by the name readImpactRow reads it.
+  const sessions: Array<[string, Sql]> = [];
+  const users: Array<[string, Sql]> = [];
+  for (const [name, column] of [["current", sql`t.cur`], ["candidate", cand]] as const) {
+    for (const [i, horizon] of HORIZON_NAMES.entries()) sessions.push([`${name}_${horizon}`, sql`${column} <= ${raw(String(i))}`]);
+    users.push([`${name}_users`, sql`${column} = 0`]);
+  }
+  sessions.push(["ended_by_change", changed], ["shortened_at_next_save", sql`t.longer = 1`]);
+  users.push(["users_signed_out", changed]);
+  // An OFFSET keeps the per-session row computed once, never inlined into each count that reads it.
+  const perSessionRows = sql`(${perSession} ${provider === "sqlite" ? sql`LIMIT -1 OFFSET 0` : sql`OFFSET 0`}) t`;
+  const columns = [sql`count(*) AS total`, ...sessions.map(([name, test]) => sql`${counted(test)} AS ${raw(name)}`),
+    ...users.map(([name, test]) => sql`count(DISTINCT t.user_id) FILTER (WHERE ${test}) AS ${raw(name)}`)];
+  return sql`SELECT ${join(columns, ", ")} FROM ${perSessionRows}`;
 }
 
 export function readImpactRow(row: ImpactRow): ImpactTally {
