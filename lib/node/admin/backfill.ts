@@ -187,8 +187,12 @@ export async function backfillRecentSessionMeta(db: Database, options: BackfillO
 }
 
 export interface BackfillSchedule {
-  /** Runs a quick pass now, unless one ran less than `minGapMs` ago (then waits for that one); resolves when done, never rejects. */
-  catchUp(minGapMs?: number): Promise<void>;
+  /**
+   * Resolves once a pass that began after this call has finished (joining one in flight that did,
+   * else running one after the current), so a session saved before the call is in the list; never
+   * rejects. Passes are short (a range of the expire_date index), and concurrent callers share one.
+   */
+  catchUp(): Promise<void>;
   stop(): void;
 }
 
@@ -217,10 +221,12 @@ export function scheduleBackfill(db: Database, options: BackfillScheduleOptions)
   let lastStart = options.startedAt ?? now();
   let lastFull = lastStart.getTime();
   let current: Promise<void> | null = null;
+  let currentStartedAt = 0;
   let stopped = false;
   const run = (): Promise<void> => {
     if (current) return current;
     const started = now();
+    currentStartedAt = started.getTime();
     const full = started.getTime() - lastFull >= fullEvery;
     const pass: Promise<BackfillResult> = full ? backfillSessionMeta(db, options) : backfillRecentSessionMeta(db, { ...options, since: lastStart }).then((result) => ({ ...result, removed: 0 }));
     current = pass
@@ -238,10 +244,12 @@ export function scheduleBackfill(db: Database, options: BackfillScheduleOptions)
   const timer = setInterval(() => void run(), options.quickIntervalMs ?? 5_000);
   timer.unref();
   return {
-    catchUp(minGapMs = 1_000) {
+    catchUp() {
       if (stopped) return Promise.resolve();
-      if (current) return current;
-      return now().getTime() - lastStart.getTime() < minGapMs ? Promise.resolve() : run();
+      const calledAt = now().getTime();
+      // A pass in flight that began before this call may have read django_session before the newest save.
+      if (current && currentStartedAt >= calledAt) return current;
+      return (current ?? Promise.resolve()).then(() => (stopped ? undefined : run()));
     },
     stop() {
       stopped = true;
@@ -282,9 +290,9 @@ export function startBackfillFromEnv(env: Env, hooks: { onWritten?: (written: nu
 const holder = globalThis as typeof globalThis & { __sessionscopeBackfill?: BackfillSchedule };
 
 /**
- * Before the dashboard lists sessions: a quick pass unless one ran in the last second, so a session
+ * Before the dashboard lists sessions: a quick pass that began after the request, so a session
  * Django wrote a moment ago is in the list. Nothing outside attach mode (no schedule runs there).
  */
 export function catchUpDjangoSessions(): Promise<void> {
-  return holder.__sessionscopeBackfill?.catchUp(1_000) ?? Promise.resolve();
+  return holder.__sessionscopeBackfill?.catchUp() ?? Promise.resolve();
 }
