@@ -26,6 +26,8 @@ const START = new Date("2026-12-01T12:00:00.000Z");
 const SESSIONS = 50_000;
 /** Three snapshot refreshes over 50,000 sessions: seconds each alone, tens of seconds beside a full test run on two cores. */
 const READS_TIMEOUT_MS = 300_000;
+/** How long the event loop may stall for reasons of its own (GC, a busy machine): below this a stall proves nothing. */
+const LOOP_JITTER_MS = 50;
 
 const plan = seedPlanAt(SECRET, START, 200);
 
@@ -67,8 +69,9 @@ describe(`heavy dashboard reads on SQLite, ${SESSIONS.toLocaleString("en-US")} s
     expect(after.result).toMatchObject({ available: true, total: SESSIONS * 0.9 });
     // On the request thread the loop stalls for the whole query (the measurement sees it)...
     expect(before.maxDelayMs).toBeGreaterThan(before.ms * 0.8);
-    // ...through the reader it keeps turning.
-    expect(after.maxDelayMs).toBeLessThan(before.ms / 5);
+    // ...through the reader it keeps turning (the preview is tens of milliseconds at this size:
+    // below the loop's own jitter on a loaded machine, so that jitter is the bound there).
+    expect(after.maxDelayMs).toBeLessThan(Math.max(before.ms / 5, LOOP_JITTER_MS));
   }, READS_TIMEOUT_MS);
 
   it("refreshes the overview's snapshot through the reader with the same breakdowns, the loop free meanwhile", async () => {
