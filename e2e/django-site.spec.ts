@@ -80,8 +80,15 @@ const setups = [
   { database: "postgresql", engine: "cached_db" },
 ] as const;
 
+/**
+ * Django 4.2 on every setup; 3.2 on two that between them cover both databases and both engines
+ * (SQLite with db, PostgreSQL with cached_db), which keeps the run's time in bounds.
+ */
+const runsOn = (version: string, index: number) => version !== "3.2" || index === 0 || index === 3;
+
 for (const [index, { database, engine }] of setups.entries()) {
   for (const [versionIndex, version] of DJANGO_VERSIONS.entries()) {
+    if (!runsOn(version, index)) continue;
     test.describe(`Django ${version} and SessionScope attached on ${database}, ${engine} engine`, () => {
       const started: Service[] = [];
       let django: DjangoSite | undefined;
