@@ -157,12 +157,17 @@ export async function startMemcached() {
   const dir = mkdtempSync(join(tmpdir(), "sessionscope-memcached-"));
   const port = await freePort();
   const pidfile = join(dir, "memcached.pid");
+  // The daemon binds its port after it detaches: a port the killed one held a moment ago can
+  // still refuse it (it then exits without a pid file), so a restart tries again briefly.
   const launch = async () => {
-    rmSync(pidfile, { force: true });
-    execFileSync(server, ["-l", "127.0.0.1", "-p", String(port), "-U", "0", "-m", "64", "-d", "-P", pidfile, ...(isRoot ? ["-u", "root"] : [])]);
-    const pid = await readPidFile(pidfile);
-    if (!pid) throw new Error(`memcached on port ${port} did not write its pid file`);
-    return pid;
+    for (let attempt = 1; ; attempt++) {
+      rmSync(pidfile, { force: true });
+      execFileSync(server, ["-l", "127.0.0.1", "-p", String(port), "-U", "0", "-m", "64", "-d", "-P", pidfile, ...(isRoot ? ["-u", "root"] : [])]);
+      const pid = await readPidFile(pidfile);
+      if (pid) return pid;
+      if (attempt === 3) throw new Error(`memcached on port ${port} did not write its pid file (3 attempts)`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   };
   let pid = await launch();
   return {
