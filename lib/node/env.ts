@@ -57,6 +57,8 @@ const schema = z.object({
   /** Django's CACHES["default"]["KEY_PREFIX"] and ["VERSION"]: the cache and cached_db engines' keys are KEY_PREFIX:VERSION:... */
   CACHE_KEY_PREFIX: z.string().default(""),
   CACHE_VERSION: z.coerce.number().int().default(1),
+  /** cached_db: how long a cached entry is served without a look at the database (docs/engines.md, "When the cache is down"). */
+  SESSION_CACHE_VERIFY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Folder of the file engine; relative paths are resolved against the working directory. */
   SESSION_FILE_PATH: z.string().default("var/sessions"),
   SESSION_COOKIE_NAME: z.string().default("sessionid"),

@@ -168,6 +168,36 @@ export interface KillStore {
   kill(target: KillTarget, record?: KillRecord): Promise<KillResult>;
 }
 
+/** What a cache in front of the database must still do to one session's entry: tombstone it (a kill) or drop it (a save it missed). */
+export type CacheInvalidationKind = "kill" | "stale";
+
+export interface CacheInvalidation {
+  readonly id: number;
+  readonly key: string;
+  readonly kind: CacheInvalidationKind;
+}
+
+/**
+ * The database's outbox of cache invalidations: what a cached_db engine could
+ * not tell its cache (Redis, Memcached) because it did not answer, kept until
+ * the cache answers again (lib/session/engines/cache-fence.ts).
+ */
+export interface CacheOutboxStore {
+  recordCacheInvalidations(keys: readonly string[], kind: CacheInvalidationKind, at: Date): Promise<void>;
+  /** The oldest pending invalidations, at most `limit`. */
+  pendingCacheInvalidations(limit: number): Promise<CacheInvalidation[]>;
+  clearCacheInvalidations(ids: readonly number[]): Promise<void>;
+}
+
+/** A store with a cache in front that may have missed invalidations while the cache was down. */
+export interface CacheFencedStore {
+  /**
+   * Applies the outbox's pending invalidations to the cache (from this
+   * instance or any other); true when none is left and the cache is trusted.
+   */
+  replayCacheInvalidations(): Promise<boolean>;
+}
+
 export interface SessionActivity {
   readonly at: Date;
   readonly ip: string | null;

@@ -26,7 +26,11 @@ export function createDatabaseStore(db: Database, metaEngine = "db") {
 // One line a minute at most: a cache outage must not flood the logs.
 const warnCacheFailure = rateLimited(log.warn, { limit: 1, windowMs: 60_000 });
 const onCacheError = (cache: string) => (error: Error, operation: string): void => {
-  warnCacheFailure(`${cache} failed during ${operation} (${error.message}); using the database alone until it is back`);
+  if (operation === "outbox") {
+    warnCacheFailure(`the cache outbox could not be read or written (${error.message}); ${cache} is not trusted until it can`);
+  } else {
+    warnCacheFailure(`${cache} failed during ${operation} (${error.message}); using the database alone until it is back`);
+  }
 };
 
 /**
@@ -62,6 +66,7 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null, 
         },
         keyPrefix: env.CACHE_KEY_PREFIX,
         version: env.CACHE_VERSION,
+        verifySeconds: env.SESSION_CACHE_VERIFY_SECONDS,
       };
       const database = createDatabaseStore(db, "cached_db");
       if (env.cacheBackend === "memcached") return createMemcachedCachedDbStore(database, required(memcached, "MEMCACHED_URL"), { ...options, onCacheError: onCacheError("Memcached") });

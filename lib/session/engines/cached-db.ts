@@ -18,16 +18,26 @@
  * deletes them, and every key the database deleted after.
  *
  * Redis errors (refused, timeout) never fail a request: the engine falls back
- * to the database and reports each failure through `onCacheError`.
+ * to the database and reports each failure through `onCacheError`. What the
+ * cache missed meanwhile (a kill's tombstone, a save's refresh) goes to the
+ * database's outbox and is replayed into Redis before any cached entry is
+ * served again (cache-fence.ts). Whatever else happens, a cached entry is
+ * trusted for at most `verifySeconds` after its last check against the
+ * database (a load that missed, or a save): the version key expires then, and
+ * the next load reads the database.
  */
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../expiry.ts";
-import type { IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession, UserIndexedStore } from "../store.ts";
-import { createCacheGuard } from "./cache-guard.ts";
+import type {
+  CacheFencedStore, CacheInvalidationKind, CacheOutboxStore, IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
+  UserIndexedStore,
+} from "../store.ts";
+import { createCacheFence, type CacheFence } from "./cache-fence.ts";
+import { createCacheGuard, type CacheGuard } from "./cache-guard.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
 
-export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore;
+export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore & CacheOutboxStore;
 
 export interface CachedDbStoreOptions {
   /** Decodes a database row's encoded string (the session codec), to fill the cache after a miss; null when invalid. */
@@ -38,6 +48,11 @@ export interface CachedDbStoreOptions {
   readonly cacheTimeoutMs?: number;
   /** How long a killed session's tombstone blocks re-population (default 120 s). */
   readonly tombstoneSeconds?: number;
+  /**
+   * How long a cached entry is served without a look at the database (default 60 s): the bound on
+   * what any invalidation the outbox could not carry (a crash between a kill and its record) can cost.
+   */
+  readonly verifySeconds?: number;
   readonly keyPrefix?: string;
   readonly version?: number;
   readonly indexPrefix?: string;
@@ -57,21 +72,21 @@ if redis.call('EXISTS', KEYS[3]) == 1 then return {false, false, -2, 0} end
 redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
 return {false, false, -2, 1}
 `);
-/** KEYS: entry, version, lease. ARGV: token, bytes, version, ttl ms. */
+/** KEYS: entry, version, lease. ARGV: token, bytes, version, ttl ms, version ttl ms. */
 const POPULATE = luaScript(`
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[3])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
 return 1
 `);
-/** KEYS: entry, version, lease. ARGV: expected version ('' = none), bytes, new version, ttl s. */
+/** KEYS: entry, version, lease. ARGV: expected version ('' = none), bytes, new version, ttl s, version ttl s. */
 const REFRESH = luaScript(`
 redis.call('DEL', KEYS[3])
 local v = redis.call('GET', KEYS[2])
 if (ARGV[1] == '' and not v) or v == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
-  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[5])
   return 1
 end
 redis.call('DEL', KEYS[1], KEYS[2])
@@ -83,7 +98,7 @@ redis.call('SET', KEYS[4], '1', 'EX', ARGV[1])
 return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 `);
 
-export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): DatabaseStore {
+export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): DatabaseStore & CacheFencedStore {
   const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
   const index = options.indexPrefix ?? "sessionscope:cached_db:";
@@ -95,25 +110,56 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
     killed: `${index}killed:${key}`,
   });
 
-  /** Runs a Redis step; on failure or timeout reports it and yields `fallback`. */
-  const cache = createCacheGuard("Redis", timeoutMs, options.onCacheError);
+  const verifySeconds = options.verifySeconds ?? 60;
+  // Every failed Redis step distrusts the cache until the outbox is replayed (cache-fence.ts).
+  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, now: clock });
+  const cache: CacheGuard = createCacheGuard("Redis", timeoutMs, (error, operation) => {
+    fence.failed();
+    options.onCacheError?.(error, operation);
+  });
 
-  const kill = (key: string) => {
+  /** Tombstone (or, for a stale entry, just drop) one session's cache keys; false when Redis did not take it. */
+  const invalidate = (key: string, kind: CacheInvalidationKind, operation: string) => {
     const k = keys(key);
-    return cache("kill", null, () => KILL.run(redis, [k.entry, k.version, k.lease, k.killed], [options.tombstoneSeconds ?? 120]));
+    return cache(operation, false, async () => {
+      if (kind === "kill") await KILL.run(redis, [k.entry, k.version, k.lease, k.killed], [options.tombstoneSeconds ?? 120]);
+      else await redis.call("DEL", [k.entry, k.version, k.lease]);
+      return true;
+    });
   };
 
-  const refresh = (key: string, record: SaveRecord, expected: string | null, version: string) => {
-    const k = keys(key);
-    const args = [expected ?? "", dumpsPickle(record.data), version, Math.max(1, record.ttlSeconds)];
-    return cache("save", null, () => REFRESH.run(redis, [k.entry, k.version, k.lease], args));
+  /**
+   * Tombstones every key; what Redis did not take is recorded in the database's outbox (or the
+   * kill fails), once per kill: `recorded` holds what an earlier step of the same kill recorded.
+   */
+  const killKeys = async (list: readonly string[], recorded = new Set<string>()) => {
+    const taken = await Promise.all(list.map((key) => invalidate(key, "kill", "kill")));
+    const missed = list.filter((key, i) => !taken[i] && !recorded.has(key));
+    await fence.record(missed, "kill");
+    for (const key of missed) recorded.add(key);
+  };
+  /** A cached entry Redis may hold one save behind, to drop once it answers (the save itself stands). */
+  const recordStale = (key: string) => fence.record([key], "stale").catch((error: Error) => options.onCacheError?.(error, "outbox"));
+  const dropStale = async (key: string, operation: string) => {
+    if (!(await invalidate(key, "stale", operation))) await recordStale(key);
   };
 
-  return {
+  const refresh = async (key: string, record: SaveRecord, expected: string | null, version: string) => {
+    const k = keys(key);
+    const ttl = Math.max(1, record.ttlSeconds);
+    const args = [expected ?? "", dumpsPickle(record.data), version, ttl, Math.min(ttl, verifySeconds)];
+    const done = await cache("save", false, async () => (await REFRESH.run(redis, [k.entry, k.version, k.lease], args), true));
+    if (!done) await recordStale(key);
+  };
+
+  const store: DatabaseStore & CacheFencedStore = {
     ...db,
     engine: "cached_db",
     atomicSave: true,
+    replayCacheInvalidations: () => fence.replay(),
     async load(key, now): Promise<StoredSession | null> {
+      // After a Redis failure nothing cached is served until what it missed is replayed into it.
+      if (!fence.trusted && !(await fence.replay())) return db.load(key, now);
       const k = keys(key);
       const token = randomUUID();
       const read = await cache("load", null, async () => {
@@ -134,7 +180,8 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       const data = options.decode(stored.encoded);
       const ttlMs = stored.expireDate.getTime() - clock().getTime();
       if (data && ttlMs > 0) {
-        await cache("populate", null, () => POPULATE.run(redis, [k.entry, k.version, k.lease], [token, dumpsPickle(data), stored.version, ttlMs]));
+        const args = [token, dumpsPickle(data), stored.version, ttlMs, Math.min(ttlMs, verifySeconds * 1000)];
+        await cache("populate", null, () => POPULATE.run(redis, [k.entry, k.version, k.lease], args));
       }
       return stored;
     },
@@ -144,39 +191,38 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
     async save(key, record, expectedVersion): Promise<SaveResult> {
       const result = await db.save(key, record, expectedVersion);
       if (result.ok) await refresh(key, record, expectedVersion, result.version);
-      else if (result.reason !== "exists") {
-        // Whoever saved in between owns the cache now; drop what we may have read stale.
-        const k = keys(key);
-        await cache("invalidate", null, () => redis.call("DEL", [k.entry, k.version, k.lease]));
-      }
+      // Whoever saved in between owns the cache now; drop what we may have read stale.
+      else if (result.reason !== "exists") await dropStale(key, "invalidate");
       return result;
     },
     async delete(key) {
       // Tombstone first: a load racing this kill can neither hit nor re-populate the cache.
-      await kill(key);
+      await killKeys([key]);
       await db.delete(key);
       const k = keys(key);
       await cache("kill", null, () => redis.call("DEL", [k.entry, k.version]));
     },
     async deleteByUser(userId, exceptKey) {
-      for (const item of await db.listByUser(userId, new Date(0))) if (item.key !== exceptKey) await kill(item.key);
+      await killKeys((await db.listByUser(userId, new Date(0))).map((i) => i.key).filter((key) => key !== exceptKey));
       return db.deleteByUser(userId, exceptKey);
     },
     async deleteIssuedBefore(date) {
-      for (const key of await keysIssuedBefore(db, date, clock())) await kill(key);
+      await killKeys(await keysIssuedBefore(db, date, clock()));
       return db.deleteIssuedBefore(date);
     },
     recordsKills: db.recordsKills,
     async kill(target, record) {
       // Before: a load racing the kill can neither hit nor re-populate the cache.
       const known = "keys" in target ? target.keys : "userId" in target ? (await db.listByUser(target.userId, new Date(0))).map((i) => i.key) : await keysIssuedBefore(db, target.issuedBefore, clock());
-      await Promise.all(known.map(kill));
+      const recorded = new Set<string>();
+      await killKeys(known, recorded);
       const result = await db.kill(target, record);
       // After: sessions saved (and cached) meanwhile, or created since the keys were read.
-      await Promise.all(result.keys.map(kill));
+      await killKeys(result.keys, recorded);
       return result;
     },
   };
+  return store;
 
 }
 

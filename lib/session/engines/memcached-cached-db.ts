@@ -20,12 +20,16 @@
  * old data in the cache afterwards, and a killed session is never filled again.
  *
  * Memcached errors (refused, timeout) never fail a request: the engine falls back to the
- * database and reports each failure through `onCacheError`.
+ * database and reports each failure through `onCacheError`. What the cache missed meanwhile
+ * (a kill's tombstone, a save's refresh) goes to the database's outbox and is replayed into
+ * Memcached before any cached entry is served again (cache-fence.ts). An "ok" state lives at
+ * most `verifySeconds` (default 60): past that, the next load reads the database.
  */
 import { systemClock } from "../expiry.ts";
 import { isWellFormedSessionKey } from "../keys.ts";
-import type { KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
-import { createCacheGuard } from "./cache-guard.ts";
+import type { CacheFencedStore, CacheInvalidationKind, KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
+import { createCacheFence, type CacheFence } from "./cache-fence.ts";
+import { createCacheGuard, type CacheGuard } from "./cache-guard.ts";
 import { keysIssuedBefore, type CachedDbStoreOptions, type DatabaseStore } from "./cached-db.ts";
 import { checkMemcachedKeyPrefix, entryDigest, FLAG_BYTES, FLAG_PICKLE, memcachedExptime, type MemcachedClient, type MemcachedItem } from "./memcached-client.ts";
 import { readPickledEntry } from "./memcached.ts";
@@ -50,31 +54,40 @@ function describedBy(state: MemcachedItem | null): Described | null {
   return match ? { expireMs: Number(match[1]), digest: match[2]!, version: match[3]! } : null;
 }
 
-export function createMemcachedCachedDbStore(db: DatabaseStore, client: MemcachedClient, options: MemcachedCachedDbStoreOptions): DatabaseStore {
+export function createMemcachedCachedDbStore(db: DatabaseStore, client: MemcachedClient, options: MemcachedCachedDbStoreOptions): DatabaseStore & CacheFencedStore {
   const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
   const statePrefix = `${options.indexPrefix ?? "sessionscope:cached_db:"}state:`;
   checkMemcachedKeyPrefix(entryPrefix);
   checkMemcachedKeyPrefix(statePrefix);
-  const cache = createCacheGuard("Memcached", options.cacheTimeoutMs ?? 500, options.onCacheError);
+  const verifySeconds = options.verifySeconds ?? 60;
+  // Every failed Memcached step distrusts the cache until the outbox is replayed (cache-fence.ts).
+  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, now: clock });
+  const cache: CacheGuard = createCacheGuard("Memcached", options.cacheTimeoutMs ?? 500, (error, operation) => {
+    fence.failed();
+    options.onCacheError?.(error, operation);
+  });
   const text = (value: string) => Buffer.from(value, "latin1");
 
   const describe = (bytes: Buffer, record: { expireDate: Date }, version: string) => text(`ok ${record.expireDate.getTime()} ${entryDigest(bytes)} ${version}`);
 
-  /** Marks the entry untrustworthy (revoking every reader's lease) and drops it. */
-  const invalidate = (key: string, operation: string) =>
-    cache(operation, null, async () => {
-      await client.store("set", statePrefix + key, text("stale"), FLAG_BYTES, STATE_SECONDS);
+  /**
+   * Marks the entry untrustworthy, revoking every reader's lease ("stale"), or tombstones it
+   * ("killed"), and drops it; false when Memcached did not take it.
+   */
+  const invalidate = (key: string, kind: CacheInvalidationKind, operation: string) =>
+    cache(operation, false, async () => {
+      const [state, seconds] = kind === "kill" ? ["killed", options.tombstoneSeconds ?? 120] : ["stale", STATE_SECONDS];
+      await client.store("set", statePrefix + key, text(state), FLAG_BYTES, seconds);
       await client.delete(entryPrefix + key);
-      return null;
+      return true;
     });
 
-  const tombstone = (key: string) =>
-    cache("kill", null, async () => {
-      await client.store("set", statePrefix + key, text("killed"), FLAG_BYTES, options.tombstoneSeconds ?? 120);
-      await client.delete(entryPrefix + key);
-      return null;
-    });
+  /** A cached entry Memcached may hold one save behind, to drop once it answers (the save itself stands). */
+  const recordStale = (key: string) => fence.record([key], "stale").catch((error: Error) => options.onCacheError?.(error, "outbox"));
+  const dropStale = async (key: string, operation: string) => {
+    if (!(await invalidate(key, "stale", operation))) await recordStale(key);
+  };
 
   /** The cas unique of the state a miss may fill the cache under; null when it may not (killed, or Memcached is down). */
   async function lease(key: string, state: MemcachedItem | null): Promise<string | null> {
@@ -87,32 +100,45 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
   }
 
   /** After a database save: the cache follows only if it described the version we replaced; otherwise it is dropped. */
-  const refresh = (key: string, record: SaveRecord, expected: string | null, version: string) =>
-    cache("save", null, async () => {
+  const refresh = async (key: string, record: SaveRecord, expected: string | null, version: string) => {
+    const done = await cache("save", false, async () => {
       const bytes = dumpsPickle(record.data);
       const exptime = memcachedExptime(record.ttlSeconds);
+      const stateExptime = memcachedExptime(Math.min(record.ttlSeconds, verifySeconds));
       const state = await client.gets(statePrefix + key);
       const follows = expected === null ? state === null || state.value.toString("latin1") !== "killed" : describedBy(state)?.version === expected;
       const swapped = follows && state
-        ? await client.store("cas", statePrefix + key, describe(bytes, record, version), FLAG_BYTES, exptime, state.cas)
-        : follows ? await client.store("add", statePrefix + key, describe(bytes, record, version), FLAG_BYTES, exptime) : "not_stored";
-      if (swapped !== "stored") {
-        await invalidate(key, "save");
-        return null;
-      }
+        ? await client.store("cas", statePrefix + key, describe(bytes, record, version), FLAG_BYTES, stateExptime, state.cas)
+        : follows ? await client.store("add", statePrefix + key, describe(bytes, record, version), FLAG_BYTES, stateExptime) : "not_stored";
+      if (swapped !== "stored") return invalidate(key, "stale", "save");
       await client.store("set", entryPrefix + key, bytes, FLAG_PICKLE, exptime);
-      return null;
+      return true;
     });
+    if (!done) await recordStale(key);
+  };
 
-  // A key no session can have (spaces, control characters: not a Memcached key either) never reaches the cache.
-  const killKeys = (keys: readonly string[]) => Promise.all(keys.filter(isWellFormedSessionKey).map(tombstone));
+  /**
+   * Tombstones every key; what Memcached did not take is recorded in the database's outbox (or
+   * the kill fails), once per kill (`recorded`: what an earlier step of the same kill recorded). A key no session can have (spaces, control characters: not a Memcached key
+   * either) never reaches the cache.
+   */
+  const killKeys = async (keys: readonly string[], recorded = new Set<string>()) => {
+    const list = keys.filter(isWellFormedSessionKey);
+    const taken = await Promise.all(list.map((key) => invalidate(key, "kill", "kill")));
+    const missed = list.filter((key, i) => !taken[i] && !recorded.has(key));
+    await fence.record(missed, "kill");
+    for (const key of missed) recorded.add(key);
+  };
 
-  return {
+  const store: DatabaseStore & CacheFencedStore = {
     ...db,
     engine: "cached_db",
     atomicSave: true,
+    replayCacheInvalidations: () => fence.replay(),
     async load(key, now): Promise<StoredSession | null> {
       if (!isWellFormedSessionKey(key)) return db.load(key, now);
+      // After a Memcached failure nothing cached is served until what it missed is replayed into it.
+      if (!fence.trusted && !(await fence.replay())) return db.load(key, now);
       const read = await cache("load", null, () => Promise.all([client.gets(entryPrefix + key), client.gets(statePrefix + key)]));
       const [entry, state] = read ?? [null, null];
       const described = describedBy(state);
@@ -132,7 +158,8 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
         await cache("populate", null, async () => {
           const bytes = dumpsPickle(data);
           const exptime = memcachedExptime(ttlSeconds);
-          if ((await client.store("cas", statePrefix + key, describe(bytes, stored, stored.version), FLAG_BYTES, exptime, token)) === "stored") {
+          const stateExptime = memcachedExptime(Math.min(ttlSeconds, verifySeconds));
+          if ((await client.store("cas", statePrefix + key, describe(bytes, stored, stored.version), FLAG_BYTES, stateExptime, token)) === "stored") {
             await client.store("set", entryPrefix + key, bytes, FLAG_PICKLE, exptime);
           }
           return null;
@@ -148,13 +175,13 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
       if (!isWellFormedSessionKey(key)) return result;
       if (result.ok) await refresh(key, record, expectedVersion, result.version);
       // Whoever saved in between owns the cache now; drop what we may have read stale.
-      else if (result.reason !== "exists") await invalidate(key, "invalidate");
+      else if (result.reason !== "exists") await dropStale(key, "invalidate");
       return result;
     },
     async delete(key) {
       if (!isWellFormedSessionKey(key)) return db.delete(key);
       // Tombstone first: a load racing this kill can neither hit nor fill the cache.
-      await tombstone(key);
+      await killKeys([key]);
       await db.delete(key);
       await cache("kill", null, () => client.delete(entryPrefix + key));
     },
@@ -170,11 +197,13 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
     async kill(target: KillTarget, record) {
       // Before: a load racing the kill can neither hit nor fill the cache.
       const known = "keys" in target ? target.keys : "userId" in target ? (await db.listByUser(target.userId, new Date(0))).map((i) => i.key) : await keysIssuedBefore(db, target.issuedBefore, clock());
-      await killKeys(known);
+      const recorded = new Set<string>();
+      await killKeys(known, recorded);
       const result = await db.kill(target, record);
       // After: sessions saved (and cached) meanwhile, or created since the keys were read.
-      await killKeys(result.keys);
+      await killKeys(result.keys, recorded);
       return result;
     },
   };
+  return store;
 }

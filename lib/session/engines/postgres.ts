@@ -11,21 +11,21 @@
  */
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  ActivityStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, SessionStore, StoredSession,
+  ActivityStore, CacheInvalidationKind, CacheOutboxStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, SessionStore, StoredSession,
   UserIndexedStore,
 } from "../store.ts";
 import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore;
+export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
 
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -208,6 +208,18 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
     async kill(target, record) {
       const row = (await pool.query(killQuery(target, record))).rows[0] as { keys: string[]; record_id: number | null };
       return { deleted: row.keys.length, keys: row.keys, recordId: row.record_id };
+    },
+    async recordCacheInvalidations(keys, kind, at) {
+      const text = `INSERT INTO ${OUTBOX_TABLE} (session_key, kind, created_at) SELECT k, $2, $3 FROM unnest($1::varchar[]) AS k`;
+      await pool.query({ text, values: [keys.filter(isStorableKey), kind, at] });
+    },
+    async pendingCacheInvalidations(limit) {
+      const text = `SELECT id, session_key, kind FROM ${OUTBOX_TABLE} ORDER BY id LIMIT $1`;
+      const { rows: pending } = await pool.query({ name: "sessionscope_outbox_pending", text, values: [limit] });
+      return (pending as Array<{ id: number; session_key: string; kind: CacheInvalidationKind }>).map((row) => ({ id: row.id, key: row.session_key, kind: row.kind }));
+    },
+    async clearCacheInvalidations(ids) {
+      if (ids.length) await pool.query({ text: `DELETE FROM ${OUTBOX_TABLE} WHERE id = ANY($1::int[])`, values: [ids] });
     },
   };
 }

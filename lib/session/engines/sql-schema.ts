@@ -10,6 +10,8 @@ export const SESSION_TABLE = "django_session";
 export const META_TABLE = "sessionscope_session_meta";
 /** Where a session was seen from, one row per change of address or device family (deleted with the meta row). */
 export const SIGHTING_TABLE = "sessionscope_session_sighting";
+/** Cache invalidations a cached_db engine could not apply while its cache was down (cache-fence.ts). */
+export const OUTBOX_TABLE = "sessionscope_cache_outbox";
 
 /**
  * Whether a key can be in `django_session` at all: the column is

@@ -12,6 +12,7 @@
  */
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
+  CacheInvalidationKind, CacheOutboxStore,
   ActivityStore, IssuedBeforeStore, KillRecord, KillResult, KillStore, KillTarget, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
   UserIndexedStore,
 } from "../store.ts";
@@ -19,7 +20,7 @@ import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -35,7 +36,7 @@ export interface SqliteDriver {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
 }
 
-export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore;
+export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
 
 export interface SqliteStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -231,6 +232,17 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     },
     async kill(target, record) {
       return killTx(target, record);
+    },
+    async recordCacheInvalidations(keys, kind, at) {
+      const insert = prepared(`INSERT INTO ${OUTBOX_TABLE} (session_key, kind, created_at) SELECT value, ?, ? FROM json_each(?)`);
+      insert.run(kind, formatPrismaSqliteDate(at), JSON.stringify(keys.filter(isStorableKey)));
+    },
+    async pendingCacheInvalidations(limit) {
+      const pending = prepared(`SELECT id, session_key, kind FROM ${OUTBOX_TABLE} ORDER BY id LIMIT ?`).all(limit) as Array<{ id: number; session_key: string; kind: CacheInvalidationKind }>;
+      return pending.map((row) => ({ id: Number(row.id), key: row.session_key, kind: row.kind }));
+    },
+    async clearCacheInvalidations(ids) {
+      if (ids.length) prepared(`DELETE FROM ${OUTBOX_TABLE} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
     },
     deleteIssuedBefore(date) {
       const cutoff = formatPrismaSqliteDate(date);
