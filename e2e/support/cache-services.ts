@@ -11,13 +11,16 @@ export interface CacheServer {
   stop(): void;
 }
 
-export interface MemcachedServer extends CacheServer {
+/** A server a spec can take down and bring back on the same port. */
+export interface RestartableServer extends CacheServer {
   readonly pid: number;
   /** Stops it by its PID; the port stays closed until `up()`. */
   down(): void;
-  /** An empty memcached on the same port again. */
+  /** Starts it again on the same port: Memcached empty, a persistent Redis with what it kept. */
   up(): Promise<void>;
 }
+
+export type MemcachedServer = RestartableServer;
 
 /** Starts the server, or skips the spec where it is not installed (an error under CI=true). */
 async function started<T>(name: string, start: () => Promise<T | null>): Promise<T> {
@@ -27,7 +30,8 @@ async function started<T>(name: string, start: () => Promise<T | null>): Promise
   return server;
 }
 
-export const startRedis = () => started<CacheServer>("redis-server", startRedisServer as () => Promise<CacheServer | null>);
+export const startRedis = (options: { persistent?: boolean } = {}) =>
+  started<RestartableServer>("redis-server", () => (startRedisServer as (o: typeof options) => Promise<RestartableServer | null>)(options));
 export const startMemcached = () => started<MemcachedServer>("memcached", startMemcachedServer as () => Promise<MemcachedServer | null>);
 
 /** The session cookie an API answer set. */

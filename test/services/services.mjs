@@ -97,23 +97,43 @@ export async function startPostgres() {
   };
 }
 
-export async function startRedis() {
+/**
+ * A redis-server on 127.0.0.1 in a temp folder. `persistent: true` keeps an append-only file,
+ * so that `down()` (SIGTERM: Redis writes it out and exits) and `up()` (a new server on the same
+ * port and folder) are a restart that keeps every entry, as a production Redis's would.
+ */
+export async function startRedis({ persistent = false } = {}) {
   const server = findRedisServer();
   if (!server) return null;
   const dir = mkdtempSync(join(tmpdir(), "sessionscope-redis-"));
   const port = await freePort();
   const pidfile = join(dir, "redis.pid");
-  execFileSync(server, [
-    "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir,
-    "--daemonize", "yes", "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
-  ]);
-  const pid = await readPidFile(pidfile);
-  if (!pid) throw new Error(`redis-server on port ${port} did not write its pid file (see ${join(dir, "redis.log")})`);
+  const launch = async () => {
+    rmSync(pidfile, { force: true });
+    execFileSync(server, [
+      "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", persistent ? "yes" : "no", "--dir", dir,
+      "--daemonize", "yes", "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
+    ]);
+    const pid = await readPidFile(pidfile);
+    if (!pid) throw new Error(`redis-server on port ${port} did not write its pid file (see ${join(dir, "redis.log")})`);
+    return pid;
+  };
+  let pid = await launch();
   return {
     name: "redis",
-    pid,
+    get pid() {
+      return pid;
+    },
     url: `redis://127.0.0.1:${port}`,
     port,
+    /** Stops it (by its PID, with a clean shutdown); the port stays closed until `up()`. */
+    down() {
+      stopPid(pid);
+    },
+    /** Starts it again on the same port (with what it kept, when persistent). */
+    async up() {
+      pid = await launch();
+    },
     stop() {
       stopPid(pid);
       rmSync(dir, { recursive: true, force: true });

@@ -33,6 +33,10 @@ const onCacheError = (cache: string) => (error: Error, operation: string): void 
   }
 };
 
+const onCacheReplayed = (cache: string) => (count: number): void => {
+  log.warn(`${cache} answers again: ${count} session invalidation${count === 1 ? "" : "s"} it missed (kills, stale entries) applied from the cache outbox`);
+};
+
 /**
  * The store for SESSION_ENGINE. `redis` is the client for env.REDIS_URL and
  * `memcached` the one for env.MEMCACHED_URL; parseEnv already requires the one
@@ -69,8 +73,10 @@ export function createStoreFromEnv(env: Env, db: Database, redis: Redis | null, 
         verifySeconds: env.SESSION_CACHE_VERIFY_SECONDS,
       };
       const database = createDatabaseStore(db, "cached_db");
-      if (env.cacheBackend === "memcached") return createMemcachedCachedDbStore(database, required(memcached, "MEMCACHED_URL"), { ...options, onCacheError: onCacheError("Memcached") });
-      return createCachedDbStore(database, required(redis, "REDIS_URL"), { ...options, onCacheError: onCacheError("Redis") });
+      if (env.cacheBackend === "memcached") {
+        return createMemcachedCachedDbStore(database, required(memcached, "MEMCACHED_URL"), { ...options, onCacheError: onCacheError("Memcached"), onCacheReplayed: onCacheReplayed("Memcached") });
+      }
+      return createCachedDbStore(database, required(redis, "REDIS_URL"), { ...options, onCacheError: onCacheError("Redis"), onCacheReplayed: onCacheReplayed("Redis") });
     }
   }
 }

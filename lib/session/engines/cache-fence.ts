@@ -26,6 +26,8 @@ export interface CacheFenceOptions {
   readonly onError?: (error: Error, operation: string) => void;
   /** The time recorded on an outbox row. */
   readonly now: () => Date;
+  /** Told how many invalidations a replay applied, when it applied any. */
+  readonly onReplayed?: (count: number) => void;
 }
 
 export interface CacheFence {
@@ -50,6 +52,7 @@ export function createCacheFence(options: CacheFenceOptions): CacheFence {
 
   async function run(): Promise<boolean> {
     const seen = failures;
+    let count = 0;
     try {
       for (;;) {
         const pending = await options.outbox.pendingCacheInvalidations(BATCH);
@@ -59,12 +62,15 @@ export function createCacheFence(options: CacheFenceOptions): CacheFence {
         const applied = await Promise.all(pending.map((item) => options.apply(item.key, item.kind)));
         const done = pending.filter((_, i) => applied[i]).map((item) => item.id);
         await options.outbox.clearCacheInvalidations(done);
+        count += done.length;
         if (done.length < pending.length) return false;
         if (pending.length < BATCH) break;
       }
     } catch (error) {
       options.onError?.(error as Error, "outbox");
       return false;
+    } finally {
+      if (count > 0) options.onReplayed?.(count);
     }
     if (failures !== seen) return false;
     trusted = true;

@@ -44,6 +44,8 @@ export interface CachedDbStoreOptions {
   readonly decode: (encoded: string) => ReadonlyMap<string, unknown> | null;
   /** Reports a Redis failure; the request continues on the database alone. */
   readonly onCacheError?: (error: Error, operation: string) => void;
+  /** Told how many kills and refreshes the cache missed were applied to it from the outbox (cache-fence.ts). */
+  readonly onCacheReplayed?: (count: number) => void;
   /** Gives up on Redis after this long (default 500 ms). */
   readonly cacheTimeoutMs?: number;
   /** How long a killed session's tombstone blocks re-population (default 120 s). */
@@ -112,7 +114,7 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
 
   const verifySeconds = options.verifySeconds ?? 60;
   // Every failed Redis step distrusts the cache until the outbox is replayed (cache-fence.ts).
-  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, now: clock });
+  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, onReplayed: options.onCacheReplayed, now: clock });
   const cache: CacheGuard = createCacheGuard("Redis", timeoutMs, (error, operation) => {
     fence.failed();
     options.onCacheError?.(error, operation);

@@ -62,7 +62,7 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
   checkMemcachedKeyPrefix(statePrefix);
   const verifySeconds = options.verifySeconds ?? 60;
   // Every failed Memcached step distrusts the cache until the outbox is replayed (cache-fence.ts).
-  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, now: clock });
+  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, onReplayed: options.onCacheReplayed, now: clock });
   const cache: CacheGuard = createCacheGuard("Memcached", options.cacheTimeoutMs ?? 500, (error, operation) => {
     fence.failed();
     options.onCacheError?.(error, operation);
