@@ -7,6 +7,11 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // next start (not next dev, whose server Next restarts itself): SIGTERM drains requests in flight and exits 0.
+  if (process.env.NODE_ENV === "production") {
+    const [{ installGracefulShutdown }, { getEnv }] = await Promise.all([import("./lib/server/shutdown"), import("./lib/node/env")]);
+    installGracefulShutdown({ timeoutMs: getEnv().SESSIONSCOPE_SHUTDOWN_TIMEOUT * 1000 });
+  }
   const { stripUntrustedForwardedHeaders } = await import("./lib/node/forwarded-headers");
   stripUntrustedForwardedHeaders();
   // Attach mode: sessions Django writes get SessionScope's metadata within SESSIONSCOPE_BACKFILL_INTERVAL

@@ -21,6 +21,8 @@ const env = {
   NODE_ENV: "production",
   SESSIONSCOPE_DEMO: "1",
   DATABASE_URL: `file:${join(dir, "e2e.db")}`,
+  // As npm start: SessionScope stops next on SIGTERM (lib/server/shutdown.ts).
+  NEXT_MANUAL_SIG_HANDLE: "1",
 };
 
 let cleanup = async () => {};

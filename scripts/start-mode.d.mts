@@ -9,3 +9,6 @@ export interface StartMode {
 }
 
 export function startMode(environment: Record<string, string | undefined>, options?: { dev?: boolean }): StartMode;
+
+/** npm start's exit code for how next ended: its code, or 128 + the signal's number. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number;

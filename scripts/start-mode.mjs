@@ -1,4 +1,5 @@
 // How `npm start` runs: the demo, or a real deployment.
+import { constants as osConstants } from "node:os";
 const YES = ["1", "true", "yes", "on"];
 const NO = ["0", "false", "no", "off"];
 
@@ -31,4 +32,14 @@ export function startMode(environment, { dev = false } = {}) {
     notice = "SessionScope: demo mode is off (SESSIONSCOPE_DEMO=0).";
   }
   return { nodeEnv, demo, demoVariable: demo ? "1" : "0", notice };
+}
+
+/**
+ * npm start's exit code for how next ended: its own code, or 128 + the signal's number when a
+ * signal ended it (as a shell reports it), so a supervisor sees a kill as a failure.
+ */
+export function exitCodeOf(code, signal) {
+  if (code !== null) return code;
+  const number = signal ? osConstants.signals[signal] : undefined;
+  return number ? 128 + number : 1;
 }

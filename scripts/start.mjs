@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMode } from "./start-mode.mjs";
+import { exitCodeOf, startMode } from "./start-mode.mjs";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -70,10 +70,11 @@ if (!dev) {
   }
 }
 
+// next start leaves SIGTERM and SIGINT to SessionScope (lib/server/shutdown.ts): requests in flight finish, exit 0.
 const server = spawn(bin("next"), [dev ? "dev" : "start", "-H", host, "-p", port], {
   cwd: root,
   stdio: ["inherit", "pipe", "inherit"],
-  env,
+  env: dev ? env : { ...env, NEXT_MANUAL_SIG_HANDLE: "1" },
 });
 let announced = false;
 server.stdout.on("data", (chunk) => {
@@ -89,5 +90,6 @@ server.stdout.on("data", (chunk) => {
     console.log("Press Ctrl+C to stop.\n");
   }
 });
+// The signal goes on to next; npm start exits as next did (128 + the signal's number when a signal ended it).
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+server.on("exit", (code, signal) => process.exit(exitCodeOf(code, signal)));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startMode } from "./start-mode.mjs";
+import { exitCodeOf, startMode } from "./start-mode.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -41,6 +41,16 @@ describe("npm start's mode", () => {
 
   it("runs the development server in development, demo included", () => {
     expect(startMode({ NODE_ENV: "production" }, { dev: true })).toMatchObject({ nodeEnv: "development", demo: true });
+  });
+});
+
+describe("npm start's exit code", () => {
+  it("is next's own code, or 128 + the signal's number when a signal ended next", () => {
+    expect(exitCodeOf(0, null)).toBe(0);
+    expect(exitCodeOf(1, null)).toBe(1);
+    expect(exitCodeOf(null, "SIGTERM")).toBe(143);
+    expect(exitCodeOf(null, "SIGKILL")).toBe(137);
+    expect(exitCodeOf(null, "SIGINT")).toBe(130);
   });
 });
 

@@ -12,6 +12,12 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface AppServer {
   readonly url: string;
+  /** The `next start` process's id. */
+  readonly pid: number;
+  /** How the process ended: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +46,8 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
     CHECKPOINT_DISABLE: "1",
     NODE_ENV: "production" as const,
     SESSIONSCOPE_DEMO: "1",
+    // As npm start: SessionScope, not next, stops the server on SIGTERM ("" leaves it to next first).
+    NEXT_MANUAL_SIG_HANDLE: "1",
     DATABASE_URL: `file:${join(dir, "app.db")}`,
     ...env,
   };
@@ -53,6 +61,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -66,9 +75,11 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   }
   return {
     url,
+    pid: child.pid!,
+    exited,
+    output: () => output,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         await exited;
       }

@@ -180,5 +180,8 @@ describe("a Django site's settings (attach mode)", () => {
     expect(() => parseEnv({ PASSWORD_PBKDF2_ITERATIONS: "1000" })).toThrow(/PASSWORD_PBKDF2_ITERATIONS: must be at least 100000/);
     expect(() => parseEnv({ PASSWORD_PBKDF2_ITERATIONS: "600k" })).toThrow(/PASSWORD_PBKDF2_ITERATIONS/);
     expect(() => parseEnv({ SESSIONSCOPE_BACKFILL_INTERVAL: "0" })).toThrow(/SESSIONSCOPE_BACKFILL_INTERVAL/);
+    expect(parseEnv({}).SESSIONSCOPE_SHUTDOWN_TIMEOUT).toBe(8);
+    expect(parseEnv({ SESSIONSCOPE_SHUTDOWN_TIMEOUT: "30" }).SESSIONSCOPE_SHUTDOWN_TIMEOUT).toBe(30);
+    expect(() => parseEnv({ SESSIONSCOPE_SHUTDOWN_TIMEOUT: "-1" })).toThrow(/SESSIONSCOPE_SHUTDOWN_TIMEOUT/);
   });
 });

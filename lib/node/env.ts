@@ -96,6 +96,11 @@ const schema = z.object({
    * metadata (they then appear on the dashboard); the full pass also runs every minute.
    */
   SESSIONSCOPE_BACKFILL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(5),
+  /**
+   * Seconds the requests in flight get to finish after SIGTERM or SIGINT (lib/server/shutdown.ts);
+   * below docker stop's 10 s and Kubernetes' 30 s, so the app, not a SIGKILL, ends them.
+   */
+  SESSIONSCOPE_SHUTDOWN_TIMEOUT: z.coerce.number().int().min(0).max(3600).default(8),
   /** Set by `npm start`: demo accounts and a generated secret key are allowed. */
   SESSIONSCOPE_DEMO: bool.default(false),
 });

@@ -14,6 +14,7 @@ import { getCurrentUser } from "./auth/auth.ts";
 import { getEventBus } from "./events.ts";
 import { API_ERRORS, HttpError } from "./http.ts";
 import { getSessionRuntime } from "./session/instance.ts";
+import { shutdownSignal } from "./shutdown.ts";
 
 const holder = globalThis as typeof globalThis & { __sessionscopeStreams?: ReturnType<typeof createStreamLimiter> };
 const streams = () => (holder.__sessionscopeStreams ??= createStreamLimiter());
@@ -46,6 +47,7 @@ export function openEventStream(session: Session, viewer: AdminUser, signal: Abo
     });
   }
   const key = session.key;
-  const body = createEventStream({ bus: getEventBus(), signal, stillAllowed: () => mayStillWatch(key), heartbeatMs: options.heartbeatMs, onClose: release });
+  // The stream ends when its client goes away or when the server begins to stop (SIGTERM); the browser reconnects.
+  const body = createEventStream({ bus: getEventBus(), signal: AbortSignal.any([signal, shutdownSignal()]), stillAllowed: () => mayStillWatch(key), heartbeatMs: options.heartbeatMs, onClose: release });
   return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
 }

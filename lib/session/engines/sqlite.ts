@@ -33,7 +33,8 @@ export interface SqliteStatement {
 /** The part of a better-sqlite3 `Database` the engine uses. */
 export interface SqliteDriver {
   prepare(sql: string): SqliteStatement;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  /** `immediate` begins with the write lock (BEGIN IMMEDIATE): for a transaction that reads before it writes. */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) & { immediate(...args: A): R };
 }
 
 export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
@@ -158,6 +159,8 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
 
   // A session seen before from another address or device family is flagged (a replayed cookie looks like
   // this), and the change recorded as a sighting (with where it was before, the first time).
+  // It reads before it writes, so it runs as BEGIN IMMEDIATE (activityTx.immediate below): a deferred one
+  // would fail with SQLITE_BUSY at once, past busy_timeout, when another connection wrote in between.
   const activityTx = db.transaction((key: string, at: string, ip: string | null, userAgent: string | null, device: string | null) => {
     const before = statements.activityBefore.get(key) as
       | { ip: string | null; device: string | null; created_at: string; last_activity: string | null; flagged_at: string | null }
@@ -228,7 +231,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       return listUserSessions(dialect, rows, userId, now);
     },
     async recordActivity(key, activity) {
-      activityTx(key, formatPrismaSqliteDate(activity.at), ...activityColumns(activity));
+      activityTx.immediate(key, formatPrismaSqliteDate(activity.at), ...activityColumns(activity));
     },
     async kill(target, record) {
       return killTx(target, record);
