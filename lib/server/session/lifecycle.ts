@@ -11,7 +11,7 @@ import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { liveCookieConfig, type LiveSessionPolicy } from "../../node/session/policy.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
-import { isServiceUnavailable } from "../../node/unavailable.ts";
+import { describeUnavailable, isServiceUnavailable } from "../../node/unavailable.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { recordActivity } from "./activity.ts";
 import { invalidCookieMonitor } from "./invalid-cookies.ts";
@@ -90,7 +90,7 @@ const logUnavailable = rateLimited(log.error, { limit: 1, windowMs: 60_000 });
 /** The database or Redis is down: 503 with Retry-After, nothing saved. Anything else is rethrown. */
 function unavailable(error: unknown): HttpError {
   if (!isServiceUnavailable(error)) throw error;
-  logUnavailable(`a backing service is unavailable (${(error as Error).message}); answering 503`);
+  logUnavailable(`a backing service is unavailable (${describeUnavailable(error)}); answering 503`);
   return new HttpError(503, API_ERRORS.SERVICE_UNAVAILABLE, "The service is briefly unavailable. Nothing was changed; please try again in a few seconds.", {
     "Retry-After": "5",
   });
