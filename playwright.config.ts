@@ -60,7 +60,7 @@ export default defineConfig({
             name: "postgres-redis",
             use: { ...chromium, baseURL: `http://127.0.0.1:${postgresPort}` },
             // These specs start their own servers; once is enough.
-            testIgnore: /(concurrency|outage|two-instances|django-site|django-cache|memcached|admin-responsive)\.spec\.ts/,
+            testIgnore: /(concurrency|outage|two-instances|django-site|django-cache|memcached|admin-responsive|faults-[\w-]+)\.spec\.ts/,
           },
         ]
       : []),

@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface AppServer {
   readonly url: string;
+  /** The `next start` process (the server itself: it runs in that process). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
