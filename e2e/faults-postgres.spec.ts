@@ -142,4 +142,26 @@ test.describe("a slow database (a proxy delays PostgreSQL's traffic)", () => {
     expect((await addToCart(origin, 2, key)).status).toBe(201);
     expect(await cartQuantities(origin, key)).toEqual({ 1: 1, 2: 1 });
   });
+  test("pages say the shop is temporarily unavailable (500: Next cannot answer 503 for a page) and come back with Try again", async ({ page }) => {
+    const origin = app!.url;
+    const created = await addToCart(origin, 3);
+    expect(created.status).toBe(201);
+    await page.context().addCookies([{ name: "sessionid", value: setCookieSession(created), url: origin }]);
+
+    await proxy!.setDelay(3000);
+    try {
+      const response = await page.goto(`${origin}/cart`);
+      expect(response?.status()).toBe(500);
+      await expect(page.getByRole("heading", { name: "Temporarily unavailable" })).toBeVisible();
+      await expect(page.getByText("Nothing was changed. Please try again in a few seconds.")).toBeVisible();
+    } finally {
+      await proxy!.setDelay(0);
+    }
+    // The pool replaces the connections that timed out; the page's own button brings the cart.
+    await expect(async () => {
+      await page.getByRole("button", { name: "Try again" }).click();
+      await expect(page.getByRole("heading", { name: "Your cart" })).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.getByTestId("cart-count")).toHaveText("1");
+  });
 });
