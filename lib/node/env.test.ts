@@ -49,6 +49,13 @@ describe("configuration", () => {
     expect(env.SESSION_SECRET_KEY_FALLBACKS).toEqual(["old-one", "older-one"]);
   });
 
+  it("bounds each PostgreSQL query at 10 s unless DATABASE_TIMEOUT_MS says otherwise (100 ms to 10 min)", () => {
+    expect(parseEnv({}).DATABASE_TIMEOUT_MS).toBe(10_000);
+    expect(parseEnv({ DATABASE_TIMEOUT_MS: "2500" }).DATABASE_TIMEOUT_MS).toBe(2500);
+    expect(() => parseEnv({ DATABASE_TIMEOUT_MS: "0" })).toThrow(/DATABASE_TIMEOUT_MS/);
+    expect(() => parseEnv({ DATABASE_TIMEOUT_MS: "5s" })).toThrow(/DATABASE_TIMEOUT_MS/);
+  });
+
   it("names every invalid variable", () => {
     expect(() => parseEnv({ SESSION_COOKIE_AGE: "two weeks", SESSION_ENGINE: "memcache", DATABASE_URL: "mysql://x" })).toThrow(
       /SESSION_COOKIE_AGE[\s\S]*SESSION_ENGINE|SESSION_ENGINE[\s\S]*SESSION_COOKIE_AGE/,

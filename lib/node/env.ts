@@ -30,6 +30,11 @@ const schema = z.object({
     .string()
     .refine((url) => /^rediss?:\/\//.test(url), { message: "must be a redis:// or rediss:// URL" })
     .optional(),
+  /**
+   * PostgreSQL: the longest the app waits for one query, in milliseconds (and for a pooled connection,
+   * when below 5 s); a request that would wait longer answers 503 with Retry-After.
+   */
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Memcached for the cache engines: memcached://host:port, several servers comma-separated (placed as pymemcache's HashClient places them). */
   MEMCACHED_URL: z
     .string()

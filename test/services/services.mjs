@@ -74,23 +74,41 @@ export async function startPostgres() {
   chmodSync(data, 0o700);
   const port = await freePort();
   asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-  asPostgres(join(bin, "pg_ctl"), [
-    "-D", data, "-l", join(dir, "server.log"), "-w", "-o",
-    `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${sock} -c fsync=off -c max_connections=200`,
-    "start",
-  ]);
-  const pid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  const launch = () => {
+    asPostgres(join(bin, "pg_ctl"), [
+      "-D", data, "-l", join(dir, "server.log"), "-w", "-o",
+      `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${sock} -c fsync=off -c max_connections=200`,
+      "start",
+    ]);
+    return Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  };
+  let pid = launch();
+  let running = true;
   execFileSync(join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "sessionscope"]);
   return {
     name: "postgresql",
-    pid,
+    get pid() {
+      return pid;
+    },
     url: `postgresql://postgres@127.0.0.1:${port}/sessionscope`,
     port,
+    /** Stops it as an operator's restart does (fast shutdown: sessions ended, work in flight rolled back); the data stays. */
+    down() {
+      asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+      running = false;
+    },
+    /** Starts it again on the same port and data. */
+    up() {
+      pid = launch();
+      running = true;
+    },
     stop() {
-      try {
-        asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
-      } catch {
-        try { process.kill(pid, "SIGTERM"); } catch {}
+      if (running) {
+        try {
+          asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+        } catch {
+          try { process.kill(pid, "SIGTERM"); } catch {}
+        }
       }
       rmSync(dir, { recursive: true, force: true });
     },

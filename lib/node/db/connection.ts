@@ -60,16 +60,49 @@ export function openSqlite(path: string, options: SqliteOptions = {}): BetterSql
   return db;
 }
 
-/** The database of the configuration: an attached Django site's SQLite file keeps its own journal mode. */
-export function openDatabaseFromEnv(env: { readonly DATABASE_URL: string; readonly SESSIONSCOPE_ATTACH?: string | undefined }): Database {
-  return openDatabase(env.DATABASE_URL, env.SESSIONSCOPE_ATTACH ? { durability: "site" } : {});
+export interface DatabaseOptions extends SqliteOptions {
+  /**
+   * PostgreSQL: the longest a caller waits for one query (DATABASE_TIMEOUT_MS), and for a pooled
+   * connection when shorter than 5 s. Unset: queries are not bounded (the command line's batches
+   * and migrations may run long). SQLite waits for its write lock up to busy_timeout (5 s).
+   */
+  readonly timeoutMs?: number;
 }
 
-export function pgPoolConfig(url: string): pg.PoolConfig {
-  return { connectionString: url, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000 };
+/**
+ * The database of the configuration: an attached Django site's SQLite file keeps its own journal
+ * mode. `timeoutMs` bounds each query (the app's requests pass DATABASE_TIMEOUT_MS).
+ */
+export function openDatabaseFromEnv(env: { readonly DATABASE_URL: string; readonly SESSIONSCOPE_ATTACH?: string | undefined }, options: Pick<DatabaseOptions, "timeoutMs"> = {}): Database {
+  return openDatabase(env.DATABASE_URL, { ...options, ...(env.SESSIONSCOPE_ATTACH && { durability: "site" }) });
 }
 
-export function openDatabase(url: string, options: SqliteOptions = {}): Database {
+/** How long a caller waits for a pooled connection at most (a pool whose ten connections are all busy). */
+const CONNECTION_WAIT_MS = 5_000;
+
+/**
+ * The pool's settings. With `timeoutMs`, a query the server has not answered in time fails on
+ * the client ("Query read timeout": a slow network or a stalled server alike; the pool then drops
+ * that connection), and the server itself cancels a statement that runs that long
+ * (statement_timeout, 57014), so it stops work nobody waits for and keeps the connection.
+ * Both errors answer 503 (lib/node/unavailable.ts).
+ */
+export function pgPoolConfig(url: string, timeoutMs?: number): pg.PoolConfig {
+  const base = { connectionString: url, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: CONNECTION_WAIT_MS };
+  if (timeoutMs === undefined) return base;
+  return {
+    ...base,
+    connectionTimeoutMillis: Math.min(CONNECTION_WAIT_MS, timeoutMs),
+    // The client's bound a little after the server's: a statement the server cancels comes back
+    // as its own error, on a connection that stays usable.
+    query_timeout: timeoutMs + Math.min(1000, Math.ceil(timeoutMs / 4)),
+    // Why SET rather than the statement_timeout startup parameter: PgBouncer refuses startup
+    // parameters it does not know. The pool runs this before it hands a new connection out.
+    onConnect: (client: pg.ClientBase) => client.query(`SET statement_timeout = ${Math.floor(timeoutMs)}`),
+  };
+}
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   if (url.startsWith("file:")) {
     const path = sqlitePathFromUrl(url);
     const sqlite = openSqlite(path, options);
@@ -85,7 +118,7 @@ export function openDatabase(url: string, options: SqliteOptions = {}): Database
       },
     };
   }
-  const pool = new pg.Pool(pgPoolConfig(url));
+  const pool = new pg.Pool(pgPoolConfig(url, options.timeoutMs));
   pool.on("error", (error) => console.error(`SessionScope: idle PostgreSQL connection failed: ${error.message}`));
   const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as AppPrismaClient;
   return {

@@ -11,7 +11,7 @@ const holder = globalThis as typeof globalThis & {
 };
 
 export function getDatabase(): Database {
-  holder.__sessionscopeDb ??= openDatabaseFromEnv(getEnv());
+  holder.__sessionscopeDb ??= openDatabaseFromEnv(getEnv(), { timeoutMs: getEnv().DATABASE_TIMEOUT_MS });
   return holder.__sessionscopeDb;
 }
 

@@ -11,7 +11,8 @@ import { log, rateLimited } from "../../node/log.ts";
 import type { RequestInfo } from "../../node/session/request-info.ts";
 import { liveCookieConfig, type LiveSessionPolicy } from "../../node/session/policy.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
-import { isServiceUnavailable } from "../../node/unavailable.ts";
+import { describeUnavailable, isServiceUnavailable } from "../../node/unavailable.ts";
+import { SERVICE_UNAVAILABLE_DIGEST } from "../../service-unavailable.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { recordActivity } from "./activity.ts";
 import { invalidCookieMonitor } from "./invalid-cookies.ts";
@@ -90,10 +91,22 @@ const logUnavailable = rateLimited(log.error, { limit: 1, windowMs: 60_000 });
 /** The database or Redis is down: 503 with Retry-After, nothing saved. Anything else is rethrown. */
 function unavailable(error: unknown): HttpError {
   if (!isServiceUnavailable(error)) throw error;
-  logUnavailable(`a backing service is unavailable (${(error as Error).message}); answering 503`);
+  logUnavailable(`a backing service is unavailable (${describeUnavailable(error)}); answering 503`);
   return new HttpError(503, API_ERRORS.SERVICE_UNAVAILABLE, "The service is briefly unavailable. Nothing was changed; please try again in a few seconds.", {
     "Retry-After": "5",
   });
+}
+
+/**
+ * A page could not read its session. An outage is logged like the API's and marked with
+ * SERVICE_UNAVAILABLE_DIGEST, so that app/error.tsx says "try again in a few seconds"; the page
+ * still answers 500 (Next lets a page answer 404, 403 or 401, never 503: docs/operations.md).
+ * Anything else is returned as it is.
+ */
+export function pageFailure(error: unknown): unknown {
+  if (!isServiceUnavailable(error)) return error;
+  logUnavailable(`a backing service is unavailable (${describeUnavailable(error)}); the page shows "temporarily unavailable"`);
+  return Object.assign(new Error("SessionScope: a backing service is unavailable", { cause: error }), { digest: SERVICE_UNAVAILABLE_DIGEST });
 }
 
 function commitFailure(error: unknown): HttpError {

@@ -18,7 +18,7 @@ import type { Session } from "@/lib/session";
 import { readRequestInfo } from "../../node/session/request-info.ts";
 import { runActionWithSession, toCookieOptions, type ActionResult } from "./action-session.ts";
 import { getSessionRuntime } from "./instance.ts";
-import { openRequestSession, type SessionContext } from "./lifecycle.ts";
+import { openRequestSession, pageFailure, type SessionContext } from "./lifecycle.ts";
 import { respondWithSession } from "./route-session.ts";
 
 export type { ActionResult } from "./action-session.ts";
@@ -59,12 +59,20 @@ export interface ReadonlySession {
   readonly session: Session;
 }
 
-/** The request's session, loaded once per render and never saved (server components cannot set cookies). */
+/**
+ * The request's session, loaded once per render and never saved (server components cannot set
+ * cookies). A store that is down fails the page with the "temporarily unavailable" error page.
+ */
 export const readSession = cache(async (): Promise<ReadonlySession> => {
   // cookies() first: during a build it marks the page dynamic before any configuration is read.
   const jar = await cookies();
   const runtime = getSessionRuntime();
-  const session = await (await openRequestSession(runtime, jar.get(runtime.config.cookieName)?.value ?? null)).load();
+  let session: Session;
+  try {
+    session = await (await openRequestSession(runtime, jar.get(runtime.config.cookieName)?.value ?? null)).load();
+  } catch (error) {
+    throw pageFailure(error);
+  }
   return {
     get key() {
       return session.key;
