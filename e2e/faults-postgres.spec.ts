@@ -58,6 +58,8 @@ test.describe("PostgreSQL restarted during a stream of cart writes (cached_db wi
       const okAtDown = writers.map((writer) => writer.ok);
       const downAt = Date.now();
       await expect.poll(() => everyWriter((writer) => writer.unavailable >= 2), { timeout: 20_000 }).toBe(true);
+      // A route without a session answers the same way.
+      await expectUnavailableAnswer(await fetch(`${origin}/api/products`));
       // A few seconds down, on the same port, as an operator's restart.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 3000 - (Date.now() - downAt))));
       // At most the write each writer had in flight when the server stopped got through.

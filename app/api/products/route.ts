@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { HttpError, httpErrorResponse } from "@/lib/server/http";
+import { serviceUnavailableError } from "@/lib/server/session/lifecycle";
 import { listProducts } from "@/lib/server/shop/products";
 
 export async function GET() {
@@ -8,6 +9,7 @@ export async function GET() {
   } catch (error) {
     // Attach mode without the shop's tables: 404 shop_not_installed, with what to do.
     if (error instanceof HttpError) return httpErrorResponse(error);
-    throw error;
+    // The database is away: 503 with Retry-After, as for every session route (anything else is rethrown).
+    return httpErrorResponse(serviceUnavailableError(error));
   }
 }

@@ -73,7 +73,7 @@ export async function runWithSession<T>(
       throw error;
     });
   } catch (error) {
-    return { ok: false, failure: unavailable(error) };
+    return { ok: false, failure: serviceUnavailableError(error) };
   }
   let commit: SessionCommit;
   try {
@@ -89,7 +89,7 @@ export async function runWithSession<T>(
 const logUnavailable = rateLimited(log.error, { limit: 1, windowMs: 60_000 });
 
 /** The database or Redis is down: 503 with Retry-After, nothing saved. Anything else is rethrown. */
-function unavailable(error: unknown): HttpError {
+export function serviceUnavailableError(error: unknown): HttpError {
   if (!isServiceUnavailable(error)) throw error;
   logUnavailable(`a backing service is unavailable (${describeUnavailable(error)}); answering 503`);
   return new HttpError(503, API_ERRORS.SERVICE_UNAVAILABLE, "The service is briefly unavailable. Nothing was changed; please try again in a few seconds.", {
@@ -115,5 +115,5 @@ function commitFailure(error: unknown): HttpError {
     return new HttpError(400, API_ERRORS.SESSION_INTERRUPTED, "The session was deleted before the request finished. A concurrent request may have logged out the session.");
   }
   if (error instanceof SessionScopeError && error.code === "COOKIE_TOO_LARGE") return new HttpError(413, API_ERRORS.SESSION_TOO_LARGE, error.message);
-  return unavailable(error);
+  return serviceUnavailableError(error);
 }
