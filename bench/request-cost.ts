@@ -36,7 +36,7 @@ import {
 } from "./report/request-cost-section.ts";
 import { median } from "./report/stats.ts";
 import { ROOT } from "./runner/options.ts";
-import { freePort, startPostgres, startRedis, Teardown, withPath } from "./runner/services.ts";
+import { freePort, startRequired, Teardown, withPath } from "./runner/services.ts";
 
 const LOADS = [1, 8] as const;
 const SATURATED = Math.max(...LOADS);
@@ -164,9 +164,7 @@ async function startServices(): Promise<{ pgUrl: string | null; redisUrl: string
   let pgUrl: string | null = null;
   let redisUrl: string | null = null;
   if (setups.includes("postgres")) {
-    const server = await startPostgres();
-    if (!server) throw new Error("request-cost: PostgreSQL is not installed (apt-get install -y postgresql)");
-    teardown.addService(server);
+    const server = await startRequired("postgresql", teardown);
     pgUrl = server.url;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
@@ -175,9 +173,7 @@ async function startServices(): Promise<{ pgUrl: string | null; redisUrl: string
     console.log(`request-cost: PostgreSQL on 127.0.0.1:${server.port} (pid ${server.pid})`);
   }
   if (setups.includes("postgres") || setups.includes("redis")) {
-    const server = await startRedis();
-    if (!server) throw new Error("request-cost: redis-server is not installed (apt-get install -y redis-server)");
-    teardown.addService(server);
+    const server = await startRequired("redis", teardown);
     redisUrl = server.url;
     console.log(`request-cost: Redis on 127.0.0.1:${server.port} (pid ${server.pid})`);
   }
