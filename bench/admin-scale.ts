@@ -27,7 +27,7 @@ import { renderScaleSection, type ProviderResult, type QueryTiming, type SizeRes
 import { seedEnv, timeFloor, timeSeed } from "./admin-scale-seed.ts";
 import { measureBrowser } from "./admin-scale-browser.ts";
 import { writeDocSection } from "./report/doc-section.ts";
-import { startPostgres, Teardown, withPath } from "./runner/services.ts";
+import { startRequired, Teardown, withPath } from "./runner/services.ts";
 
 type Provider = "sqlite" | "postgresql";
 
@@ -206,9 +206,7 @@ async function main(): Promise<void> {
     let pgUrl: string | null = null;
     let pgVersion: string | null = null;
     if (options.dbs.includes("postgresql") && !options.pgDatabases) {
-      const server = await startPostgres();
-      if (!server) throw new Error("bench: PostgreSQL is not installed (apt-get install -y postgresql)");
-      teardown.addService(server);
+      const server = await startRequired("postgresql", teardown);
       pgUrl = server.url;
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();

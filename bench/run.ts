@@ -16,15 +16,13 @@ import { type BenchLine, isSkip, type ProcessRun, runBench } from "./runner/chil
 import { machineFacts } from "./runner/machine.ts";
 import { HELP, parseRunOptions, type RunOptions, UsageError } from "./runner/options.ts";
 import { needsPostgres, needsRedis, PG_DATABASES, type PlanContext, planBackend, planFloor, TSX } from "./runner/plan.ts";
-import { startPostgres, startRedis, Teardown } from "./runner/services.ts";
+import { startRequired, Teardown } from "./runner/services.ts";
 
 async function startServers(options: RunOptions, teardown: Teardown): Promise<Pick<PlanContext, "pgUrl" | "redisUrl">> {
   let pgUrl: string | null = null;
   let redisUrl: string | null = null;
   if (options.only.some(needsPostgres)) {
-    const server = await startPostgres();
-    if (!server) throw new Error("bench: PostgreSQL is not installed (apt-get install -y postgresql)");
-    teardown.addService(server);
+    const server = await startRequired("postgresql", teardown);
     pgUrl = server.url;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
@@ -33,9 +31,7 @@ async function startServers(options: RunOptions, teardown: Teardown): Promise<Pi
     console.log(`bench: PostgreSQL on 127.0.0.1:${server.port} (pid ${server.pid})`);
   }
   if (options.only.some(needsRedis)) {
-    const server = await startRedis();
-    if (!server) throw new Error("bench: redis-server is not installed (apt-get install -y redis-server)");
-    teardown.addService(server);
+    const server = await startRequired("redis", teardown);
     redisUrl = server.url;
     console.log(`bench: Redis on 127.0.0.1:${server.port} (pid ${server.pid})`);
   }

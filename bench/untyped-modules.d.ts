@@ -38,6 +38,8 @@ declare module "autocannon" {
     connections?: number;
     /** Seconds. */
     duration?: number;
+    /** A number of requests to send instead of a duration. */
+    amount?: number;
     setupClient?: (client: Client) => void;
   }
   export default function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): unknown;

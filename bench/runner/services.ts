@@ -22,6 +22,17 @@ export interface Service {
 export const startPostgres: () => Promise<Service | null> = harness.startPostgres;
 /** redis-server without persistence, or null when it is not installed. */
 export const startRedis: () => Promise<Service | null> = harness.startRedis;
+/**
+ * PostgreSQL or Redis for a bench run, stopped by `teardown` (by its PID) at the end; an error
+ * that names the package to install when the server is missing.
+ */
+export async function startRequired(kind: "postgresql" | "redis", teardown: Teardown): Promise<Service> {
+  const server = kind === "postgresql" ? await startPostgres() : await startRedis();
+  if (!server) throw new Error(`bench: ${kind === "postgresql" ? "PostgreSQL is not installed (apt-get install -y postgresql)" : "redis-server is not installed (apt-get install -y redis-server)"}`);
+  teardown.addService(server);
+  return server;
+}
+
 /** A free TCP port on 127.0.0.1. */
 export const freePort: () => Promise<number> = harness.freePort;
 

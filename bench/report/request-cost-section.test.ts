@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { defaultSetupVerdict, memoryVerdict, type Pair, renderRequestCost, type RouteSummary, type SetupId, type Side } from "./request-cost-section.ts";
+
+const route = (rps: number): RouteSummary => ({ p50: 1, p99: 2, mean: 1000 / rps, rps });
+const pair = (setup: SetupId, side: Side, connections: number, plain: number, session: number): Pair => ({
+  setup, side, connections, plain: route(plain), session: route(session),
+});
+
+describe("request-cost targets", () => {
+  it("reads the default setup's verdict from SessionScope on SQLite only", () => {
+    const pairs = [
+      pair("sqlite", "sessionscope", 1, 1000, 800), // 1.25× the plain round trip: met, at the limit
+      pair("sqlite", "sessionscope", 8, 2000, 1500), // keeps 0.75: missed
+      pair("sqlite", "express", 8, 10_000, 9_000),
+      pair("postgres", "sessionscope", 8, 2000, 1990),
+    ];
+    const verdict = defaultSetupVerdict(pairs, 8);
+    expect(verdict?.share).toBeCloseTo(0.75);
+    expect(verdict?.shareMet).toBe(false);
+    expect(verdict?.factor).toBeCloseTo(1.25);
+    expect(verdict?.factorMet).toBe(true);
+  });
+
+  it("has no verdict when the default setup was not measured", () => {
+    expect(defaultSetupVerdict([pair("redis", "sessionscope", 1, 1000, 900), pair("redis", "sessionscope", 8, 1000, 900)], 8)).toBeNull();
+  });
+
+  it("compares the last memory checkpoint with the first, and names the peak", () => {
+    const mib = 2 ** 20;
+    const points = [
+      { requests: 20_000, rssBytes: 300 * mib },
+      { requests: 100_000, rssBytes: 340 * mib },
+      { requests: 200_000, rssBytes: 329 * mib },
+    ];
+    const verdict = memoryVerdict(points);
+    expect(verdict?.met).toBe(true);
+    expect(verdict?.peak.requests).toBe(100_000);
+    expect(memoryVerdict([...points.slice(0, 2), { requests: 200_000, rssBytes: 331 * mib }])?.met).toBe(false);
+    expect(memoryVerdict(points.slice(0, 1))).toBeNull();
+  });
+
+  it("writes one row per setup and server, with each server's own ratio", () => {
+    const pairs = (["sessionscope", "express"] as const).flatMap((side) => [pair("redis", side, 1, 1000, 500), pair("redis", side, 8, 2000, 1000)]);
+    const text = renderRequestCost({ pairs, memory: [], seconds: 5, rounds: 3, saturated: 8, date: new Date(0) }).join("\n");
+    expect(text).toContain("--setups redis");
+    const rows = text.split("\n").filter((line) => line.startsWith("| SessionScope") || line.startsWith("| express-session"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain("| 2000 | 1000 | **0.50** | 0.500 | 1.000 | 2.000 | **2.00×** | 1.000 |");
+    expect(text).not.toContain("Steady memory");
+  });
+});
