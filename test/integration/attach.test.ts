@@ -95,7 +95,7 @@ for (const provider of ["sqlite", "postgresql"] as const) {
       expect(await djangoSnapshot(site.url)).toEqual(before);
       const added = (await tableNames(site.url)).filter((name) => !tablesBefore.includes(name));
       expect(added.sort()).toEqual([
-        "sessionscope_activity", "sessionscope_audit", "sessionscope_migrations", "sessionscope_policy", "sessionscope_session_count",
+        "sessionscope_activity", "sessionscope_audit", "sessionscope_cache_outbox", "sessionscope_migrations", "sessionscope_policy", "sessionscope_session_count",
         "sessionscope_session_meta", "sessionscope_session_sighting", "sessionscope_stats_snapshot", "sessionscope_user_role",
       ]);
       // The session counter's triggers stay in SessionScope's own database: Django's table keeps none (the snapshot above), and the counter is empty.
