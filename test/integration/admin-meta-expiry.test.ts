@@ -87,6 +87,38 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
       expect(await liveInPreview(h)).toBe(0);
     });
 
+    it("is rewritten by a save only when it trails the session's expiry by more than a minute, and never runs ahead of it", async () => {
+      const session = await createSession(h, { user: h.users.alice });
+      const key = session.key!;
+      const save = async (change: (s: Session) => void) => {
+        const again = await new Session({ key, store: h.store, codec: TEST_CODEC, policy: h.policy, clock: h.clock }).load();
+        change(again);
+        await again.save();
+        return expiries(h, key);
+      };
+      const first = await expiries(h, key);
+      expect(first.copy).toEqual(first.session);
+
+      // A cart change 20 s later moves the expiry 20 s: the meta row (and its listing indexes) is left alone.
+      h.clock.advance(20);
+      const near = await save((s) => s.set("cart", [1]));
+      expect(near.session!.getTime()).toBe(first.session!.getTime() + 20_000);
+      expect(near.copy).toEqual(first.copy);
+      // Past a minute behind, the next save brings it up to date.
+      h.clock.advance(45);
+      const far = await save((s) => s.set("cart", [1, 2]));
+      expect(far.copy).toEqual(far.session);
+      // A shorter expiry is copied at once: the dashboard never lists an expired session as live.
+      h.clock.advance(5);
+      const shorter = await save((s) => s.setExpiry(300));
+      expect(shorter.copy).toEqual(shorter.session);
+      expect(shorter.session!.getTime()).toBe(h.clock().getTime() + 300_000);
+      // A short-lived session's slack is a tenth of its remaining life (30 s here), not a minute.
+      h.clock.advance(40);
+      const short = await save((s) => s.setExpiry(300));
+      expect(short.copy).toEqual(short.session);
+    });
+
     it("goes with the session: a kill and a flush leave no copy to list", async () => {
       const killed = await createSession(h, { user: h.users.alice });
       const flushed = await createSession(h, { user: h.users.bob });

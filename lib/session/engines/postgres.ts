@@ -18,7 +18,7 @@ import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, expiryCopySlackMs, isStorableKey, toDbUserId } from "./sql-schema.ts";
 
 /** The part of a `pg.Pool` (or `pg.Client`) the engine uses. */
 export interface PgQueryable {
@@ -56,13 +56,15 @@ const SQL = {
     `created_at = EXCLUDED.created_at, engine = EXCLUDED.engine, expire_date = EXCLUDED.expire_date, ` +
     `last_activity = NULL, ip = NULL, user_agent = NULL, device = NULL, flagged_at = NULL`,
   // The common save: the session row changes and its meta row already says the same owner, so only
-  // the expiry's copy follows (the outer UPDATE runs only on the row the CAS changed: one row counted
-  // means saved). Anything else (a conflict, a missing session, a new owner, no meta row yet) falls
+  // the expiry's copy may follow (on the row the CAS changed: `updated` = 1 means saved). Anything else (a conflict, a missing session, a new owner, no meta row yet) falls
   // through to \`update\`, which sorts it out.
   updateSameOwner:
     `WITH updated AS (UPDATE ${SESSION_TABLE} SET session_data = $1, expire_date = $2 WHERE session_key = $3 AND session_data = $4 ` +
-    `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3 AND user_id IS NOT DISTINCT FROM $5::integer) RETURNING session_key) ` +
-    `UPDATE ${META_TABLE} SET expire_date = $2 WHERE session_key = (SELECT session_key FROM updated)`,
+    `AND EXISTS (SELECT 1 FROM ${META_TABLE} WHERE session_key = $3 AND user_id IS NOT DISTINCT FROM $5::integer) RETURNING session_key)` +
+    // The expiry's copy is rewritten only when it is later than the new expiry or trails it by more than the slack ($6).
+    `, meta AS (UPDATE ${META_TABLE} SET expire_date = $2 WHERE session_key = (SELECT session_key FROM updated) ` +
+    `AND (expire_date IS NULL OR expire_date > $2 OR expire_date < $6::timestamptz)) ` +
+    `SELECT count(*)::int AS updated FROM updated`,
   // The snapshot taken at statement start tells a changed row (conflict) from a deleted one (missing).
   // The meta row follows the session row: its expiry's copy, and its owner (login without a key
   // change); a missing one is inserted (a session a Django site created gets its row the first time
@@ -163,8 +165,9 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
     async save(key, record, expectedVersion): Promise<SaveResult> {
       const userId = toDbUserId(record.userId);
       if (expectedVersion !== null) {
-        const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, userId]);
-        if (fast.rowCount === 1) return { ok: true, version: record.encoded };
+        const copyBefore = new Date(record.expireDate.getTime() - expiryCopySlackMs(record.ttlSeconds));
+        const fast = await run("updateSameOwner", [record.encoded, record.expireDate, key, expectedVersion, userId, copyBefore]);
+        if ((fast.rows[0] as { updated: number }).updated === 1) return { ok: true, version: record.encoded };
       }
       const meta = [newPublicId(clock().getTime()), userId, record.createdAt, metaEngine];
       if (expectedVersion === null) {

@@ -41,3 +41,15 @@ export function activityColumns(activity: SessionActivity): [ip: string | null, 
 export function fromDbUserId(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
 }
+
+/**
+ * How far the meta row's copy of the expiry may trail the session row's before a save rewrites it:
+ * a tenth of the session's remaining life, at most a minute. Most saves (a cart change, a flash
+ * message) then write the session row alone, not the meta row and its six listing indexes (a
+ * SQLite commit of 2 pages instead of 9). The copy is never later than the row's expiry (a shorter
+ * one is written at once), so the dashboard can show a live session as expired up to that slack
+ * early, at the very end of its life, and never an expired one as live.
+ */
+export function expiryCopySlackMs(ttlSeconds: number): number {
+  return Math.min(60_000, Math.max(0, ttlSeconds * 100));
+}

@@ -20,7 +20,7 @@ import { removeInBatches } from "./batches.ts";
 import { recordInsert } from "./sql-kill.ts";
 import { newPublicId } from "./public-id.ts";
 import { countSessions, listPage, listUserSessions, type MetaRow, type SqlDialect, type SqlRowReader, type UnindexedRow } from "./sql-listing.ts";
-import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, isStorableKey, toDbUserId } from "./sql-schema.ts";
+import { META_TABLE, OUTBOX_TABLE, SESSION_TABLE, SIGHTING_TABLE, activityColumns, expiryCopySlackMs, isStorableKey, toDbUserId } from "./sql-schema.ts";
 import { formatPrismaSqliteDate, formatSqliteDate, parseSqliteDate } from "./sqlite-dates.ts";
 
 /** The part of a better-sqlite3 statement the engine uses. */
@@ -86,8 +86,9 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
       `INSERT INTO ${META_TABLE} (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, ?, ?) ` +
         `ON CONFLICT (session_key) DO UPDATE SET user_id = excluded.user_id, expire_date = excluded.expire_date`,
     ),
-    // The common save's second half: the meta row's copy of the expiry (the dashboard lists from it).
-    metaExpiry: db.prepare(`UPDATE ${META_TABLE} SET expire_date = ? WHERE session_key = ?`),
+    // The common save's second half: the meta row's copy of the expiry (the dashboard lists from it),
+    // rewritten only when it is later than the new expiry or trails it by more than the slack.
+    metaExpiry: db.prepare(`UPDATE ${META_TABLE} SET expire_date = ? WHERE session_key = ? AND (expire_date IS NULL OR expire_date > ? OR expire_date < ?)`),
     delete: db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE session_key = ?`),
     deleteMeta: db.prepare(`DELETE FROM ${META_TABLE} WHERE session_key = ?`),
     deleteMetaMany: db.prepare(`DELETE FROM ${META_TABLE} WHERE session_key IN (SELECT value FROM json_each(?))`),
@@ -132,7 +133,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     const expire = formatSqliteDate(record.expireDate);
     const userId = toDbUserId(record.userId);
     if (statements.updateSameOwner.run(record.encoded, expire, key, expected, key, userId).changes === 1) {
-      statements.metaExpiry.run(expire, key);
+      statements.metaExpiry.run(expire, key, expire, formatSqliteDate(new Date(record.expireDate.getTime() - expiryCopySlackMs(record.ttlSeconds))));
       return { ok: true, version: record.encoded };
     }
     if (statements.update.run(record.encoded, expire, key, expected).changes === 0) {
