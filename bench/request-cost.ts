@@ -5,6 +5,8 @@
  *             express-session with better-sqlite3-session-store
  *   postgres  SessionScope's cached_db engine on PostgreSQL with Redis;
  *             express-session with connect-pg-simple (no cache in front)
+ *   postgres-verify  the postgres setup's SessionScope with SESSION_CACHE_VERIFY_SECONDS=1 (the cache
+ *             outbox's bound at its tightest: what it costs at worst); no express twin
  *   redis     SessionScope's cache engine on Redis; express-session with connect-redis
  *
  * For each setup one `next start` (its /api/bench/plain and /api/bench/session)
@@ -17,7 +19,7 @@
  * new session, its RSS read from /proc every 20,000 requests.
  * Writes its section of docs/benchmarks.md.
  *
- *   npx tsx bench/request-cost.ts [--seconds 10] [--rounds 3] [--setups sqlite,postgres,redis]
+ *   npx tsx bench/request-cost.ts [--seconds 10] [--rounds 3] [--setups sqlite,postgres,postgres-verify,redis]
  *                                 [--memory-requests 200000 (0 skips the memory run)] [--memory-checkpoint 20000]
  *
  * Profiling the default setup's server: --profile-dir /tmp/prof runs its `next start`
@@ -40,7 +42,7 @@ import { freePort, startRequired, Teardown, withPath } from "./runner/services.t
 
 const LOADS = [1, 8] as const;
 const SATURATED = Math.max(...LOADS);
-const ALL_SETUPS: readonly SetupId[] = ["sqlite", "postgres", "redis"];
+const ALL_SETUPS: readonly SetupId[] = ["sqlite", "postgres", "postgres-verify", "redis"];
 
 const args = parseArgs();
 const seconds = numberArg(args, "seconds", 10);
@@ -163,16 +165,17 @@ const summarize = (list: readonly Result[]): RouteSummary => ({
 async function startServices(): Promise<{ pgUrl: string | null; redisUrl: string | null }> {
   let pgUrl: string | null = null;
   let redisUrl: string | null = null;
-  if (setups.includes("postgres")) {
+  const usesPostgres = setups.includes("postgres") || setups.includes("postgres-verify");
+  if (usesPostgres) {
     const server = await startRequired("postgresql", teardown);
     pgUrl = server.url;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
-    for (const db of ["request_cost_sessionscope", "request_cost_express"]) await admin.query(`CREATE DATABASE ${db}`);
+    for (const db of ["request_cost_sessionscope", "request_cost_sessionscope_verify", "request_cost_express"]) await admin.query(`CREATE DATABASE ${db}`);
     await admin.end();
     console.log(`request-cost: PostgreSQL on 127.0.0.1:${server.port} (pid ${server.pid})`);
   }
-  if (setups.includes("postgres") || setups.includes("redis")) {
+  if (usesPostgres || setups.includes("redis")) {
     const server = await startRequired("redis", teardown);
     redisUrl = server.url;
     console.log(`request-cost: Redis on 127.0.0.1:${server.port} (pid ${server.pid})`);
@@ -185,6 +188,10 @@ function sessionScopeEnv(setup: SetupId, dir: string, pgUrl: string | null, redi
   if (setup === "sqlite") return { SESSION_ENGINE: "db", DATABASE_URL: `file:${join(dir, "sessionscope-db.db")}` };
   if (setup === "postgres") {
     return { SESSION_ENGINE: "cached_db", DATABASE_URL: withPath(pgUrl!, "request_cost_sessionscope"), REDIS_URL: withPath(redisUrl!, "1") };
+  }
+  if (setup === "postgres-verify") {
+    const database = { DATABASE_URL: withPath(pgUrl!, "request_cost_sessionscope_verify"), REDIS_URL: withPath(redisUrl!, "4") };
+    return { SESSION_ENGINE: "cached_db", ...database, SESSION_CACHE_VERIFY_SECONDS: "1" };
   }
   // The cache engine keeps sessions in Redis only; the app's other tables (accounts, shop) stay on SQLite.
   return { SESSION_ENGINE: "cache", DATABASE_URL: `file:${join(dir, "sessionscope-cache.db")}`, REDIS_URL: withPath(redisUrl!, "2") };
@@ -203,6 +210,8 @@ async function startTargets(dir: string, pgUrl: string | null, redisUrl: string 
     const profile = setup === "sqlite" ? profileDir : undefined;
     const nextServer = startNext(`next start (${setup})`, nextPort, sessionScopeEnv(setup, dir, pgUrl, redisUrl), { profile });
     targets.push({ setup, side: "sessionscope", base: `http://127.0.0.1:${nextPort}`, routes: { plain: "/api/bench/plain", session: "/api/bench/session" }, process: nextServer, cookies: [] });
+    // The bound's variant is SessionScope's alone: express-session has nothing like it.
+    if (setup === "postgres-verify") continue;
     const expressPort = await freePort();
     const expressServer = startChild(process.execPath, ["--import", "tsx", join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl)], env, `express-session (${setup})`);
     targets.push({ setup, side: "express", base: `http://127.0.0.1:${expressPort}`, routes: { plain: "/plain", session: "/session" }, process: expressServer, cookies: [] });
