@@ -17,6 +17,7 @@
  * so a kill recorded meanwhile is never skipped.
  */
 import type { CacheInvalidationKind, CacheOutboxStore } from "../store.ts";
+import { createCacheGuard, type CacheGuard } from "./cache-guard.ts";
 
 export interface CacheFenceOptions {
   readonly outbox: CacheOutboxStore;
@@ -96,6 +97,68 @@ export function createCacheFence(options: CacheFenceOptions): CacheFence {
         running = null;
       });
       return running;
+    },
+  };
+}
+
+export interface FencedCacheOptions {
+  /** "Redis" or "Memcached", for the guard's timeout message. */
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly outbox: CacheOutboxStore;
+  readonly now: () => Date;
+  /** One invalidation as the cache does it: tombstone the key ("kill") or drop its entry ("stale"). */
+  readonly invalidate: (key: string, kind: CacheInvalidationKind) => Promise<unknown>;
+  readonly onCacheError?: (error: Error, operation: string) => void;
+  readonly onCacheReplayed?: (count: number) => void;
+}
+
+/** What both cached_db engines (Redis, Memcached) build their cache steps from. */
+export interface FencedCache {
+  readonly fence: CacheFence;
+  /** Runs a cache step: bounded in time, a failure reported, the fence told, and `fallback` returned. */
+  readonly cache: CacheGuard;
+  /** One invalidation through the guard; false when the cache did not take it. */
+  invalidate(key: string, kind: CacheInvalidationKind, operation: string): Promise<boolean>;
+  /**
+   * Tombstones every key; what the cache did not take is recorded in the outbox (or the kill
+   * fails), once per kill: `recorded` holds what an earlier step of the same kill recorded.
+   */
+  killKeys(keys: readonly string[], recorded?: Set<string>): Promise<void>;
+  /** A cached entry the cache may hold one save behind, to drop once it answers (the save itself stands). */
+  recordStale(key: string): Promise<void>;
+  /** Drops a possibly stale entry now, or records it for when the cache answers again. */
+  dropStale(key: string, operation: string): Promise<void>;
+}
+
+export function createFencedCache(options: FencedCacheOptions): FencedCache {
+  const invalidate = (key: string, kind: CacheInvalidationKind, operation: string) =>
+    cache(operation, false, async () => (await options.invalidate(key, kind), true));
+  const fence = createCacheFence({
+    outbox: options.outbox,
+    apply: (key, kind) => invalidate(key, kind, "replay"),
+    onError: options.onCacheError,
+    onReplayed: options.onCacheReplayed,
+    now: options.now,
+  });
+  const cache = createCacheGuard(options.name, options.timeoutMs, (error, operation) => {
+    fence.failed();
+    options.onCacheError?.(error, operation);
+  });
+  const recordStale = (key: string) => fence.record([key], "stale").catch((error: Error) => options.onCacheError?.(error, "outbox"));
+  return {
+    fence,
+    cache,
+    invalidate,
+    async killKeys(keys, recorded = new Set<string>()) {
+      const taken = await Promise.all(keys.map((key) => invalidate(key, "kill", "kill")));
+      const missed = keys.filter((key, i) => !taken[i] && !recorded.has(key));
+      await fence.record(missed, "kill");
+      for (const key of missed) recorded.add(key);
+    },
+    recordStale,
+    async dropStale(key, operation) {
+      if (!(await invalidate(key, "stale", operation))) await recordStale(key);
     },
   };
 }

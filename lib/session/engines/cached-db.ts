@@ -29,11 +29,10 @@
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  CacheFencedStore, CacheInvalidationKind, CacheOutboxStore, IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
+  CacheFencedStore, CacheOutboxStore, IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
   UserIndexedStore,
 } from "../store.ts";
-import { createCacheFence, type CacheFence } from "./cache-fence.ts";
-import { createCacheGuard, type CacheGuard } from "./cache-guard.ts";
+import { createFencedCache } from "./cache-fence.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
 
@@ -114,37 +113,18 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
 
   const verifySeconds = options.verifySeconds ?? 60;
   // Every failed Redis step distrusts the cache until the outbox is replayed (cache-fence.ts).
-  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, onReplayed: options.onCacheReplayed, now: clock });
-  const cache: CacheGuard = createCacheGuard("Redis", timeoutMs, (error, operation) => {
-    fence.failed();
-    options.onCacheError?.(error, operation);
+  const { fence, cache, killKeys, recordStale, dropStale } = createFencedCache({
+    name: "Redis",
+    timeoutMs,
+    outbox: db,
+    now: clock,
+    onCacheError: options.onCacheError,
+    onCacheReplayed: options.onCacheReplayed,
+    invalidate: (key, kind) => {
+      const k = keys(key);
+      return kind === "kill" ? KILL.run(redis, [k.entry, k.version, k.lease, k.killed], [options.tombstoneSeconds ?? 120]) : redis.call("DEL", [k.entry, k.version, k.lease]);
+    },
   });
-
-  /** Tombstone (or, for a stale entry, just drop) one session's cache keys; false when Redis did not take it. */
-  const invalidate = (key: string, kind: CacheInvalidationKind, operation: string) => {
-    const k = keys(key);
-    return cache(operation, false, async () => {
-      if (kind === "kill") await KILL.run(redis, [k.entry, k.version, k.lease, k.killed], [options.tombstoneSeconds ?? 120]);
-      else await redis.call("DEL", [k.entry, k.version, k.lease]);
-      return true;
-    });
-  };
-
-  /**
-   * Tombstones every key; what Redis did not take is recorded in the database's outbox (or the
-   * kill fails), once per kill: `recorded` holds what an earlier step of the same kill recorded.
-   */
-  const killKeys = async (list: readonly string[], recorded = new Set<string>()) => {
-    const taken = await Promise.all(list.map((key) => invalidate(key, "kill", "kill")));
-    const missed = list.filter((key, i) => !taken[i] && !recorded.has(key));
-    await fence.record(missed, "kill");
-    for (const key of missed) recorded.add(key);
-  };
-  /** A cached entry Redis may hold one save behind, to drop once it answers (the save itself stands). */
-  const recordStale = (key: string) => fence.record([key], "stale").catch((error: Error) => options.onCacheError?.(error, "outbox"));
-  const dropStale = async (key: string, operation: string) => {
-    if (!(await invalidate(key, "stale", operation))) await recordStale(key);
-  };
 
   const refresh = async (key: string, record: SaveRecord, expected: string | null, version: string) => {
     const k = keys(key);

@@ -27,9 +27,8 @@
  */
 import { systemClock } from "../expiry.ts";
 import { isWellFormedSessionKey } from "../keys.ts";
-import type { CacheFencedStore, CacheInvalidationKind, KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
-import { createCacheFence, type CacheFence } from "./cache-fence.ts";
-import { createCacheGuard, type CacheGuard } from "./cache-guard.ts";
+import type { CacheFencedStore, KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
+import { createFencedCache } from "./cache-fence.ts";
 import { keysIssuedBefore, type CachedDbStoreOptions, type DatabaseStore } from "./cached-db.ts";
 import { checkMemcachedKeyPrefix, entryDigest, FLAG_BYTES, FLAG_PICKLE, memcachedExptime, type MemcachedClient, type MemcachedItem } from "./memcached-client.ts";
 import { readPickledEntry } from "./memcached.ts";
@@ -61,33 +60,26 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
   checkMemcachedKeyPrefix(entryPrefix);
   checkMemcachedKeyPrefix(statePrefix);
   const verifySeconds = options.verifySeconds ?? 60;
-  // Every failed Memcached step distrusts the cache until the outbox is replayed (cache-fence.ts).
-  const fence: CacheFence = createCacheFence({ outbox: db, apply: (key, kind) => invalidate(key, kind, "replay"), onError: options.onCacheError, onReplayed: options.onCacheReplayed, now: clock });
-  const cache: CacheGuard = createCacheGuard("Memcached", options.cacheTimeoutMs ?? 500, (error, operation) => {
-    fence.failed();
-    options.onCacheError?.(error, operation);
-  });
   const text = (value: string) => Buffer.from(value, "latin1");
 
   const describe = (bytes: Buffer, record: { expireDate: Date }, version: string) => text(`ok ${record.expireDate.getTime()} ${entryDigest(bytes)} ${version}`);
 
-  /**
-   * Marks the entry untrustworthy, revoking every reader's lease ("stale"), or tombstones it
-   * ("killed"), and drops it; false when Memcached did not take it.
-   */
-  const invalidate = (key: string, kind: CacheInvalidationKind, operation: string) =>
-    cache(operation, false, async () => {
+  // Every failed Memcached step distrusts the cache until the outbox is replayed (cache-fence.ts).
+  // An invalidation marks the entry untrustworthy, revoking every reader's lease ("stale"), or
+  // tombstones it ("killed"), and drops it.
+  const { fence, cache, invalidate, killKeys: fencedKillKeys, recordStale, dropStale } = createFencedCache({
+    name: "Memcached",
+    timeoutMs: options.cacheTimeoutMs ?? 500,
+    outbox: db,
+    now: clock,
+    onCacheError: options.onCacheError,
+    onCacheReplayed: options.onCacheReplayed,
+    invalidate: async (key, kind) => {
       const [state, seconds] = kind === "kill" ? ["killed", options.tombstoneSeconds ?? 120] : ["stale", STATE_SECONDS];
       await client.store("set", statePrefix + key, text(state), FLAG_BYTES, seconds);
       await client.delete(entryPrefix + key);
-      return true;
-    });
-
-  /** A cached entry Memcached may hold one save behind, to drop once it answers (the save itself stands). */
-  const recordStale = (key: string) => fence.record([key], "stale").catch((error: Error) => options.onCacheError?.(error, "outbox"));
-  const dropStale = async (key: string, operation: string) => {
-    if (!(await invalidate(key, "stale", operation))) await recordStale(key);
-  };
+    },
+  });
 
   /** The cas unique of the state a miss may fill the cache under; null when it may not (killed, or Memcached is down). */
   async function lease(key: string, state: MemcachedItem | null): Promise<string | null> {
@@ -117,18 +109,8 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
     if (!done) await recordStale(key);
   };
 
-  /**
-   * Tombstones every key; what Memcached did not take is recorded in the database's outbox (or
-   * the kill fails), once per kill (`recorded`: what an earlier step of the same kill recorded). A key no session can have (spaces, control characters: not a Memcached key
-   * either) never reaches the cache.
-   */
-  const killKeys = async (keys: readonly string[], recorded = new Set<string>()) => {
-    const list = keys.filter(isWellFormedSessionKey);
-    const taken = await Promise.all(list.map((key) => invalidate(key, "kill", "kill")));
-    const missed = list.filter((key, i) => !taken[i] && !recorded.has(key));
-    await fence.record(missed, "kill");
-    for (const key of missed) recorded.add(key);
-  };
+  // A key no session can have (spaces, control characters: not a Memcached key either) never reaches the cache.
+  const killKeys = (keys: readonly string[], recorded?: Set<string>) => fencedKillKeys(keys.filter(isWellFormedSessionKey), recorded);
 
   const store: DatabaseStore & CacheFencedStore = {
     ...db,
