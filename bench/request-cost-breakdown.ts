@@ -28,7 +28,7 @@ const requests = numberArg(args, "requests", 3000);
 const rounds = numberArg(args, "rounds", 5);
 const dir = mkdtempSync(join(tmpdir(), "sessionscope-request-breakdown-"));
 const env = parseEnv({ DATABASE_URL: `file:${join(dir, "breakdown.db")}`, SESSIONSCOPE_BENCH_ROUTES: "1" });
-const db = openDatabase(env.DATABASE_URL);
+const db = openDatabase(env.DATABASE_URL, { backgroundCheckpoints: true });
 await migrateDatabase(db);
 const runtime = createSessionRuntime(env, db, null);
 const info = { ip: "127.0.0.1", userAgent: "autocannon", https: false };

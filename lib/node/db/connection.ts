@@ -15,12 +15,21 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import type { MigrationConnection, MigrationExecutor } from "./migrate.ts";
+import { type SqliteCheckpointer, startSqliteCheckpointer } from "./sqlite-checkpointer.ts";
 
 /** Both generated clients share one model API; the SQLite one names the type. */
 export type AppPrismaClient = InstanceType<typeof SqlitePrismaClient>;
 
 export type Database =
-  | { readonly provider: "sqlite"; readonly prisma: AppPrismaClient; readonly sqlite: BetterSqlite3.Database; readonly path: string; close(): Promise<void> }
+  | {
+      readonly provider: "sqlite";
+      readonly prisma: AppPrismaClient;
+      readonly sqlite: BetterSqlite3.Database;
+      readonly path: string;
+      /** The thread that checkpoints the write-ahead log, when `backgroundCheckpoints` asked for one and the file is in WAL mode. */
+      readonly checkpointer: SqliteCheckpointer | null;
+      close(): Promise<void>;
+    }
   | { readonly provider: "postgresql"; readonly prisma: AppPrismaClient; readonly pool: pg.Pool; close(): Promise<void> };
 
 export interface SqliteOptions {
@@ -67,13 +76,22 @@ export interface DatabaseOptions extends SqliteOptions {
    * and migrations may run long). SQLite waits for its write lock up to busy_timeout (5 s).
    */
   readonly timeoutMs?: number;
+  /**
+   * SQLite in WAL mode: copy the write-ahead log back into the file on a worker thread rather than
+   * in the commit that crosses 1,000 pages (lib/node/db/sqlite-checkpointer.ts). The app's server
+   * turns it on; short-lived commands and tests need not.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /**
  * The database of the configuration: an attached Django site's SQLite file keeps its own journal
  * mode. `timeoutMs` bounds each query (the app's requests pass DATABASE_TIMEOUT_MS).
  */
-export function openDatabaseFromEnv(env: { readonly DATABASE_URL: string; readonly SESSIONSCOPE_ATTACH?: string | undefined }, options: Pick<DatabaseOptions, "timeoutMs"> = {}): Database {
+export function openDatabaseFromEnv(
+  env: { readonly DATABASE_URL: string; readonly SESSIONSCOPE_ATTACH?: string | undefined },
+  options: Pick<DatabaseOptions, "timeoutMs" | "backgroundCheckpoints"> = {},
+): Database {
   return openDatabase(env.DATABASE_URL, { ...options, ...(env.SESSIONSCOPE_ATTACH && { durability: "site" }) });
 }
 
@@ -107,12 +125,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     const path = sqlitePathFromUrl(url);
     const sqlite = openSqlite(path, options);
     const prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: path, timeout: 5000 }) });
+    const checkpointer = options.backgroundCheckpoints ? startSqliteCheckpointer(sqlite, path) : null;
     return {
       provider: "sqlite",
       prisma,
       sqlite,
       path,
+      checkpointer,
       async close() {
+        await checkpointer?.close();
         await prisma.$disconnect();
         sqlite.close();
       },

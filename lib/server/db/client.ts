@@ -11,7 +11,7 @@ const holder = globalThis as typeof globalThis & {
 };
 
 export function getDatabase(): Database {
-  holder.__sessionscopeDb ??= openDatabaseFromEnv(getEnv(), { timeoutMs: getEnv().DATABASE_TIMEOUT_MS });
+  holder.__sessionscopeDb ??= openDatabaseFromEnv(getEnv(), { timeoutMs: getEnv().DATABASE_TIMEOUT_MS, backgroundCheckpoints: true });
   return holder.__sessionscopeDb;
 }
 
