@@ -150,6 +150,20 @@ describe("zlib flavours and the verified-value cache", () => {
     expect(second.ok && (second.data.get("cart") as { items: unknown[] }).items).toHaveLength(100);
   });
 
+  it("reads a value it encoded itself (remembered as verified) exactly as a codec that never saw it", () => {
+    // A big integer needs the Python-faithful parser: what is remembered must say so.
+    const data = new Map<string, unknown>([...big, ["id", 2n ** 70n], ["ratio", 0.6428571428571428]]);
+    const encoded = createSessionCodec({ secretKey: SECRET }).encode(data, NOW);
+    const writer = createSessionCodec({ secretKey: SECRET });
+    const own = writer.encode(data, NOW);
+    expect(own).toBe(encoded);
+    const fresh = createSessionCodec({ secretKey: SECRET, verifiedCacheSize: 0 }).decode(encoded);
+    const remembered = writer.decode(own);
+    if (!fresh.ok || !remembered.ok) throw new Error("decode failed");
+    expect(remembered.data).toEqual(fresh.data);
+    expect(remembered.data.get("id")).toBe(2n ** 70n);
+  });
+
   it("never trusts a value it did not verify, cached or not", () => {
     const codec = createSessionCodec({ secretKey: SECRET });
     const encoded = codec.encode(big, NOW);

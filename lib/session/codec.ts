@@ -64,10 +64,11 @@ export interface SessionCodecOptions {
   /** "native" (default) or "cpython" zlib bytes; Django reads both (see deflate.ts). */
   readonly zlib?: ZlibFlavour;
   /**
-   * How many verified values to remember (default 1024, 0 = off). A session is
-   * loaded far more often than it changes, and the stored string is the same
-   * each time; a hit skips the HMAC check and the inflate, never the parse, so
-   * every caller still gets its own copy of the data.
+   * How many verified values to remember (default 1024, 0 = off): the values
+   * this codec decoded and those it encoded. A session is loaded far more
+   * often than it changes, and the stored string is the same each time; a hit
+   * skips the HMAC check and the inflate, never the parse, so every caller
+   * still gets its own copy of the data.
    */
   readonly verifiedCacheSize?: number;
 }
@@ -94,7 +95,13 @@ export function createSessionCodec(options: SessionCodecOptions): SessionStringC
   // Built on first use: only the dashboard asks.
   let inspector: ReturnType<typeof createInspector> | undefined;
   return {
-    encode: (data, now) => serializer.dumps(data, now),
+    encode(data, now) {
+      // A value this codec signed is verified by construction: the next load of it (the session's
+      // next request, after this save) skips the HMAC check and the inflate.
+      const { signed, text } = serializer.dumpsText(data, now);
+      verified.set(signed, { text, full: needsFullParser(text) });
+      return signed;
+    },
     decode(encoded) {
       const known = verified.get(encoded);
       // A hit skips the HMAC check, the inflate and the parser choice; every caller still parses its own copy.

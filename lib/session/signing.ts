@@ -155,6 +155,8 @@ export interface SignedSerializerOptions extends SignerOptions {
 
 export interface SignedSerializer {
   dumps(value: unknown, now: Date): string;
+  /** `dumps`, with the serialized JSON text it signed (what `loadsText` gives back for it). */
+  dumpsText(value: unknown, now: Date): { readonly signed: string; readonly text: string };
   loads(signed: string, check?: { readonly maxAge?: number | null; readonly now?: Date }): unknown;
   /** Verifies and unpacks a signed value to its serialized JSON text, without parsing it. */
   loadsText(signed: string, check?: { readonly maxAge?: number | null; readonly now?: Date }): string;
@@ -177,8 +179,13 @@ export function createSignedSerializer(options: SignedSerializerOptions): Signed
   const compressMinBytes = options.compressMinBytes ?? 0;
   const loadsText = (signed: string, check: { readonly maxAge?: number | null; readonly now?: Date } = {}) =>
     decodePayload(signer.unsign(signed, check));
+  const dumpsText = (value: unknown, now: Date) => {
+    const text = dumpsPython(value);
+    return { signed: signer.sign(encodePayload(text, compress, zlib, compressMinBytes), now), text };
+  };
   return {
-    dumps: (value, now) => signer.sign(encodePayload(dumpsPython(value), compress, zlib, compressMinBytes), now),
+    dumps: (value, now) => dumpsText(value, now).signed,
+    dumpsText,
     loads: (signed, check) => parsePayloadText(loadsText(signed, check)),
     loadsText,
   };
