@@ -137,3 +137,24 @@ export function numberArg(args: ReadonlyMap<string, string>, name: string, fallb
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`bench sanity check failed: ${message}`);
 }
+
+/**
+ * One issue-13 target a section bench measured (bench/report/targets.ts lists them):
+ * printed as one JSON line beside its output, collected by `npm run bench` for the
+ * summary at the top of docs/benchmarks.md.
+ */
+export interface VerdictLine {
+  /** The target's id, e.g. "request-cost/saturation". */
+  verdict: string;
+  /** What the target asks, in words. */
+  target: string;
+  /** What this run measured, as shown in the summary. */
+  result: string;
+  met: boolean;
+  /** The heading of the section of docs/benchmarks.md that explains it. */
+  section: string;
+}
+
+export function emitVerdict(line: VerdictLine): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}

@@ -3,7 +3,7 @@
  * and collects the JSON lines it prints, echoing each as it arrives.
  */
 import { spawn } from "node:child_process";
-import type { ResultLine, SkipLine } from "../common.ts";
+import type { ResultLine, SkipLine, VerdictLine } from "../common.ts";
 import { fmtOps } from "../report/format.ts";
 import { ROOT } from "./options.ts";
 import { killGroup, type Teardown } from "./services.ts";
@@ -14,6 +14,8 @@ export interface ProcessRun {
   readonly label: string;
   readonly ok: boolean;
   readonly lines: readonly BenchLine[];
+  /** The issue-13 verdicts a section bench printed (see bench/report/targets.ts). */
+  readonly verdicts: readonly VerdictLine[];
   readonly stderr: string;
   readonly seconds: number;
 }
@@ -37,6 +39,18 @@ export function parseBenchLine(text: string): BenchLine | null {
   const measured = strings(value, ["durability", "op"]) && numbers(value, ["ops_per_sec", "us_per_op", "n"]);
   const store = value.store === undefined || typeof value.store === "string";
   return measured && store ? (value as unknown as ResultLine) : null;
+}
+
+/** A section bench's verdict line, kept as printed, or null for any other output. */
+export function parseVerdictLine(text: string): VerdictLine | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || !strings(value, ["verdict", "target", "result", "section"]) || typeof value.met !== "boolean") return null;
+  return value as unknown as VerdictLine;
 }
 
 const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
@@ -65,6 +79,7 @@ export function runBench(label: string, command: string, args: readonly string[]
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     teardown.trackChild(child);
     const lines: BenchLine[] = [];
+    const verdicts: VerdictLine[] = [];
     let buffer = "";
     let stderr = "";
     child.stdout.setEncoding("utf8");
@@ -77,9 +92,13 @@ export function runBench(label: string, command: string, args: readonly string[]
         buffer = buffer.slice(nl + 1);
         if (!text) continue;
         const line = parseBenchLine(text);
+        const verdict = line ? null : parseVerdictLine(text);
         if (line) {
           lines.push(line);
           echo(label, line);
+        } else if (verdict) {
+          verdicts.push(verdict);
+          console.log(`  ${label}: ${verdict.met ? "met" : "MISSED"} ${verdict.verdict}: ${verdict.result}`);
         } else console.log(`  ${label}: ${text}`);
       }
     });
@@ -91,7 +110,7 @@ export function runBench(label: string, command: string, args: readonly string[]
     const finish = (ok: boolean, message: string, seconds: number) => {
       clearTimeout(timer);
       teardown.forgetChild(child);
-      resolve({ label, ok, lines, stderr: message, seconds });
+      resolve({ label, ok, lines, verdicts, stderr: message, seconds });
     };
     child.on("close", (code, signal) => {
       const ok = code === 0;
