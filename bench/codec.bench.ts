@@ -27,7 +27,7 @@ import { createSessionCodec, dumpsPython, SESSION_COMPRESS_MIN_BYTES, SESSION_SA
 import { emitVerdict, numberArg, parseArgs } from "./common.ts";
 import { verdictLine } from "./report/targets.ts";
 import { utcStamp } from "./report/format.ts";
-import { writeDocSection } from "./report/doc-section.ts";
+import { benchmarksDoc, writeDocSection } from "./report/doc-section.ts";
 
 const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"; // codec_bench.py's
 const SIZES = [["200 B", 200], ["1 KB", 1024], ["8 KB", 8192]] as const;
@@ -224,5 +224,5 @@ for (const l of lines) console.log(l);
 }
 if (args.has("write")) {
   writeDocSection("codec", lines);
-  console.error("codec bench: wrote the codec section of docs/benchmarks.md");
+  console.error(`codec bench: wrote the codec section of ${benchmarksDoc()}`);
 }

@@ -112,15 +112,18 @@ export function emitSkip(line: Omit<SkipLine, "skipped">): void {
   process.stdout.write(`${JSON.stringify(skip)}\n`);
 }
 
-/** `--name value` pairs from argv. */
+/** `--name value` pairs from argv; a flag without a value (`--write`) maps to "". */
 export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith("--")) throw new Error(`bench: unexpected argument ${a}`);
     const [name, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    const next = argv[i + 1];
     if (inline !== undefined) args.set(name, inline);
-    else args.set(name, argv[++i] ?? "");
+    // A flag (`--write`) followed by another option takes no value.
+    else if (next === undefined || next.startsWith("--")) args.set(name, "");
+    else args.set(name, argv[++i]!);
   }
   return args;
 }
