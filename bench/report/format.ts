@@ -13,7 +13,7 @@ export const cell = (r: ResultLine | null | undefined) => (r ? `${fmtOps(r.ops_p
 export const utcStamp = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 /** The row's target in words. */
-export function targetText(row: Row): string {
+export function targetText(row: Pick<Row, "target" | "op">): string {
   switch (row.target) {
     case "express":
       return `≥ ${TARGET_VS_EXPRESS.toFixed(2)}× the fastest express-session store`;

@@ -107,7 +107,7 @@ export function loadDecodeUs(results: readonly BestResult[], backend: string): n
   return find(results, "sessionscope", "none", op)[0]?.us_per_op ?? null;
 }
 
-function targetOf(section: Section, op: Op): TargetKind {
+export function targetOf(section: Section, op: Op): TargetKind {
   if (op === "load") return "load";
   if (op === "encode" || op === "decode") return "django";
   return section.express ? "express" : "none";

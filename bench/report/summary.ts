@@ -2,13 +2,13 @@
 import type { VerdictLine } from "../common.ts";
 import type { MachineFacts } from "../runner/machine.ts";
 import { mark, resultText, targetText, utcStamp } from "./format.ts";
-import { backendName, OP_NAMES } from "./sections.ts";
-import type { Row } from "./stats.ts";
+import { backendName, OP_NAMES, SECTIONS } from "./sections.ts";
+import { type Row, targetOf } from "./stats.ts";
 import { anchor, SECTION_BENCHES, type SectionId } from "./targets.ts";
 import { whyMissed } from "./why-missed.ts";
 
 const rowName = (r: Row) => `${backendName(r.section.backend)} / ${OP_NAMES[r.op]}`;
-const link = (heading: string) => `[${heading}](${anchor(heading)})`;
+const link = (heading: string | null) => (heading ? `[${heading}](${anchor(heading)})` : "—");
 
 /** What the section benches said in this run, and which of them ran. */
 export interface SectionVerdicts {
@@ -23,18 +23,21 @@ export interface TargetLine {
   /** true / false, or null when not measured or not run. */
   readonly met: boolean | null;
   readonly mark: string;
-  readonly heading: string;
+  /** The heading that explains it; null for a core backend this run left out (the report has no section for it). */
+  readonly heading: string | null;
 }
 
-/** Every target: the core rows that have one, then every section target, run or not. */
+/** Every target: the core rows that have one (backends left out by --only too), then every section target, run or not. */
 export function targetLines(rows: readonly Row[], sections: SectionVerdicts): TargetLine[] {
-  const core = rows.filter((r) => r.status !== "info").map((r): TargetLine => ({
-    name: `${rowName(r)}: ${targetText(r)}`,
-    result: resultText(r),
-    met: r.status === "pass" ? true : r.status === "fail" ? false : null,
-    mark: mark(r),
-    heading: r.section.title,
-  }));
+  const core = SECTIONS.flatMap((section) => section.ops.map((op) => {
+    const r = rows.find((row) => row.section === section && row.op === op);
+    if (r) return r;
+    return { section, op, target: targetOf(section, op), status: null } as const;
+  })).filter((r) => r.target !== "none").map((r): TargetLine => {
+    const name = `${backendName(r.section.backend)} / ${OP_NAMES[r.op]}: ${targetText(r)}`;
+    if (r.status === null) return { name, result: "not run in this run (`--only`)", met: null, mark: "—", heading: null };
+    return { name, result: resultText(r), met: r.status === "pass" ? true : r.status === "fail" ? false : null, mark: mark(r), heading: r.section.title };
+  });
   const fromSections = SECTION_BENCHES.flatMap((bench) => bench.targets.map((t): TargetLine => {
     const v = sections.verdicts.find((line) => line.verdict === t.id);
     if (v) return { name: v.target, result: v.result, met: v.met, mark: v.met ? "✅ met" : "❌ missed", heading: v.section };
