@@ -90,6 +90,17 @@ describe("running a bench process", () => {
     expect(await gone(grandchild)).toBe(true);
   });
 
+  it("at its timeout lets a bench stop what it started (SIGTERM), and kills one that does not stop (SIGKILL after the grace)", async () => {
+    const polite = `process.on("SIGTERM", () => { console.error("stopping my servers"); process.exit(130); }); setInterval(() => {}, 1000);`;
+    const run = await runBench("test", process.execPath, ["-e", polite], { env: {}, teardown: new Teardown(), timeoutMs: 500, graceMs: 5000 });
+    expect(run.ok).toBe(false);
+    expect(run.stderr).toContain("stopping my servers");
+    const stubborn = `process.on("SIGTERM", () => console.error("not stopping")); setInterval(() => {}, 1000);`;
+    const stuck = await runBench("test", process.execPath, ["-e", stubborn], { env: {}, teardown: new Teardown(), timeoutMs: 500, graceMs: 500 });
+    expect(stuck.ok).toBe(false);
+    expect(stuck.stderr).toContain("not stopping");
+  });
+
   it("reports a program that cannot start", async () => {
     const run = await runBench("test", "/nonexistent/python3", [], { env: {}, teardown: new Teardown() });
     expect(run.ok).toBe(false);

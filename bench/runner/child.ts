@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import type { ResultLine, SkipLine, VerdictLine } from "../common.ts";
 import { fmtOps } from "../report/format.ts";
 import { ROOT } from "./options.ts";
-import { killGroup, type Teardown } from "./services.ts";
+import { CHILD_GRACE_MS, killGroup, signalGroup, type Teardown } from "./services.ts";
 
 export type BenchLine = ResultLine | SkipLine;
 
@@ -68,11 +68,13 @@ export interface RunBenchOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly teardown: Teardown;
   readonly timeoutMs?: number;
+  /** After the timeout's SIGTERM, how long before SIGKILL (the child stops the servers it started). */
+  readonly graceMs?: number;
 }
 
 /** Never rejects: a crash, a timeout or a missing program is a run with `ok: false`. */
 export function runBench(label: string, command: string, args: readonly string[], options: RunBenchOptions): Promise<ProcessRun> {
-  const { env, teardown, timeoutMs = 180_000 } = options;
+  const { env, teardown, timeoutMs = 180_000, graceMs = CHILD_GRACE_MS } = options;
   return new Promise((resolve) => {
     const started = Date.now();
     // Its own process group, so that a timeout or the teardown also stops what it started (see killGroup).
@@ -103,12 +105,20 @@ export function runBench(label: string, command: string, args: readonly string[]
       }
     });
     child.stderr.on("data", (chunk: string) => (stderr += chunk));
+    // At the timeout SIGTERM, so that a section bench's own teardown stops its servers; SIGKILL after the grace.
+    let kill: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${timeoutMs / 1000} s)`;
-      killGroup(child);
+      signalGroup(child, "SIGTERM");
+      kill = setTimeout(() => killGroup(child), graceMs);
     }, timeoutMs);
     const finish = (ok: boolean, message: string, seconds: number) => {
       clearTimeout(timer);
+      // The group may outlive its leader (tsx's node process): SIGKILL what is left once the leader has gone.
+      if (kill) {
+        clearTimeout(kill);
+        killGroup(child);
+      }
       teardown.forgetChild(child);
       resolve({ label, ok, lines, verdicts, stderr: message, seconds });
     };
