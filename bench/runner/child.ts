@@ -26,15 +26,20 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const strings = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "string");
 const numbers = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "number");
 
-/** A measurement or skip line, kept as printed (same key order), or null for any other output. */
-export function parseBenchLine(text: string): BenchLine | null {
-  let value: unknown;
+/** A line of output as a JSON object, or null when it is not one. */
+function jsonObject(text: string): Record<string, unknown> | null {
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : null;
   } catch {
     return null;
   }
-  if (!isObject(value) || !strings(value, ["impl", "engine", "backend"])) return null;
+}
+
+/** A measurement or skip line, kept as printed (same key order), or null for any other output. */
+export function parseBenchLine(text: string): BenchLine | null {
+  const value = jsonObject(text);
+  if (!value || !strings(value, ["impl", "engine", "backend"])) return null;
   if (value.skipped === true) return typeof value.reason === "string" ? (value as unknown as SkipLine) : null;
   const measured = strings(value, ["durability", "op"]) && numbers(value, ["ops_per_sec", "us_per_op", "n"]);
   const store = value.store === undefined || typeof value.store === "string";
@@ -43,13 +48,8 @@ export function parseBenchLine(text: string): BenchLine | null {
 
 /** A section bench's verdict line, kept as printed, or null for any other output. */
 export function parseVerdictLine(text: string): VerdictLine | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(value) || !strings(value, ["verdict", "target", "result", "section"]) || typeof value.met !== "boolean") return null;
+  const value = jsonObject(text);
+  if (!value || !strings(value, ["verdict", "target", "result", "section"]) || typeof value.met !== "boolean") return null;
   return value as unknown as VerdictLine;
 }
 
