@@ -8,6 +8,8 @@
  *   npm run bench:scale -- [--sizes 1000,1000000] [--db sqlite,postgresql] [--runs 30] [--warmup 3]
  *                          [--browser] [--out docs/benchmarks.md] [--only overview,preview]  (queries whose name starts so)
  *                          [--sqlite-files small.db,large.db] [--pg-databases small-url,large-url]  (time the queries only)
+ *                          [--seed-only]  (only the seed and its floor at each size; writes the section "seed")
+ *                          [--pg URL]  (a running PostgreSQL server to create its databases on, instead of starting one)
  *
  * Runs with bench/server-only.mjs (see package.json), so that the data
  * layer's `server-only` modules load outside Next.
@@ -23,10 +25,14 @@ import { createSessionRuntime } from "../lib/node/session/runtime.ts";
 import type { AdminContext } from "../lib/server/admin/context.ts";
 import { CALLER, DASHBOARD_QUERIES, pickSample, type DashboardQuery, type Sample } from "./admin-scale-queries.ts";
 import { detailStatements, explain, recordingContext, type SentSql } from "./admin-scale-plans.ts";
-import { renderScaleSection, type ProviderResult, type QueryTiming, type SizeResult } from "./admin-scale-report.ts";
+import {
+  renderScaleSection, renderSeedSection, SEED_TARGET, seedSpeed, type ProviderResult, type QueryTiming, type SeedTiming, type SizeResult,
+} from "./admin-scale-report.ts";
 import { seedEnv, timeFloor, timeSeed } from "./admin-scale-seed.ts";
 import { measureBrowser } from "./admin-scale-browser.ts";
+import { emitVerdict } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
+import { SEED_HEADING, verdictLine } from "./report/targets.ts";
 import { startRequired, Teardown, withPath } from "./runner/services.ts";
 
 type Provider = "sqlite" | "postgresql";
@@ -44,6 +50,10 @@ interface Options {
   readonly pgDatabases: [string, string] | null;
   /** Only the queries whose name starts with one of these (all when empty). */
   readonly only: readonly string[];
+  /** Only the seed and its floor at each size (issue 13's seed target), into the section "seed". */
+  readonly seedOnly: boolean;
+  /** A running PostgreSQL server's URL (its databases are created there), instead of starting one. */
+  readonly pg: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -65,6 +75,8 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     sizes, dbs, runs: Number(value("runs") ?? 30), warmup: Number(value("warmup") ?? 3), browser: argv.includes("--browser"), out: value("out"), sqliteFiles, pgDatabases,
     only: value("only")?.split(",").filter(Boolean) ?? [],
+    seedOnly: argv.includes("--seed-only"),
+    pg: value("pg"),
   };
 }
 
@@ -154,9 +166,11 @@ async function dropDatabase(provider: Provider, name: string, dir: string, pgUrl
   await admin.end();
 }
 
+const loadTag = (provider: Provider, sessions: number) => `${provider === "sqlite" ? "sq" : "pg"}_${sessions}`;
+
 /** Floor, then seed, at one size: the seeded database's URL and the two times. */
 async function load(provider: Provider, sessions: number, now: Date, dir: string, pgUrl: string | null): Promise<{ url: string; seedMs: number; floorMs: number }> {
-  const tag = `${provider === "sqlite" ? "sq" : "pg"}_${sessions}`;
+  const tag = loadTag(provider, sessions);
   console.log(`  ${sessions.toLocaleString("en-US")} sessions`);
   const floorUrl = await freshDatabase(provider, `floor_${tag}`, dir, pgUrl);
   const floorDb = openDatabase(floorUrl);
@@ -196,6 +210,28 @@ async function measureProvider(provider: Provider, options: Options, dir: string
   }
 }
 
+/** The seed against the bulk insert alone, at each size on each database: the section "seed", and a verdict per database at the largest size. */
+async function seedOnly(options: Options, dir: string, pgUrl: string | null, pgVersion: string | null): Promise<void> {
+  const started = new Date();
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const timings: SeedTiming[] = [];
+  for (const provider of options.dbs) {
+    console.log(`== ${provider}`);
+    for (const sessions of options.sizes) {
+      const { seedMs, floorMs } = await load(provider, sessions, now, dir, pgUrl);
+      await dropDatabase(provider, `seed_${loadTag(provider, sessions)}`, dir, pgUrl);
+      timings.push({ provider, sessions, seedMs, floorMs });
+    }
+    const largest = timings.filter((t) => t.provider === provider).at(-1)!;
+    const speed = seedSpeed(largest);
+    const result = `${speed.toFixed(2)}× the bulk insert (${largest.sessions.toLocaleString("en-US")} sessions: seed ${(largest.seedMs / 1000).toFixed(1)} s, insert ${(largest.floorMs / 1000).toFixed(1)} s)`;
+    emitVerdict(verdictLine(`seed/${provider}`, result, speed >= SEED_TARGET));
+  }
+  const lines = renderSeedSection(timings, { started, seconds: (Date.now() - started.getTime()) / 1000, pgVersion, heading: SEED_HEADING });
+  writeDocSection("seed", lines, ...(options.out ? [options.out] : []));
+  console.log("bench: wrote the section \"seed\"");
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const teardown = new Teardown();
@@ -206,13 +242,13 @@ async function main(): Promise<void> {
     let pgUrl: string | null = null;
     let pgVersion: string | null = null;
     if (options.dbs.includes("postgresql") && !options.pgDatabases) {
-      const server = await startRequired("postgresql", teardown);
-      pgUrl = server.url;
+      pgUrl = options.pg ?? (await startRequired("postgresql", teardown)).url;
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
       pgVersion = ((await client.query("SHOW server_version")).rows[0] as { server_version: string }).server_version;
       await client.end();
     }
+    if (options.seedOnly) return await seedOnly(options, dir, pgUrl, pgVersion);
     const started = new Date();
     const results: ProviderResult[] = [];
     for (const provider of options.dbs) {

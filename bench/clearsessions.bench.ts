@@ -24,9 +24,10 @@ import { openDatabase, openSqlite } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { createSqliteStore, formatSqliteDate, generateSessionKey } from "../lib/session/index.ts";
 import { runSeed } from "../cli/seed.ts";
-import { numberArg, parseArgs } from "./common.ts";
+import { emitVerdict, numberArg, parseArgs } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
+import { verdictLine } from "./report/targets.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -153,6 +154,12 @@ let errors = 0;
       line("batches of about 20 ms (now the default)", timed),
     ];
     console.log(table.join("\n"));
+    if (layout === "seed") {
+      // Issue 13's targets, for `npm run bench`: at least half one DELETE's speed, and no login waiting over 50 ms.
+      const speed = single.seconds / timed.seconds;
+      emitVerdict(verdictLine("clearsessions/speed", `${speed.toFixed(2)}× one DELETE (${timed.seconds.toFixed(2)} s against ${single.seconds.toFixed(2)} s for ${expired.toLocaleString("en-US")} rows)`, speed >= 0.5));
+      emitVerdict(verdictLine("clearsessions/login-wait", `${timed.logins.max.toFixed(1)} ms at most (p99 ${timed.logins.p99.toFixed(1)} ms)`, timed.logins.max <= 50));
+    }
 
     const described =
       layout === "seed"

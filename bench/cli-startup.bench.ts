@@ -11,9 +11,10 @@
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { numberArg, parseArgs } from "./common.ts";
+import { emitVerdict, numberArg, parseArgs } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
+import { verdictLine } from "./report/targets.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = parseArgs();
@@ -43,10 +44,11 @@ const encoded = spawnSync(process.execPath, ["bin/sessionscope.js", "encode", "-
 if (encoded.status !== 0) throw new Error(encoded.stderr);
 const value = encoded.stdout.trim();
 
+/** `verdict`: the issue-13 target the command answers (bench/report/targets.ts), if any. */
 const COMMANDS = [
-  { name: "--help", args: ["--help"] },
-  { name: "decode VALUE", args: ["decode", value] },
-  { name: "clearsessions --help", args: ["clearsessions", "--help"] },
+  { name: "--help", args: ["--help"], verdict: "cli/help" },
+  { name: "decode VALUE", args: ["decode", value], verdict: "cli/decode" },
+  { name: "clearsessions --help", args: ["clearsessions", "--help"], verdict: null },
 ];
 
 const rows: string[] = [];
@@ -64,6 +66,7 @@ for (const command of COMMANDS) {
   }
   const ratio = (series: number[]) => median(series.map((ms, i) => ms / node[i]!));
   const bundled = ratio(bundle);
+  if (command.verdict) emitVerdict(verdictLine(command.verdict, `${bundled.toFixed(2)}× (${median(bundle).toFixed(0)} ms against ${median(node).toFixed(0)} ms)`, bundled <= TARGET));
   console.log(`${command.name}: node -e 0 ${median(node).toFixed(0)} ms, bundle ${median(bundle).toFixed(0)} ms (${bundled.toFixed(2)}×), source ${median(source).toFixed(0)} ms (${ratio(source).toFixed(2)}×)`);
   rows.push(
     `| \`sessionscope ${command.name}\` | ${median(node).toFixed(0)} | ${median(bundle).toFixed(0)} | **${bundled.toFixed(2)}×** ${bundled <= TARGET ? "✅" : "❌"} | ${median(source).toFixed(0)} | ${ratio(source).toFixed(2)}× |`,

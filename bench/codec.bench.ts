@@ -24,9 +24,10 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { createSessionCodec, dumpsPython, SESSION_COMPRESS_MIN_BYTES, SESSION_SALT } from "../lib/session/index.ts";
-import { numberArg, parseArgs } from "./common.ts";
+import { emitVerdict, numberArg, parseArgs } from "./common.ts";
+import { verdictLine } from "./report/targets.ts";
 import { utcStamp } from "./report/format.ts";
-import { writeDocSection } from "./report/doc-section.ts";
+import { benchmarksDoc, writeDocSection } from "./report/doc-section.ts";
 
 const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"; // codec_bench.py's
 const SIZES = [["200 B", 200], ["1 KB", 1024], ["8 KB", 8192]] as const;
@@ -210,7 +211,18 @@ lines.push(
   "- **Deflate settings** (window 9 to 15 bits, memLevel 1 to 8, level 1 or 6): none took the per-call cost below about 15 µs at 200 B; level 1 halves it at 8 KB for 10 % more bytes. Not kept: the choice that pays is whether to compress at all (table above).",
 );
 for (const l of lines) console.log(l);
+{
+  // Issue 13 sets the codec's targets at about 1 KB: one verdict line each, for `npm run bench`.
+  const size = "1 KB";
+  const dDec = get("django", size, "decode");
+  const checks = [
+    ["codec3/encode", ratio(get("django", size, "encode"), get("sessionscope", size, "encode")), 2],
+    ["codec3/decode-own", ratio(dDec, get("sessionscope", size, "decode_own")), 1.5],
+    ["codec3/decode-django", ratio(dDec, get("sessionscope", size, "decode_django")), 1],
+  ] as const;
+  for (const [id, r, target] of checks) emitVerdict(verdictLine(id, `${r.toFixed(2)}× Django`, r >= target));
+}
 if (args.has("write")) {
   writeDocSection("codec", lines);
-  console.error("codec bench: wrote the codec section of docs/benchmarks.md");
+  console.error(`codec bench: wrote the codec section of ${benchmarksDoc()}`);
 }

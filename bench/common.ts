@@ -112,15 +112,18 @@ export function emitSkip(line: Omit<SkipLine, "skipped">): void {
   process.stdout.write(`${JSON.stringify(skip)}\n`);
 }
 
-/** `--name value` pairs from argv. */
+/** `--name value` pairs from argv; a flag without a value (`--write`) maps to "". */
 export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith("--")) throw new Error(`bench: unexpected argument ${a}`);
     const [name, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    const next = argv[i + 1];
     if (inline !== undefined) args.set(name, inline);
-    else args.set(name, argv[++i] ?? "");
+    // A flag (`--write`) followed by another option takes no value.
+    else if (next === undefined || next.startsWith("--")) args.set(name, "");
+    else args.set(name, argv[++i]!);
   }
   return args;
 }
@@ -136,4 +139,25 @@ export function numberArg(args: ReadonlyMap<string, string>, name: string, fallb
 
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`bench sanity check failed: ${message}`);
+}
+
+/**
+ * One issue-13 target a section bench measured (bench/report/targets.ts lists them):
+ * printed as one JSON line beside its output, collected by `npm run bench` for the
+ * summary at the top of docs/benchmarks.md.
+ */
+export interface VerdictLine {
+  /** The target's id, e.g. "request-cost/saturation". */
+  verdict: string;
+  /** What the target asks, in words. */
+  target: string;
+  /** What this run measured, as shown in the summary. */
+  result: string;
+  met: boolean;
+  /** The heading of the section of docs/benchmarks.md that explains it. */
+  section: string;
+}
+
+export function emitVerdict(line: VerdictLine): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -28,15 +28,16 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import autocannon, { type Result } from "autocannon";
 import pg from "pg";
-import { numberArg, parseArgs } from "./common.ts";
-import { writeDocSection } from "./report/doc-section.ts";
+import { emitVerdict, numberArg, parseArgs } from "./common.ts";
+import { benchmarksDoc, writeDocSection } from "./report/doc-section.ts";
 import {
   defaultSetupVerdict, type MemoryPoint, memoryVerdict, type Pair, perRequestMs, renderRequestCost, type RouteSummary, type SetupId, type Side,
 } from "./report/request-cost-section.ts";
 import { median } from "./report/stats.ts";
+import { verdictLine } from "./report/targets.ts";
 import { ROOT } from "./runner/options.ts";
 import { freePort, startRequired, Teardown, withPath } from "./runner/services.ts";
 
@@ -301,9 +302,14 @@ for (const pair of pairs) {
   console.log(`${pair.connections} conn ${`${pair.setup}/${pair.side}`.padEnd(22)} plain ${perRequestMs(pair.plain).toFixed(3)} ms  session ${perRequestMs(pair.session).toFixed(3)} ms  share ${(pair.session.rps / pair.plain.rps).toFixed(2)}`);
 }
 const verdict = defaultSetupVerdict(pairs, SATURATED);
+if (verdict) {
+  emitVerdict(verdictLine("request-cost/saturation", verdict.share.toFixed(2), verdict.shareMet));
+  emitVerdict(verdictLine("request-cost/one-connection", `${verdict.factor.toFixed(2)}×`, verdict.factorMet));
+}
 if (verdict) console.log(`default setup: session keeps ${verdict.share.toFixed(2)} of plain at saturation (${verdict.shareMet ? "met" : "MISSED"}), costs ${verdict.factor.toFixed(2)}x at one connection (${verdict.factorMet ? "met" : "MISSED"})`);
 const mem = memoryVerdict(memory);
+if (mem) emitVerdict(verdictLine("request-cost/memory", `${(mem.growth * 100 - 100).toFixed(1)} % from ${mem.first.requests.toLocaleString("en-US")} to ${mem.last.requests.toLocaleString("en-US")} requests`, mem.met));
 if (mem) console.log(`memory: ${(mem.growth * 100 - 100).toFixed(1)} % from ${mem.first.requests} to ${mem.last.requests} requests (${mem.met ? "met" : "MISSED"})`);
-console.log("written to docs/benchmarks.md");
+console.log(`written to ${relative(ROOT, benchmarksDoc())}`);
 teardown.run();
 process.exit(0);

@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import {
-  createCachedDbStore, createMemcachedCachedDbStore, createMemcachedStore, createPostgresStore, createRedisStore, createSessionCodec, createSqliteStore, Session, type SessionStore,
+  createCachedDbStore, createMemcachedCachedDbStore, createMemcachedStore, createPostgresStore, createRedisStore, createSessionCodec, createSqliteStore, dumpsPickle, loadsPickle, Session, type SessionStore,
 } from "../lib/session/index.ts";
 import { openDatabase, type Database } from "../lib/node/db/connection.ts";
 import { createMemcachedClient, type NodeMemcachedClient } from "../lib/node/memcached.ts";
@@ -98,6 +98,10 @@ function benchCodec(): void {
   const cold = createSessionCodec({ secretKey: SECRET_KEY, verifiedCacheSize: 0 });
   emit({ ...line, op: "decode" }, timedSync(() => cold.decode(encoded, now), timing));
   emit({ ...line, op: "decode_repeat" }, timedSync(() => codec.decode(encoded, now), timing));
+  // What the Redis engine (and cached_db's cache) does with an entry it reads: Django's pickle to the session's data, and the bytes kept as the version.
+  const pickled = dumpsPickle(payloadMap);
+  check(JSON.stringify(Object.fromEntries(loadsPickle(pickled))) === JSON.stringify(payload), "pickle round trip");
+  emit({ ...line, op: "decode_pickle" }, timedSync(() => [loadsPickle(pickled), pickled.toString("latin1")], timing));
 }
 
 async function withSqlite(dir: string, mode: DurabilityMode): Promise<void> {

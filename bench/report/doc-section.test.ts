@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeDocSection, writeReportKeepingSections } from "./doc-section.ts";
+import { BENCHMARKS_DOC, benchmarksDoc, writeDocSection, writeReportKeepingSections } from "./doc-section.ts";
 
 let dir = "";
 let doc = "";
@@ -34,5 +34,11 @@ describe("docs/benchmarks.md sections", () => {
   it("the comparison writes its report alone to a new file", () => {
     writeReportKeepingSections("# New report\n", doc);
     expect(readFileSync(doc, "utf8")).toBe("# New report\n");
+  });
+
+  it("a section bench writes to the file BENCH_DOC names (as npm run bench -- --out sets it), else to docs/benchmarks.md", () => {
+    expect(benchmarksDoc({ BENCH_DOC: doc })).toBe(doc);
+    expect(benchmarksDoc({})).toBe(BENCHMARKS_DOC);
+    expect(BENCHMARKS_DOC).toMatch(/docs\/benchmarks\.md$/);
   });
 });

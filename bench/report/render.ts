@@ -8,7 +8,7 @@ import { renderMethod } from "./method.ts";
 import { renderOutOfTheBox, renderResults } from "./results.ts";
 import { backendName } from "./sections.ts";
 import { type BestResult, bestRounds, evaluate, type Row } from "./stats.ts";
-import { renderMachine, renderSummary } from "./summary.ts";
+import { renderMachine, renderSummary, type SectionVerdicts } from "./summary.ts";
 
 /** What the report says of each bench process. */
 export type RunSummary = Pick<ProcessRun, "label" | "ok" | "seconds">;
@@ -21,6 +21,8 @@ export interface RunRecord {
   readonly options: Pick<RunOptions, "rounds" | "seconds" | "warmup" | "only">;
   readonly started: Date;
   readonly totalSeconds: number;
+  /** The section benches' verdicts, and which of them ran. */
+  readonly sections: SectionVerdicts;
 }
 
 export interface Analysis {
@@ -50,9 +52,17 @@ function renderReproduce(): string[] {
     "## Reproduce",
     "",
     "```sh",
-    "npm run bench                      # everything, 3 interleaved rounds, about 6 minutes",
+    "npm run bench                      # everything: the core comparison, then every section bench; about 30 minutes",
+    "npm run bench -- --sections none   # the core comparison alone (3 interleaved rounds), about 6 minutes",
+    "npm run bench -- --only none --sections codec3,cli   # two section benches alone",
     "npm run bench -- --only sqlite-default,redis --seconds 3",
     "```",
+    "",
+    "`npm run bench` runs the core comparison (about 6 minutes), then each section bench as a child process that writes its own marked section of this file: " +
+      "the codec at three sizes (`bench/codec.bench.ts --write`, about 2 minutes), the command line's start-up (`bench/cli-startup.bench.ts`, about 1 minute), " +
+      "clearsessions (`bench/clearsessions.bench.ts --layout seed --rows 50000`, about 3 minutes), seed against a bulk insert (`npm run bench:scale -- --seed-only --sizes 1000,100000`, about 3 minutes) " +
+      "and last the request cost (`bench/request-cost.ts`, about 15 minutes with its 200,000-request memory run; it builds the app first when `.next` has no build). " +
+      "Each prints one JSON verdict line per issue-13 target beside its output; the table at the top collects them. `npm run bench -- --help` lists the options.",
     "",
     "Needs PostgreSQL 15 and redis-server on the machine (`apt-get install -y postgresql redis-server`), and Django for the comparison (`apt-get install -y python3-django python3-django-redis python3-psycopg2`, run with `/usr/bin/python3`). The benches can also run alone: `bench/django/bench_sessions.py --help`, `npx tsx bench/express-session.bench.ts --sqlite-dir DIR --pg URL --redis URL`, `npx tsx bench/sessionscope.bench.ts` (same flags). Each prints one JSON object per measurement.",
     "",
@@ -78,7 +88,7 @@ function renderRaw(results: readonly BestResult[], runs: readonly RunSummary[]):
 
 export function renderReport(record: RunRecord, { results, skipped, rows }: Analysis): string {
   return [
-    ...renderSummary(rows, record.started, record.totalSeconds),
+    ...renderSummary(rows, record.sections, record.started, record.totalSeconds),
     ...renderMachine(record.facts),
     ...renderMethod(record.facts, record.options, payloadBytes()),
     ...renderResults(rows, results, skipped),

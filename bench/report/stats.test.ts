@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ResultLine } from "../common.ts";
-import { mark } from "./format.ts";
-import { bestRounds, evaluate, floorCapped, median, type Row } from "./stats.ts";
+import { mark, resultText, targetText } from "./format.ts";
+import { bestRounds, evaluate, median, type Row } from "./stats.ts";
+import { whyMissed } from "./why-missed.ts";
 
 const line = (impl: string, backend: string, op: string, opsPerSec: number, store?: string): ResultLine => ({
   impl, engine: "db", backend, durability: "-", op, ops_per_sec: opsPerSec, us_per_op: 1e6 / opsPerSec, n: 100, ...(store ? { store } : {}),
@@ -22,44 +23,104 @@ function threeWay(backend: string, op: string, opsPerSec: { sessionscope: number
   ], backend, op);
 }
 
-describe("targets", () => {
-  it("passes at 3× Django and ahead of the fastest express store", () => {
-    const r = threeWay("postgresql", "load", { sessionscope: 3000, django: 1000, express: 2900 });
+/** A line with a given time per op (µs), for the floor and decode figures. */
+const timedLine = (impl: string, backend: string, op: string, us: number): ResultLine => ({ ...line(impl, backend, op, 1e6 / us), us_per_op: us });
+
+describe("write targets: level with the fastest express-session store", () => {
+  it("meets the target level with express, whatever Django does", () => {
+    const r = threeWay("postgresql", "create", { sessionscope: 3000, django: 5000, express: 3000 });
     expect(r.status).toBe("pass");
-    expect(mark(r)).toBe("✅ pass");
+    expect(mark(r)).toBe("✅ met");
+    expect(targetText(r)).toBe("≥ 1.00× the fastest express-session store");
+    expect(whyMissed(r)).toBe("");
   });
 
-  it("says which target was missed", () => {
-    const r = threeWay("postgresql", "create", { sessionscope: 2900, django: 1000, express: 3500 });
+  it("misses it behind express, says by how much, and what SessionScope's write does that the store's does not", () => {
+    const r = threeWay("sqlite-default", "load_modify_save", { sessionscope: 2900, django: 1000, express: 3500 });
     expect(r.status).toBe("fail");
-    expect(mark(r)).toBe("❌ FAIL (< 3× Django, behind express-session)");
+    expect(mark(r)).toBe("❌ missed");
+    expect(resultText(r)).toBe("0.83× an-express-store");
+    expect(whyMissed(r)).toMatch(/compare-and-swap/);
   });
 
   it("compares with the fastest express store when several ran", () => {
     const r = row([
-      line("sessionscope", "sqlite-full", "load", 5000),
-      line("django", "sqlite-full", "load", 1000),
-      line("express-session", "sqlite-full", "load", 4000, "slow-store"),
-      line("express-session", "sqlite-full", "load", 6000, "fast-store"),
-    ], "sqlite-full", "load");
+      line("sessionscope", "sqlite-full", "create", 5000),
+      line("django", "sqlite-full", "create", 1000),
+      line("express-session", "sqlite-full", "create", 4000, "slow-store"),
+      line("express-session", "sqlite-full", "create", 6000, "fast-store"),
+    ], "sqlite-full", "create");
     expect(r.ex?.store).toBe("fast-store");
-    expect(mark(r)).toBe("❌ FAIL (behind express-session)");
+    expect(r.status).toBe("fail");
+    expect(whyMissed(r)).toMatch(/meta row/);
+  });
+
+  it("shows cached_db's writes against Django with no verdict (express-session has no such store)", () => {
+    const r = row([line("sessionscope", "cached_db", "create", 900), line("django", "cached_db", "create", 1000)], "cached_db", "create");
+    expect(r.status).toBe("info");
+    expect(r.vsDjango).toBeCloseTo(0.9);
+    expect(mark(r)).toBe("informational");
   });
 
   it("reports an operation SessionScope did not measure as missing", () => {
-    expect(mark(row([line("django", "redis", "load", 1000)], "redis", "load"))).toBe("⚠️ not measured");
+    expect(mark(row([line("django", "redis", "create", 1000)], "redis", "create"))).toBe("⚠️ not measured");
+  });
+});
+
+describe("load targets: within 15 % of the floor plus the decode", () => {
+  const sqlite = (loadUs: number) => row([
+    timedLine("sessionscope", "sqlite-default", "load", loadUs),
+    timedLine("floor", "sqlite-default", "select", 4),
+    timedLine("floor", "sqlite-default", "commit", 50),
+    timedLine("sessionscope", "none", "decode", 6),
+    timedLine("sessionscope", "none", "decode_pickle", 20),
+  ], "sqlite-default", "load");
+
+  it("bounds a SQLite load by its SELECT floor and the codec's decode", () => {
+    const r = sqlite(11.4);
+    expect(r.floor).toBe(4);
+    expect(r.decode).toBe(6);
+    expect(r.bound).toBeCloseTo(11.5);
+    expect(r.status).toBe("pass");
+    expect(targetText(r)).toBe("≤ 1.15 × (floor + decode)");
+    expect(sqlite(11.6).status).toBe("fail");
+    expect(resultText(sqlite(11.6))).toBe("11.6 µs against 11.5 µs (1.16× of floor + decode)");
+    expect(whyMissed(sqlite(11.6))).toMatch(/SELECT by primary key/);
   });
 
-  it("knows when the backend's floor alone rules the target out", () => {
-    // Django takes 100 µs; one Redis round trip takes 40 µs, so no implementation can be 3× faster.
-    const r = row([
-      line("sessionscope", "redis", "load", 20_000),
-      { ...line("django", "redis", "load", 10_000), us_per_op: 100 },
-      { ...line("floor", "redis", "round_trip", 25_000), us_per_op: 40 },
-    ], "redis", "load");
-    expect(r.floor).toBe(40);
-    expect(r.ceiling).toBe(2.5);
-    expect(floorCapped(r)).toBe(true);
+  it("bounds a Redis or cached_db load by one round trip and the pickle read", () => {
+    for (const backend of ["redis", "cached_db"]) {
+      const r = row([
+        timedLine("sessionscope", backend, "load", 60),
+        timedLine("floor", "redis", "round_trip", 30),
+        timedLine("floor", "postgresql", "round_trip", 100),
+        timedLine("sessionscope", "none", "decode", 6),
+        timedLine("sessionscope", "none", "decode_pickle", 20),
+      ], backend, "load");
+      expect(r.floor).toBe(30);
+      expect(r.decode).toBe(20);
+      expect(r.bound).toBeCloseTo(57.5);
+      expect(r.status).toBe("fail");
+      expect(whyMissed(r)).toMatch(/EVALSHA/);
+    }
+  });
+
+  it("cannot judge a load without its floor or its decode", () => {
+    const r = row([timedLine("sessionscope", "postgresql", "load", 60), timedLine("floor", "postgresql", "round_trip", 30)], "postgresql", "load");
+    expect(r.bound).toBeNull();
+    expect(r.status).toBe("missing");
+    expect(resultText(r)).toBe("60.0 µs; decode not measured");
+  });
+});
+
+describe("codec targets: encode 2× Django's, decode 1.5×", () => {
+  it("judges encode and decode against their own multiples", () => {
+    const codec = (op: string, ss: number) => row([line("sessionscope", "none", op, ss), line("django", "none", op, 1000)], "none", op);
+    expect(codec("encode", 2000).status).toBe("pass");
+    expect(codec("encode", 1900).status).toBe("fail");
+    expect(codec("decode", 1500).status).toBe("pass");
+    expect(targetText(codec("decode", 1400))).toBe("≥ 1.5× Django's");
+    expect(resultText(codec("decode", 1400))).toBe("1.40× Django");
   });
 });
 

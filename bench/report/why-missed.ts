@@ -1,65 +1,64 @@
 /**
- * What a missed target costs, in work the other side does not do: facts about
- * the code, not about this run's numbers.
+ * What a missed target costs, in work the other side (or the floor) does not
+ * do: facts about the engines' code, not about this run's numbers.
  */
-import { aheadOfExpress, floorCapped, type Row, TARGET_VS_DJANGO } from "./stats.ts";
+import type { Row } from "./stats.ts";
 
-const FORMAT_COST = "Django's signed, zlib-compressed value (the codec section measures what that format costs against JSON)";
+const FORMAT = "Django's signed value (Python-compatible JSON, base64, a timestamp and an HMAC-SHA256 signature, where the express store writes `JSON.stringify`'s text)";
 
-function sqlite(op: Row["op"]): string {
-  if (op === "load") {
-    return "Both sides run one prepared SELECT by primary key; SessionScope then parses Django's value (HMAC check and inflate skipped by the codec's verified-value cache when the same value is loaded again), where the express store runs JSON.parse. The two are within this machine's run-to-run noise.";
-  }
+function sqliteWrite(op: Row["op"]): string {
   return op === "create"
-    ? `SessionScope writes Django's row and the dashboard's meta row in one transaction: 2 rows and 8 b-tree entries (django_session: table, primary key, expire_date index; meta: table, primary key, unique public_id, user_id and created_at indexes) where better-sqlite3-session-store writes 1 row and 2 b-tree entries (no expiry index and no owner index: no listing, no per-user kill, a full scan to clear expired rows). It also stores ${FORMAT_COST} where the express store writes plain JSON.`
-    : `Each save produces ${FORMAT_COST} where the express store runs JSON.stringify, and is a compare-and-swap UPDATE (no lost update) where the express store does INSERT OR REPLACE (last writer wins).`;
+    ? "A create is one transaction of two INSERTs: Django's `django_session` row (3 b-trees: the table, its primary key, the `expire_date` index) and the dashboard's meta row (11: the table, its primary key, the unique public id and 8 listing indexes by creation time, owner, device, engine, address, activity, expiry and flag), " +
+      `where better-sqlite3-session-store's INSERT OR REPLACE writes 1 row in 2 b-trees (no expiry index, no owner: no listing, no per-user kill, a full scan to clear expired rows). The value is ${FORMAT}.`
+    : "A save is a compare-and-swap (`UPDATE … WHERE session_key = ? AND session_data = <the value loaded>`, checking the owner in the meta row in the same statement) in a transaction that also runs the meta row's expiry-copy UPDATE (a write only when the copy trails by more than a minute), " +
+      `where the express store's INSERT OR REPLACE lets the last writer win; the \`expire_date\` index entry moves with every save. Its load reads the row and verifies the value, and the save writes ${FORMAT}.`;
 }
 
-function postgresql(op: Row["op"]): string {
-  if (op === "load") {
-    return "One named, prepared SELECT per load on both sides; SessionScope then checks Django's value (HMAC and inflate, skipped by the codec's verified-value cache when the same value is loaded again) where connect-pg-simple reads JSON.";
-  }
-  return `Each write produces ${FORMAT_COST} where connect-pg-simple stores JSON, ` +
-    (op === "create"
-      ? "and inserts the dashboard's meta row (owner, public id, creation time) in the same statement."
-      : "and is a compare-and-swap UPDATE that tells a conflict from a deleted session, where connect-pg-simple's upsert lets the last writer win.");
-}
-
-function redis(op: Row["op"]): string {
-  return op === "load"
-    ? "One round trip on both sides (a Lua script returning the entry and its TTL, where connect-redis sends GET); SessionScope then reads Django's pickle, so that a Django site shares the entries, where connect-redis runs JSON.parse."
-    : "Each write is one Lua script that does the compare-and-swap and keeps the dashboard's indexes (meta hash, created and expiry sorted sets, per-user set) consistent with the entry, and writes Django's pickle; connect-redis sends one SET of JSON, with no index and no conflict detection.";
-}
-
-const CACHED_DB_LOAD =
-  "A load is one round trip, as Django's cache GET, but a Lua script that reads the entry, the database version it came from (for the compare-and-swap) and its TTL, and takes a lease on a miss, so a racing save or kill can never be undone by a stale fill; then it reads Django's pickle.";
-
-function cachedDbWrite(op: Row["op"]): string {
+function postgresqlWrite(op: Row["op"]): string {
   return op === "create"
-    ? "A create is the database insert (with its meta row), then the cache write: two round trips in sequence, as in Django, since the cache may only follow a successful database write."
-    : "A save reads the cache, does the database compare-and-swap, then refreshes the cache under its lease: three round trips in sequence.";
+    ? `A create is one statement (a CTE) that inserts Django's \`django_session\` row and the dashboard's meta row with its listing indexes, where connect-pg-simple upserts one row of JSON; the value is ${FORMAT}.`
+    : "A save is one statement that does the compare-and-swap UPDATE (`… AND session_data = <the value loaded>`, telling a conflict from a deleted session) and keeps the meta row's owner and expiry copy with it, " +
+      `where connect-pg-simple's upsert lets the last writer win; the value is ${FORMAT}.`;
+}
+
+function redisWrite(op: Row["op"]): string {
+  return (op === "create" ? "A create" : "A save") +
+    " is one Lua script that sets the entry (SET NX for a create; for a save, GET and compare with the value loaded: the compare-and-swap) and keeps the dashboard's indexes with it (meta hash, created and expiry sorted sets, the owner's set), " +
+    "and the entry is Django's pickle, so a Django site shares it; connect-redis sends one SET of JSON, with no index and no conflict detection.";
+}
+
+/** Loads: what runs beyond the floor (the backend's bare read) and the decode the bound allows. */
+function load(backend: Row["section"]["backend"]): string {
+  switch (backend) {
+    case "sqlite-full":
+    case "sqlite-default":
+      return "Beyond the floor's SELECT by primary key, a load also compares `expire_date` in the statement and parses it, then builds the Session's data map and settles a promise (the engines are async, as the PostgreSQL and Redis ones must be); the decode counted is the codec's first read of a value (HMAC check and parse, the verified-value cache off).";
+    case "postgresql":
+      return "Beyond the floor's `SELECT 1` round trip, a load's named statement returns the session's text and a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value).";
+    case "redis":
+      return "Beyond the floor's PING, a load is an EVALSHA of a Lua script (GET of the entry and its PTTL, so the expiry comes with it), whose array reply ioredis parses; then the pickle read (the bound's decode) and a copy of the entry as the compare-and-swap's version.";
+    case "cached_db":
+      return "Beyond the floor's PING, a load is an EVALSHA of a Lua script over four keys that reads the entry, the database version it came from (for the compare-and-swap) and its TTL, and takes a lease on a miss (a fresh random token per load), so a racing save or kill can never be undone by a stale fill; then the pickle read (the bound's decode).";
+    default:
+      return "";
+  }
 }
 
 function codec(op: Row["op"]): string {
   return op === "encode"
-    ? "Encoding is dumps, deflate, base64 and HMAC; deflate alone is the floor."
-    : "Decoding is the HMAC check, base64, inflate and the parse; inflate alone is the floor.";
+    ? "An encode is the Python-compatible `json.dumps` (key order, float repr, ASCII escapes), base64, a base62 timestamp and the HMAC-SHA256 signature; Django's `json.dumps` runs in C and its HMAC in OpenSSL (the codec section at three sizes measures this apart, in CPU time, on realistic sessions)."
+    : "A decode is the HMAC check, base64, the timestamp check and the parse (`JSON.parse` when the text holds nothing only the Python-faithful parser reads right); the codec section at three sizes measures this apart, in CPU time, on values neither side has just read.";
 }
 
 /** The explanation of a failed row, or "" when there is nothing to say. */
 export function whyMissed(r: Row): string {
+  if (r.status !== "fail") return "";
   const b = r.section.backend;
-  const parts: string[] = [];
-  const capped = floorCapped(r);
-  if (capped && r.floor !== null && r.dj !== null) {
-    parts.push(`${TARGET_VS_DJANGO}× Django is out of reach for any implementation here: the floor alone (${r.floor.toFixed(1)} µs) is more than a third of Django's ${r.dj.us_per_op.toFixed(1)} µs.`);
-  }
-  const behind = r.ex !== null && !aheadOfExpress(r.vsExpress);
-  if (b.startsWith("sqlite") && behind) parts.push(sqlite(r.op));
-  else if (b === "postgresql" && behind) parts.push(postgresql(r.op));
-  else if (b === "redis" && behind) parts.push(redis(r.op));
-  else if (b === "cached_db" && r.op === "load") parts.push(CACHED_DB_LOAD);
-  else if (b === "cached_db" && !capped) parts.push(cachedDbWrite(r.op));
-  else if (b === "none" && !capped) parts.push(codec(r.op));
-  return parts.join(" ");
+  if (r.target === "load") return load(b);
+  if (r.target === "django") return codec(r.op);
+  if (r.target !== "express") return "";
+  if (b.startsWith("sqlite")) return sqliteWrite(r.op);
+  if (b === "postgresql") return postgresqlWrite(r.op);
+  if (b === "redis") return redisWrite(r.op);
+  return "";
 }

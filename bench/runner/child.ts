@@ -3,10 +3,10 @@
  * and collects the JSON lines it prints, echoing each as it arrives.
  */
 import { spawn } from "node:child_process";
-import type { ResultLine, SkipLine } from "../common.ts";
+import type { ResultLine, SkipLine, VerdictLine } from "../common.ts";
 import { fmtOps } from "../report/format.ts";
 import { ROOT } from "./options.ts";
-import { killGroup, type Teardown } from "./services.ts";
+import { CHILD_GRACE_MS, killGroup, signalGroup, type Teardown } from "./services.ts";
 
 export type BenchLine = ResultLine | SkipLine;
 
@@ -14,6 +14,8 @@ export interface ProcessRun {
   readonly label: string;
   readonly ok: boolean;
   readonly lines: readonly BenchLine[];
+  /** The issue-13 verdicts a section bench printed (see bench/report/targets.ts). */
+  readonly verdicts: readonly VerdictLine[];
   readonly stderr: string;
   readonly seconds: number;
 }
@@ -24,19 +26,31 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const strings = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "string");
 const numbers = (o: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => typeof o[k] === "number");
 
-/** A measurement or skip line, kept as printed (same key order), or null for any other output. */
-export function parseBenchLine(text: string): BenchLine | null {
-  let value: unknown;
+/** A line of output as a JSON object, or null when it is not one. */
+function jsonObject(text: string): Record<string, unknown> | null {
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : null;
   } catch {
     return null;
   }
-  if (!isObject(value) || !strings(value, ["impl", "engine", "backend"])) return null;
+}
+
+/** A measurement or skip line, kept as printed (same key order), or null for any other output. */
+export function parseBenchLine(text: string): BenchLine | null {
+  const value = jsonObject(text);
+  if (!value || !strings(value, ["impl", "engine", "backend"])) return null;
   if (value.skipped === true) return typeof value.reason === "string" ? (value as unknown as SkipLine) : null;
   const measured = strings(value, ["durability", "op"]) && numbers(value, ["ops_per_sec", "us_per_op", "n"]);
   const store = value.store === undefined || typeof value.store === "string";
   return measured && store ? (value as unknown as ResultLine) : null;
+}
+
+/** A section bench's verdict line, kept as printed, or null for any other output. */
+export function parseVerdictLine(text: string): VerdictLine | null {
+  const value = jsonObject(text);
+  if (!value || !strings(value, ["verdict", "target", "result", "section"]) || typeof value.met !== "boolean") return null;
+  return value as unknown as VerdictLine;
 }
 
 const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
@@ -54,17 +68,20 @@ export interface RunBenchOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly teardown: Teardown;
   readonly timeoutMs?: number;
+  /** After the timeout's SIGTERM, how long before SIGKILL (the child stops the servers it started). */
+  readonly graceMs?: number;
 }
 
 /** Never rejects: a crash, a timeout or a missing program is a run with `ok: false`. */
 export function runBench(label: string, command: string, args: readonly string[], options: RunBenchOptions): Promise<ProcessRun> {
-  const { env, teardown, timeoutMs = 180_000 } = options;
+  const { env, teardown, timeoutMs = 180_000, graceMs = CHILD_GRACE_MS } = options;
   return new Promise((resolve) => {
     const started = Date.now();
     // Its own process group, so that a timeout or the teardown also stops what it started (see killGroup).
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     teardown.trackChild(child);
     const lines: BenchLine[] = [];
+    const verdicts: VerdictLine[] = [];
     let buffer = "";
     let stderr = "";
     child.stdout.setEncoding("utf8");
@@ -77,21 +94,33 @@ export function runBench(label: string, command: string, args: readonly string[]
         buffer = buffer.slice(nl + 1);
         if (!text) continue;
         const line = parseBenchLine(text);
+        const verdict = line ? null : parseVerdictLine(text);
         if (line) {
           lines.push(line);
           echo(label, line);
+        } else if (verdict) {
+          verdicts.push(verdict);
+          console.log(`  ${label}: ${verdict.met ? "met" : "MISSED"} ${verdict.verdict}: ${verdict.result}`);
         } else console.log(`  ${label}: ${text}`);
       }
     });
     child.stderr.on("data", (chunk: string) => (stderr += chunk));
+    // At the timeout SIGTERM, so that a section bench's own teardown stops its servers; SIGKILL after the grace.
+    let kill: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${timeoutMs / 1000} s)`;
-      killGroup(child);
+      signalGroup(child, "SIGTERM");
+      kill = setTimeout(() => killGroup(child), graceMs);
     }, timeoutMs);
     const finish = (ok: boolean, message: string, seconds: number) => {
       clearTimeout(timer);
+      // The group may outlive its leader (tsx's node process): SIGKILL what is left once the leader has gone.
+      if (kill) {
+        clearTimeout(kill);
+        killGroup(child);
+      }
       teardown.forgetChild(child);
-      resolve({ label, ok, lines, stderr: message, seconds });
+      resolve({ label, ok, lines, verdicts, stderr: message, seconds });
     };
     child.on("close", (code, signal) => {
       const ok = code === 0;

@@ -5,6 +5,7 @@
  * gets its own SQLite file, PostgreSQL database and Redis logical database.
  */
 import { join } from "node:path";
+import type { SectionId } from "../report/targets.ts";
 import { type Backend, ROOT } from "./options.ts";
 import { withPath } from "./services.ts";
 
@@ -103,4 +104,58 @@ export function planFloor(only: readonly Backend[], { dir, pgUrl, redisUrl }: Pl
   if (pgUrl) args.push("--pg", withPath(pgUrl, PG_DATABASES.express));
   if (redisUrl) args.push("--redis", withPath(redisUrl, "4"));
   return args;
+}
+
+/**
+ * SessionScope's codec alone, for the load bounds' decode (see stats.ts) when the run judges a
+ * load but does not run the codec backend; null otherwise.
+ */
+export function planDecode(only: readonly Backend[]): Step | null {
+  if (only.includes("codec") || !only.length) return null;
+  return scope("sessionscope codec (the load bounds' decode)", "codec", []);
+}
+
+/** A section bench: one child process that writes its own section of the report and prints its verdict lines. */
+export interface SectionStep {
+  readonly id: SectionId;
+  readonly label: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly timeoutMs: number;
+}
+
+export interface SectionContext {
+  /** PostgreSQL started by the run (a server URL), for the benches that can take one. */
+  readonly pgUrl: string | null;
+  /** The run's --seconds, --warmup and --rounds when they were given, for the benches that take them. */
+  readonly timing: { readonly seconds: number; readonly warmup: number; readonly rounds: number } | null;
+}
+
+const MINUTE = 60_000;
+
+/** The section benches, in the order given (SECTION_IDS order), with timeouts well above their usual run. */
+export function planSections(sections: readonly SectionId[], { pgUrl, timing }: SectionContext): SectionStep[] {
+  const seconds = timing ? ["--seconds", String(timing.seconds)] : [];
+  const warmup = timing ? ["--warmup", String(timing.warmup)] : [];
+  const rounds = timing ? ["--rounds", String(timing.rounds)] : [];
+  const tsx = (id: SectionId, label: string, file: string, args: readonly string[], minutes: number): SectionStep => ({
+    id, label, command: TSX, args: [join("bench", file), ...args], timeoutMs: minutes * MINUTE,
+  });
+  return sections.map((id) => {
+    switch (id) {
+      case "codec3":
+        return tsx(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
+      case "cli":
+        return tsx(id, "command-line start-up", "cli-startup.bench.ts", rounds, 10);
+      case "clearsessions":
+        return tsx(id, "clearsessions", "clearsessions.bench.ts", ["--layout", "seed", "--rows", "50000"], 20);
+      case "seed":
+        return {
+          id, label: "seed against a bulk insert", command: process.execPath, timeoutMs: 30 * MINUTE,
+          args: ["--import", "tsx", "--import", "./bench/server-only.mjs", join("bench", "admin-scale.ts"), "--seed-only", "--sizes", "1000,100000", "--db", "sqlite,postgresql", ...(pgUrl ? ["--pg", pgUrl] : [])],
+        };
+      case "request-cost":
+        return tsx(id, "request cost", "request-cost.ts", [...seconds, ...rounds], 45);
+    }
+  });
 }

@@ -4,7 +4,7 @@
  * their own PIDs and paths, even on error or Ctrl-C.
  */
 import type { ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 // @ts-expect-error: plain JavaScript module shared with scripts/test.mjs; typed below
 import * as harness from "../../test/services/services.mjs";
 
@@ -69,7 +69,13 @@ export class Teardown {
   run(): void {
     if (this.#done) return;
     this.#done = true;
-    for (const child of this.#children) killGroup(child);
+    // SIGTERM first: a section bench stops the servers it started itself (pg_ctl and redis-server
+    // daemonize, out of its process group) in its own teardown; then SIGKILL whatever is left.
+    for (const child of this.#children) signalGroup(child, "SIGTERM");
+    for (const child of this.#children) {
+      waitSync(() => hasExited(child), CHILD_GRACE_MS);
+      killGroup(child);
+    }
     for (const service of [...this.#services].reverse()) {
       try {
         service.stop();
@@ -93,16 +99,40 @@ export class Teardown {
   }
 }
 
+/** How long a child may take to stop what it started after SIGTERM, before SIGKILL. */
+export const CHILD_GRACE_MS = 15_000;
+
+/** Whether a child has exited: its exit seen, no such process, or a zombie not reaped yet. */
+function hasExited(child: ChildProcess): boolean {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return true;
+  try {
+    return /^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${child.pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/** Blocks until `done()` or `ms` have passed (the teardown runs at exit, where nothing async runs). */
+function waitSync(done: () => boolean, ms: number): void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) Atomics.wait(cell, 0, 0, 50);
+}
+
+/** `signal` to a child started with `detached: true` and to everything in its process group; a group that has gone is fine. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already exited
+  }
+}
+
 /**
  * SIGKILL to a child started with `detached: true` and everything it started:
  * tsx runs each TypeScript bench in a node process of its own, which killing
  * tsx alone would leave running. A group that has already gone is fine.
  */
 export function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already exited
-  }
+  signalGroup(child, "SIGKILL");
 }
