@@ -99,13 +99,14 @@ export function createSessionCodec(options: SessionCodecOptions): SessionStringC
       // A value this codec signed is verified by construction: the next load of it (the session's
       // next request, after this save) skips the HMAC check and the inflate.
       const { signed, text } = serializer.dumpsText(data, now);
-      verified.set(signed, { text, full: needsFullParser(text) });
+      // Which parser it needs is decided at its first load, as for a value decoded (most are never loaded here again).
+      verified.set(signed, { text, full: undefined });
       return signed;
     },
     decode(encoded) {
       const known = verified.get(encoded);
       // A hit skips the HMAC check, the inflate and the parser choice; every caller still parses its own copy.
-      if (known !== undefined) return toSessionData(loadsPythonAs(known.text, known.full));
+      if (known !== undefined) return toSessionData(loadsPythonAs(known.text, (known.full ??= needsFullParser(known.text))));
       const signed = attempt(() => {
         const text = serializer.loadsText(encoded);
         const full = needsFullParser(text);
@@ -170,8 +171,8 @@ export interface CookieCodecOptions {
 interface Verified {
   /** The serialized JSON text inside the signed value. */
   readonly text: string;
-  /** Whether it needs the Python-faithful parser (else JSON.parse reads it exactly). */
-  readonly full: boolean;
+  /** Whether it needs the Python-faithful parser (else JSON.parse reads it exactly); undefined until first needed. */
+  full: boolean | undefined;
 }
 
 interface VerifiedCache {
