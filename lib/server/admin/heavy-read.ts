@@ -30,8 +30,20 @@ function batched(reader: SqliteReader): HeavyQuery {
     });
 }
 
-/** A query function for one heavy read (a set of queries started together share a transaction on SQLite). */
+/**
+ * A query function for one heavy read (a set of queries started together share a transaction on
+ * SQLite). On PostgreSQL each query runs in a transaction that gives it the server's own
+ * parallel-worker setting back (SessionScope's connections run without workers, lib/node/db/connection.ts):
+ * a pass over every live session is what they are for, on a server with the cores for it.
+ */
 export function heavyQuery(context: AdminContext): HeavyQuery {
   if (context.provider === "sqlite" && context.reader) return batched(context.reader);
-  return <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+  if (context.provider === "sqlite") return <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
+  return async <T,>(query: Sql) => {
+    const [, rows] = await context.prisma.$transaction([
+      context.prisma.$executeRaw`SET LOCAL max_parallel_workers_per_gather TO DEFAULT`,
+      context.prisma.$queryRaw<T[]>(query),
+    ]);
+    return rows;
+  };
 }
