@@ -121,7 +121,7 @@ const readBreakdowns: ReadBreakdowns = async (context, now) => {
   const dayOf = context.provider === "sqlite" ? sql`substr(expire_date, 1, 10)` : sql`to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   // On SQLite, off the request thread and in one read transaction (heavy-read.ts).
   const q = heavyQuery(context);
-  const [active, perEngine, users, usersDayAgo, perDevice, top, perDay] = await Promise.all([
+  const [active, perEngine, users, usersDayAgo, perDevice, top, perDay, created] = await Promise.all([
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM django_session s WHERE ${live}`),
     q<{ engine: string; total: Count; signed_in: Count }>(sql`SELECT m.engine AS engine, count(*) AS total, count(m.user_id) AS signed_in FROM ${joined} WHERE ${live} GROUP BY m.engine`),
     q<{ total: Count }>(sql`SELECT count(DISTINCT m.user_id) AS total FROM ${joined} WHERE ${live}`),
@@ -137,6 +137,7 @@ const readBreakdowns: ReadBreakdowns = async (context, now) => {
       sql`SELECT ${dayOf} AS day, count(*) AS total FROM django_session WHERE expire_date > ${d.expireValue(now)}
         AND expire_date < ${d.expireValue(new Date(Math.floor(now.getTime() / DAY) * DAY + EXPIRATION_DAYS * DAY))} GROUP BY 1`,
     ),
+    q<{ total: Count }>(sql`SELECT count(*) AS total FROM sessionscope_session_meta WHERE created_at > ${d.metaValue(dayAgo)}`),
   ]);
   return {
     total: n(active[0]?.total),
@@ -146,6 +147,7 @@ const readBreakdowns: ReadBreakdowns = async (context, now) => {
     perDevice: perDevice.map((row) => ({ device: row.device, total: n(row.total) })),
     top: top.map((row) => ({ userId: n(row.user_id), total: n(row.total) })),
     perDay: perDay.map((row) => ({ day: row.day, total: n(row.total) })),
+    createdDay: n(created[0]?.total),
   };
 };
 
@@ -160,7 +162,7 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity, sn
   const joined = sql`sessionscope_session_meta m JOIN django_session s ON s.session_key = m.session_key`;
   const q = <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
   const flagged = d.rare(sql`m.flagged_at IS NOT NULL`);
-  const [active, expiredStored, created, flaggedTotal, flaggedLatest] = await Promise.all([
+  const [active, expiredStored, flaggedTotal, flaggedLatest] = await Promise.all([
     // The trigger-kept row total less the expired range: no walk of the live set.
     q<{ total: Count }>(countQuery(context.provider, { status: "active" }, now)),
     q<{ last: Count; previous: Count }>(
@@ -168,7 +170,6 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity, sn
         SUM(CASE WHEN expire_date < ${d.expireValue(dayAgo)} THEN 1 ELSE 0 END) AS previous
         FROM django_session WHERE expire_date >= ${d.expireValue(new Date(now.getTime() - 2 * DAY))} AND expire_date <= ${d.expireValue(now)}`,
     ),
-    q<{ total: Count }>(sql`SELECT count(*) AS total FROM sessionscope_session_meta WHERE created_at > ${d.metaValue(dayAgo)}`),
     q<{ total: Count }>(sql`SELECT count(*) AS total FROM ${joined} WHERE ${flagged} AND ${live}`),
     q<{ public_id: string; user_id: Count; ip: string | null; device: string | null; flagged_at: unknown }>(
       sql`SELECT m.public_id AS public_id, m.user_id AS user_id, m.ip AS ip, m.device AS device, ${d.exactText(sql`m.flagged_at`)} AS flagged_at
@@ -186,7 +187,7 @@ async function sqlStats(context: AdminContext, now: Date, activity: Activity, sn
     engine: context.runtime.engine,
     unavailable: [],
     breakdownsAsOf: asOf?.toISOString() ?? null,
-    active: { now: activeNow, dayAgo: activeDayAgo(activeNow, n(created[0]?.total), activity, expiredLast), estimated: true },
+    active: { now: activeNow, dayAgo: activeDayAgo(activeNow, b.createdDay, activity, expiredLast), estimated: true },
     activeSignedIn: signedIn,
     activeAnonymous: Math.max(0, b.total - signedIn),
     signedInUsers: { now: b.users, dayAgo: b.usersDayAgo, estimated: true },
