@@ -52,7 +52,7 @@ function renderReproduce(): string[] {
     "## Reproduce",
     "",
     "```sh",
-    "npm run bench                      # everything: the core comparison, then every section bench; about 30 minutes",
+    "npm run bench                      # everything: the core comparison, then every section bench; about 35 minutes",
     "npm run bench -- --sections none   # the core comparison alone (3 interleaved rounds), about 6 minutes",
     "npm run bench -- --only none --sections codec3,cli   # two section benches alone",
     "npm run bench -- --only sqlite-default,redis --seconds 3",

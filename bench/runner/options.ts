@@ -38,7 +38,7 @@ core alone): the codec at three sizes, the command line's start-up,
 clearsessions (50,000 expired seeded sessions), seed against a bulk insert
 (1,000 and 100,000 sessions, SQLite and PostgreSQL) and the request cost
 (next start against express-session, then 200,000 requests for memory; it
-builds the app first when .next has none). All of it takes about 30 minutes;
+builds the app first when .next has none). All of it takes about 35 minutes;
 the core alone about 6. Writes docs/benchmarks.md (or --out), with a table of
 every target at the top. Every server and child process is stopped by its PID
 at the end, even on error or Ctrl-C.
