@@ -7,8 +7,8 @@
  * auto-checkpoint): every few dozen session writes, one request pays for all
  * of them, and meanwhile nothing else runs on its thread. A session write
  * changes about a dozen pages (the session row, the dashboard's meta row and
- * their indexes), so on SessionScope's tables that copy was about half of
- * what a write cost (docs/benchmarks.md).
+ * their indexes), so on SessionScope's tables moving that copy off the
+ * commit took about a quarter off a new session's write (docs/configuration.md).
  *
  * The checkpointer does that copy on a worker thread with its own connection,
  * every `intervalMs` (PASSIVE: it never waits for a lock and never blocks a
@@ -22,6 +22,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { log } from "../log.ts";
+import { readsBesideWriters } from "./sqlite-reader.ts";
 
 /** What the thread reports: frames copied so far, rounds that met another checkpoint, and a checkpoint run now. */
 export interface CheckpointStats {
@@ -59,17 +60,13 @@ export const COMMIT_CHECKPOINT_PAGES = 10_000;
 // A URL beside this module: tsx and vitest load the file itself; Turbopack emits it as a worker entry.
 const WORKER_URL = new URL("./sqlite-checkpoint-worker.mjs", import.meta.url);
 
-/** Whether checkpoints can move off the commit path for this connection: a file in WAL mode. */
-export function canCheckpointInBackground(connection: PragmaConnection, path: string): boolean {
-  return path !== ":memory:" && path !== "" && String(connection.pragma("journal_mode", { simple: true })).toLowerCase() === "wal";
-}
-
 /**
  * Starts the thread for `path` and raises `connection`'s threshold; null (and nothing changed) when
  * the file is not in WAL mode, such as an attached Django site's database on its rollback journal.
  */
 export function startSqliteCheckpointer(connection: PragmaConnection, path: string, options: CheckpointerOptions = {}): SqliteCheckpointer | null {
-  if (!canCheckpointInBackground(connection, path)) return null;
+  // Another connection can checkpoint beside the writers under the same condition as it can read beside them: a file in WAL mode.
+  if (!readsBesideWriters(connection, path)) return null;
   const intervalMs = options.intervalMs ?? 200;
   let thread: Worker | null = new Worker(WORKER_URL, { workerData: { path, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 32 } });
   thread.unref();
