@@ -8,7 +8,7 @@
 import type { VerdictLine } from "../common.ts";
 
 /** The section benches `npm run bench` runs after the core backends, in this order (`--sections`). */
-export const SECTION_IDS = ["codec3", "write-breakdown", "cli", "clearsessions", "seed", "request-cost"] as const;
+export const SECTION_IDS = ["codec3", "write-breakdown", "redis-breakdown", "cli", "clearsessions", "seed", "request-cost"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface SectionTarget {
@@ -42,6 +42,8 @@ export const SECTION_BENCHES: readonly SectionBench[] = [
   },
   // No target of its own: where the SQLite writes' time goes, for the write targets they miss.
   { id: "write-breakdown", marker: "write-breakdown", targets: [] },
+  // Nor this one: where a Redis load's and write's time goes, for the Redis and cached_db misses.
+  { id: "redis-breakdown", marker: "redis-breakdown", targets: [] },
   {
     id: "cli", marker: "cli-startup", targets: [
       { id: "cli/help", heading: CLI, target: "`sessionscope --help` within 2.5× a bare `node -e 0`" },

@@ -4,6 +4,9 @@
  */
 import type { Row } from "./stats.ts";
 
+const SQLITE_STEPS = " Step by step: [Where a SQLite write's time goes](#where-a-sqlite-writes-time-goes).";
+const REDIS_STEPS = " Step by step: [Where a Redis load and write spend their time](#where-a-redis-load-and-write-spend-their-time).";
+
 const FORMAT = "Django's signed value (Python-compatible JSON, base64, a timestamp and an HMAC-SHA256 signature, where the express store writes `JSON.stringify`'s text)";
 
 function sqliteWrite(op: Row["op"]): string {
@@ -54,11 +57,11 @@ function codec(op: Row["op"]): string {
 export function whyMissed(r: Row): string {
   if (r.status !== "fail") return "";
   const b = r.section.backend;
-  if (r.target === "load") return load(b);
+  if (r.target === "load") return load(b) + (b === "redis" || b === "cached_db" ? REDIS_STEPS : "");
   if (r.target === "django") return codec(r.op);
   if (r.target !== "express") return "";
-  if (b.startsWith("sqlite")) return sqliteWrite(r.op);
+  if (b.startsWith("sqlite")) return sqliteWrite(r.op) + SQLITE_STEPS;
   if (b === "postgresql") return postgresqlWrite(r.op);
-  if (b === "redis") return redisWrite(r.op);
+  if (b === "redis") return redisWrite(r.op) + REDIS_STEPS;
   return "";
 }

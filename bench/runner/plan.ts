@@ -147,6 +147,8 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
         return tsx(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
       case "write-breakdown":
         return tsx(id, "where a SQLite write's time goes", "write-breakdown.ts", rounds, 10);
+      case "redis-breakdown":
+        return tsx(id, "where a Redis load and write spend their time", "redis-breakdown.ts", rounds, 10);
       case "cli":
         return tsx(id, "command-line start-up", "cli-startup.bench.ts", rounds, 10);
       case "clearsessions":

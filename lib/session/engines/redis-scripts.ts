@@ -61,9 +61,6 @@ redis.call('DEL', KEYS[2])
 return n
 `);
 
-/** KEYS: entry. Returns [bytes, pttl]. */
-export const LOAD = luaScript(`return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`);
-
 /** KEYS: created, expiry. ARGV: now ms, entryPrefix, limit. Drops index entries whose entry is gone; returns how many. */
 export const PRUNE = luaScript(`
 local keys = redis.call('ZRANGE', KEYS[2], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[3])

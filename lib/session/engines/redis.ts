@@ -17,7 +17,7 @@ import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
 import { newPublicId } from "./public-id.ts";
 import { djangoCacheKey, expireDateFromPttl, type RedisClient } from "./redis-client.ts";
-import { DELETE, LOAD, PAGE, PRUNE, RANK_AFTER, SAVE, USER_SESSIONS } from "./redis-scripts.ts";
+import { DELETE, PAGE, PRUNE, RANK_AFTER, SAVE, USER_SESSIONS } from "./redis-scripts.ts";
 
 export interface RedisStoreOptions {
   /** Django's CACHES KEY_PREFIX (default ""). */
@@ -138,8 +138,14 @@ export function createRedisStore(redis: RedisClient, options: RedisStoreOptions 
     engine: "cache",
     atomicSave: true,
     async load(key, now): Promise<StoredSession | null> {
-      const [bytes, pttl] = (await LOAD.run(redis, [entryPrefix + key], [], true)) as [Buffer | null, number];
-      if (!bytes) return null;
+      // GET and PTTL sent together, one round trip without a script (a Lua call costs a load about a
+      // fifth more: docs/benchmarks.md, "Where a Redis load and write spend their time"). Not one atomic
+      // read: an entry deleted or expired between the two answers -2 and counts as gone; an entry
+      // replaced between them gives the older value a later expiry, and the save from it then
+      // conflicts (its version is the older value) and reloads.
+      const entry = entryPrefix + key;
+      const [bytes, pttl] = (await Promise.all([redis.callBuffer("GET", [entry]), redis.call("PTTL", [entry])])) as [Buffer | null, number];
+      if (!bytes || Number(pttl) === -2) return null;
       const expireDate = expireDateFromPttl(Number(pttl), clock().getTime());
       if (expireDate <= now) return null;
       try {
