@@ -88,8 +88,12 @@ export async function explain(db: Database, statement: SentSql, options: { reado
       return `${"  ".repeat(level)}${row.detail}`;
     });
     const scan = new RegExp(`^\\s*SCAN (${ALIASES.join("|")})\\b(?!.*\\bUSING\\b)`);
+    // A subquery under an alias (a page's preselected rows) is read as a co-routine or materialized:
+    // "SCAN m" then reads its rows, not the table.
+    const subqueries = new Set(lines.flatMap((line) => /^\s*(?:CO-ROUTINE|MATERIALIZE) (\w+)$/.exec(line)?.[1] ?? []));
+    const tableScan = (line: string) => scan.test(line) && !subqueries.has(/SCAN (\w+)/.exec(line)![1]!);
     // The dashboard's capped counts are the co-routine "capped" (SELECT … LIMIT cap + 1).
-    return classify(lines, (line) => scan.test(line), (line) => /CO-ROUTINE capped/.test(line));
+    return classify(lines, tableScan, (line) => /CO-ROUTINE capped/.test(line));
   }
   const client = await db.pool.connect();
   let lines: string[];

@@ -30,6 +30,13 @@ async function expiries(h: AdminHarness, key: string): Promise<{ session: Date |
   return { session: date(row?.session), copy: date(row?.copy) };
 }
 
+/** The session key behind a listed public id. */
+async function keyOf(h: AdminHarness, publicId: string): Promise<string> {
+  const sql = `SELECT session_key FROM sessionscope_session_meta WHERE public_id = ${h.t.db.provider === "sqlite" ? "?" : "$1"}`;
+  const row = (h.t.db.provider === "sqlite" ? h.t.db.sqlite.prepare(sql).get(publicId) : (await h.t.db.pool.query(sql, [publicId])).rows[0]) as { session_key: string };
+  return row.session_key;
+}
+
 /** What a Django site does to a session it saves: a new expire_date, and nothing else. */
 async function djangoSetsExpiry(h: AdminHarness, key: string, expireDate: Date): Promise<void> {
   if (h.t.db.provider === "sqlite") h.t.db.sqlite.prepare("UPDATE django_session SET expire_date = ? WHERE session_key = ?").run(formatSqliteDate(expireDate), key);
@@ -117,6 +124,44 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
       h.clock.advance(40);
       const short = await save((s) => s.setExpiry(300));
       expect(short.copy).toEqual(short.session);
+    });
+
+    it("lists expired sessions by creation a page at a time, complete even when sessions Django extended fill the first ones the copy finds", async () => {
+      for (let i = 0; i < 20; i++) {
+        await createSession(h, { data: { n: i, _session_expiry: 30 } });
+        h.clock.advance(1);
+      }
+      h.clock.advance(60); // all 20 expired, by the copy and by django_session
+      const newestFirst = ids(await list(h, { status: "all", sort: "-created", limit: "50" }));
+      expect(newestFirst).toHaveLength(20);
+      // A Django site extends the 12 newest: their copies still say expired. A page of 2 first sorts
+      // 4 × 3 = 12 sessions by the copy (all of them extended), so it must read every expired one.
+      const keys = await Promise.all(newestFirst.slice(0, 12).map((id) => keyOf(h, id)));
+      for (const key of keys) await djangoSetsExpiry(h, key, new Date(h.clock().getTime() + 3600_000));
+
+      const walk = async (params: Record<string, string>) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: AdminSessionPage = await list(h, { ...params, status: "expired", limit: "2", ...(cursor && { cursor }) });
+          expect(page.total).toBe(8);
+          seen.push(...ids(page));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return seen;
+      };
+      expect(await walk({ sort: "-created" })).toEqual(newestFirst.slice(12));
+      expect(await walk({ sort: "created" })).toEqual(newestFirst.slice(12).reverse());
+      // Nothing extended: every page comes straight from the preselection, in the same order.
+      for (const key of keys) await djangoSetsExpiry(h, key, new Date(h.clock().getTime() - 1000));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: AdminSessionPage = await list(h, { status: "expired", sort: "-created", limit: "3", ...(cursor && { cursor }) });
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(newestFirst);
     });
 
     it("goes with the session: a kill and a flush leave no copy to list", async () => {

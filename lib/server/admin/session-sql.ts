@@ -73,6 +73,8 @@ export interface ListedRow {
   readonly session_data: string;
   readonly flagged_at: unknown;
   readonly sort_key: string;
+  /** With a preselection: how many sessions it sorted (fewer than asked: every expired one). */
+  readonly preselected?: number | bigint;
 }
 
 interface Dialect {
@@ -217,20 +219,36 @@ const filtersMeta = (filter: SqlFilter) =>
 const EXPIRY_INDEX = "sessionscope_session_meta_expiry_idx";
 
 /**
+ * The first `limit` expired sessions in the page's order, by the meta table's copy of the expiry:
+ * read from the expiry index alone (it holds the expiry, the public id, the creation time and the
+ * last activity), so that only they are joined to their session rows, not every expired session.
+ */
+interface Preselect {
+  readonly expiredBy: Sql;
+  readonly order: Sql;
+  readonly keyset: Sql | null;
+  readonly limit: number;
+}
+
+/**
  * The tables, with the meta table's copy of the expiry: the meta table drives, django_session is
  * probed for the page's rows (a count reads the meta table alone). `expiredBy` (now): the expired
  * sessions, listed in another order than expiry's with no other filter, are the expiry index's
- * range, sorted.
+ * range, sorted; with `preselect`, only its first rows in the page's order are.
  */
-function metaFrom(d: Dialect, forPage: boolean, expiredBy: Sql | null = null): Sql {
+function metaFrom(d: Dialect, forPage: boolean, expiredBy: Sql | null = null, preselect: Preselect | null = null): Sql {
   if (!forPage) return sql`sessionscope_session_meta m`;
   // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
   // index from the newest through every live one: the expired range first (OFFSET 0 keeps it a step).
-  const meta = !expiredBy
-    ? sql`sessionscope_session_meta m`
-    : d.crossJoin
-      ? sql`sessionscope_session_meta m INDEXED BY ${raw(EXPIRY_INDEX)}`
-      : sql`(SELECT * FROM sessionscope_session_meta WHERE expire_date <= ${expiredBy} OFFSET 0) m`;
+  const meta = preselect
+    ? sql`(SELECT mm.*, count(*) OVER () AS preselected FROM (SELECT m.public_id FROM sessionscope_session_meta m ${d.crossJoin ? sql`INDEXED BY ${raw(EXPIRY_INDEX)}` : empty}
+        WHERE m.expire_date <= ${preselect.expiredBy}${preselect.keyset ? sql` AND ${preselect.keyset}` : empty}
+        ORDER BY ${preselect.order} LIMIT ${preselect.limit}) top JOIN sessionscope_session_meta mm ON mm.public_id = top.public_id) m`
+    : !expiredBy
+      ? sql`sessionscope_session_meta m`
+      : d.crossJoin
+        ? sql`sessionscope_session_meta m INDEXED BY ${raw(EXPIRY_INDEX)}`
+        : sql`(SELECT * FROM sessionscope_session_meta WHERE expire_date <= ${expiredBy} OFFSET 0) m`;
   return d.crossJoin
     ? sql`${meta} CROSS JOIN django_session s LEFT JOIN auth_user u ON u.id = m.user_id`
     : sql`${meta} JOIN django_session s ON s.session_key = m.session_key LEFT JOIN auth_user u ON u.id = m.user_id`;
@@ -258,7 +276,24 @@ function from(d: Dialect, byExpiry: boolean, withUsers = true, expiredFirst: Sql
     : sql`sessionscope_session_meta m CROSS JOIN django_session s ${users}`;
 }
 
-/** One page (plus one row, to know whether another page follows). */
+/**
+ * Whether a page can be read through a preselection (`pageQuery`'s `preselect`): the expired
+ * sessions in another order than expiry's, with no other filter, on SessionScope's own database.
+ * A page read so is exact whenever it comes back full (limit + 1 rows); a shorter one is read
+ * again without (sessions.ts).
+ */
+export const canPreselect = (filter: SqlFilter, sort: SessionSort, source: ExpirySource = "meta"): boolean =>
+  source === "meta" && filter.status === "expired" && !sortOf(sort, source).byExpiry && !filtersMeta(filter);
+
+/**
+ * One page (plus one row, to know whether another page follows). `preselect` (when canPreselect):
+ * sort only the first `preselect` expired sessions by the meta table's copy of the expiry, read from
+ * its index, rather than every expired session with its session row. Each is then confirmed against
+ * django_session's expiry, as every page's rows are; the copy is never later than it (a save that
+ * moves the expiry writes the copy when it trails by more than a minute), so the sessions the page
+ * shows are the first ones of the full list whenever the page comes back full, or the preselection
+ * (each row's \`preselected\`) held fewer sessions than asked.
+ */
 export function pageQuery(
   provider: "sqlite" | "postgresql",
   filter: SqlFilter,
@@ -267,29 +302,32 @@ export function pageQuery(
   limit: number,
   now: Date,
   source: ExpirySource = "meta",
+  preselect = 0,
 ): Sql {
   const d = dialectFor(provider);
   const { expression, descending, byExpiry } = sortOf(sort, source);
   const where = conditions(d, filter, now, source, true);
   // Expired sessions are few (clearsessions removes them) and the oldest: find them by expiry, sort them.
   const sessionFirst = (byExpiry || filter.status === "expired") && !filtersMeta(filter);
-  const tables =
-    source === "meta"
-      ? metaFrom(d, true, filter.status === "expired" && !byExpiry && !filtersMeta(filter) ? d.expireValue(now) : null)
-      : from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null);
+  let keyset: Sql | null = null;
   if (after) {
     const [key, publicId] = after;
     const value = d.fromExactText(key);
-    where.push(
-      descending
-        ? sql`(${expression} < ${value} OR (${expression} = ${value} AND m.public_id < ${publicId}))`
-        : sql`(${expression} > ${value} OR (${expression} = ${value} AND m.public_id > ${publicId}))`,
-    );
+    keyset = descending
+      ? sql`(${expression} < ${value} OR (${expression} = ${value} AND m.public_id < ${publicId}))`
+      : sql`(${expression} > ${value} OR (${expression} = ${value} AND m.public_id > ${publicId}))`;
+    where.push(keyset);
   }
   const direction = descending ? sql`DESC` : sql`ASC`;
+  if (preselect > 0 && !canPreselect(filter, sort, source)) throw new TypeError("pageQuery: this page cannot be preselected (canPreselect)");
+  const chosen = preselect > 0 ? { expiredBy: d.expireValue(now), order: sql`${expression} ${direction}, m.public_id ${direction}`, keyset, limit: preselect } : null;
+  const tables =
+    source === "meta"
+      ? metaFrom(d, true, filter.status === "expired" && !byExpiry && !filtersMeta(filter) ? d.expireValue(now) : null, chosen)
+      : from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null);
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.created_estimated AS created_estimated, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,
-    s.expire_date AS expire_date, s.session_data AS session_data, m.flagged_at AS flagged_at, ${d.exactText(expression)} AS sort_key
+    s.expire_date AS expire_date, s.session_data AS session_data, m.flagged_at AS flagged_at, ${d.exactText(expression)} AS sort_key${chosen ? sql`, m.preselected AS preselected` : empty}
     FROM ${tables} WHERE ${join(where, " AND ")}
     ORDER BY ${expression} ${direction}, m.public_id ${direction} LIMIT ${limit + 1}`;
 }

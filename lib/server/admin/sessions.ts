@@ -21,7 +21,7 @@ import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
 import {
-  COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
+  canPreselect, COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
 } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
@@ -80,8 +80,10 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   const after = query.cursor ? toPosition(openCursor(context.runtime.config.secretKey, scope, query.cursor)) : null;
   if (userId === "nobody") return emptyPage(now, "full");
   const filter = await sqlFilter(context, query, userId);
+  const source = expirySource(context);
+  const page = (preselect = 0) => context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now, source, preselect));
   const [rows, counted] = await Promise.all([
-    context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now, expirySource(context))),
+    canPreselect(filter, query.sort, source) ? preselected(page, PRESELECT_FACTOR * (query.limit + 1), query.limit) : page(),
     context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, expirySource(context))),
   ]);
   const total = Number(counted[0]?.total ?? 0);
@@ -97,6 +99,19 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
     now: now.toISOString(),
     listing: "full",
   };
+}
+
+/**
+ * Expired sessions in creation or activity order: a page first sorts this many times its size from
+ * the expiry index alone, and reads every expired session only when that comes back short.
+ */
+const PRESELECT_FACTOR = 4;
+
+/** A page read through a preselection of `size`, or read again without when that may have left sessions out. */
+async function preselected(page: (preselect?: number) => Promise<ListedRow[]>, size: number, limit: number): Promise<ListedRow[]> {
+  const rows = await page(size);
+  const sorted = Number(rows[0]?.preselected ?? size);
+  return rows.length > limit || sorted < size ? rows : page();
 }
 
 /** Most users a free search lists sessions of: the first ones by name (type more to narrow). */
