@@ -5,6 +5,7 @@
 import type { Row } from "./stats.ts";
 
 const SQLITE_STEPS = " Step by step: [Where a SQLite write's time goes](#where-a-sqlite-writes-time-goes).";
+const PG_STEPS = " Step by step: [And a PostgreSQL create](#and-a-postgresql-create).";
 const REDIS_STEPS = " Step by step: [Where a Redis load and write spend their time](#where-a-redis-load-and-write-spend-their-time).";
 
 const FORMAT = "Django's signed value (Python-compatible JSON, base64, a timestamp and an HMAC-SHA256 signature, where the express store writes `JSON.stringify`'s text)";
@@ -61,7 +62,7 @@ export function whyMissed(r: Row): string {
   if (r.target === "django") return codec(r.op);
   if (r.target !== "express") return "";
   if (b.startsWith("sqlite")) return sqliteWrite(r.op) + SQLITE_STEPS;
-  if (b === "postgresql") return postgresqlWrite(r.op);
+  if (b === "postgresql") return postgresqlWrite(r.op) + (r.op === "create" ? PG_STEPS : "");
   if (b === "redis") return redisWrite(r.op) + REDIS_STEPS;
   return "";
 }

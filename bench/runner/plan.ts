@@ -146,7 +146,7 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
       case "codec3":
         return tsx(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
       case "write-breakdown":
-        return tsx(id, "where a SQLite write's time goes", "write-breakdown.ts", rounds, 10);
+        return tsx(id, "where SQLite and PostgreSQL writes spend their time", "write-breakdown.ts", [...rounds, ...(pgUrl ? ["--pg", pgUrl] : [])], 10);
       case "redis-breakdown":
         return tsx(id, "where a Redis load and write spend their time", "redis-breakdown.ts", rounds, 10);
       case "cli":
