@@ -41,5 +41,5 @@ export async function runClearSessions(argv: readonly string[], env: CliEnv, io:
     const total = supportsListing(store) ? await store.count({ status: "expired" }, now) : null;
     const deleted = await withProgress("Deleting expired sessions", total, tty, (report) => store.clearExpired(now, { batchSize, onProgress: report }));
     io.stdout(`Deleted ${deleted.toLocaleString("en-US")} expired session${deleted === 1 ? "" : "s"} (${store.engine} engine).`);
-  }, { backgroundCheckpoints: true });
+  });
 }

@@ -14,16 +14,7 @@ export interface DataContext {
   close(): Promise<void>;
 }
 
-export interface DataContextOptions {
-  /**
-   * Checkpoint a SQLite file's write-ahead log on a thread while the command runs, as the app's
-   * server does (lib/node/db/sqlite-checkpointer.ts): for a command that writes many transactions,
-   * so that neither its commits nor a running app's logins pay for copying the log.
-   */
-  readonly backgroundCheckpoints?: boolean;
-}
-
-export async function openDataContext(source: CliEnv, options: DataContextOptions = {}): Promise<DataContext> {
+export async function openDataContext(source: CliEnv): Promise<DataContext> {
   // Loaded here, not above: a command's --help needs none of Prisma, the drivers or Redis.
   const [{ openDatabaseFromEnv }, { parseEnv }, { createMemcachedClient }, { createRedisClient, redactUrl }, { createStoreFromEnv }] = await Promise.all([
     import("../lib/node/db/connection.ts"),
@@ -33,7 +24,7 @@ export async function openDataContext(source: CliEnv, options: DataContextOption
     import("../lib/node/session/engines.ts"),
   ]);
   const env = parseEnv(source);
-  const db = openDatabaseFromEnv(env, { backgroundCheckpoints: options.backgroundCheckpoints ?? false });
+  const db = openDatabaseFromEnv(env);
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
   const memcached = env.cacheBackend === "memcached" && env.MEMCACHED_URL ? createMemcachedClient(env.MEMCACHED_URL) : null;
   try {
@@ -88,11 +79,10 @@ export async function runWithDataContext(
   env: CliEnv,
   io: { stderr(line: string): void },
   task: (context: DataContext) => Promise<void>,
-  options: DataContextOptions = {},
 ): Promise<number> {
   let context: DataContext;
   try {
-    context = await openDataContext(env, options);
+    context = await openDataContext(env);
   } catch (error) {
     io.stderr(oneLine(`${command}: ${(error as Error).message}`));
     return 1;

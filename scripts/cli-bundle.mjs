@@ -63,9 +63,8 @@ export async function buildCli() {
   const outdir = join(CLI_DIST, id);
   const result = await build({
     absWorkingDir: root,
-    // The workers keep the names their modules ask for, beside the chunks (new URL("./seed-worker.mjs", import.meta.url)
-    // in seed-batches.ts, "./sqlite-checkpoint-worker.mjs" in sqlite-checkpointer.ts, which clearsessions starts).
-    entryPoints: { sessionscope: "cli/main.ts", "seed-worker": "cli/seed-worker.ts", "sqlite-checkpoint-worker": "lib/node/db/sqlite-checkpoint-worker.mjs" },
+    // The worker keeps the name seed-batches.ts asks for, beside the chunks (new URL("./seed-worker.mjs", import.meta.url)).
+    entryPoints: { sessionscope: "cli/main.ts", "seed-worker": "cli/seed-worker.ts" },
     outdir,
     outExtension: { ".js": ".mjs" },
     bundle: true,

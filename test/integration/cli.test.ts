@@ -9,8 +9,6 @@ import { runClearSessions } from "../../cli/clearsessions.ts";
 import type { CliIo } from "../../cli/io.ts";
 import { runRole } from "../../cli/role.ts";
 import { runSeed } from "../../cli/seed.ts";
-import { openDatabase } from "../../lib/node/db/connection.ts";
-import { migrateDatabase } from "../../lib/node/db/setup.ts";
 import { DATABASES } from "../helpers/backends.ts";
 import type { TestDatabase } from "../helpers/databases.ts";
 import { describeWithServices } from "../helpers/register.ts";
@@ -104,26 +102,6 @@ describe("CLI errors", () => {
       const { io, err } = captureIo();
       expect(await runRole(["grant", "alice", "admin"], { DATABASE_URL: `file:${file}`, SESSIONSCOPE_ATTACH: "django", SESSION_SECRET_KEY: "a-django-site-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz" }, io)).toBe(1);
       expect(err).toEqual([expect.stringMatching(/has Django's tables but not SessionScope's own yet; run `npm start` once \(in attach mode it adds only its prefixed tables\), then try again$/)]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("runs clearsessions as `npx sessionscope`, its checkpoint thread included", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sessionscope-cli-"));
-    try {
-      const env = { DATABASE_URL: `file:${join(dir, "site.db")}`, SESSION_SECRET_KEY: "cli-test-secret-key" };
-      const db = openDatabase(env.DATABASE_URL);
-      await migrateDatabase(db);
-      await db.close();
-      const seeded = captureIo();
-      expect(await runSeed(["--sessions", "300", "--users", "5", "--expired", "50"], env, seeded.io)).toBe(0);
-      // The bundled command starts the thread from a file beside its chunks: were it missing, the
-      // thread would fail to start and the command would say so on stderr.
-      const result = spawnSync("node", ["bin/sessionscope.js", "clearsessions"], { encoding: "utf8", env: { ...process.env, ...env } });
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(0);
-      expect(result.stdout.trim().split("\n").at(-1)).toBe("Deleted 150 expired sessions (db engine).");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
