@@ -5,10 +5,28 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Session, type SessionCodec, type SessionStore } from "../lib/session/index.ts";
 
 export const PAYLOAD_PATH = fileURLToPath(new URL("./payload.json", import.meta.url));
 
 /** The ~1 KB session every implementation stores, as a plain object in file order. */
+/** The secret key every bench signs with, Django's scripts included (bench/django/*.py). */
+export const BENCH_SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** What express-session stores for the payload: its session object, with the cookie it adds, as JSON. */
+export function expressSessionJson(data: ReadonlyMap<string, unknown>): string {
+  return JSON.stringify({ ...Object.fromEntries(data), cookie: { originalMaxAge: 1209600000, expires: new Date().toISOString(), httpOnly: true, path: "/" } });
+}
+
+/** A new session as a request makes one (new, load, update, save): the benches' create. Returns its key. */
+export async function createSession(store: SessionStore, codec: SessionCodec, data: ReadonlyMap<string, unknown>): Promise<string> {
+  const s = new Session({ store, codec });
+  await s.load();
+  s.update(data);
+  await s.save();
+  return s.key!;
+}
+
 export function readPayload(): Record<string, unknown> {
   return JSON.parse(readFileSync(PAYLOAD_PATH, "utf8")) as Record<string, unknown>;
 }

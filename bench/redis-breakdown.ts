@@ -23,18 +23,17 @@ import { createClient } from "redis";
 import { createRedisStore, createSessionCodec, dumpsPickle, loadsPickle, Session } from "../lib/session/index.ts";
 // @ts-expect-error: plain JavaScript module shared with scripts/test.mjs
 import { startRedis } from "../test/services/services.mjs";
-import { numberArg, parseArgs, readPayload } from "./common.ts";
+import { BENCH_SECRET_KEY, createSession, expressSessionJson, numberArg, parseArgs, readPayload } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
 
 const args = parseArgs();
 const seconds = numberArg(args, "seconds", 1);
 const rounds = Math.max(1, Math.floor(numberArg(args, "rounds", 3)));
-const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz";
 const payload = new Map(Object.entries(readPayload()));
-const codec = createSessionCodec({ secretKey: SECRET_KEY });
+const codec = createSessionCodec({ secretKey: BENCH_SECRET_KEY });
 const pickled = dumpsPickle(payload);
-const json = JSON.stringify({ ...Object.fromEntries(payload), cookie: { originalMaxAge: 1209600000, expires: new Date().toISOString(), httpOnly: true, path: "/" } });
+const json = expressSessionJson(payload);
 const TTL = 14 * 86_400;
 
 const given = args.get("redis");
@@ -59,11 +58,7 @@ const newKey = () => `${(serial++).toString(36)}${randomBytes(12).toString("hex"
 /** Sessions (and plain entries) to read, made once. */
 const keys: string[] = [];
 for (let i = 0; i < 2000; i++) {
-  const s = new Session({ store, codec });
-  await s.load();
-  s.update(payload);
-  await s.save();
-  keys.push(s.key!);
+  keys.push(await createSession(store, codec, payload));
   await expressSet(`e${i}`);
   await io.set(`plain:${i}`, pickled, "EX", TTL);
 }
@@ -105,15 +100,7 @@ const groups: Array<readonly [string, Step[]]> = [
     ["ioredis SET NX EX of the pickle alone", () => io.set(`plain:${newKey()}`, pickled, "EX", TTL, "NX")],
     ["pickle encode (dumpsPickle)", () => dumpsPickle(payload)],
     ["the engine's create: the pickle, then its script (entry, meta hash, 2 sorted sets, the user's set)", () => store.save(newKey(), record(), null)],
-    [
-      "the whole Session create (new, update, save)",
-      async () => {
-        const s = new Session({ store, codec });
-        await s.load();
-        s.update(payload);
-        await s.save();
-      },
-    ],
+    ["the whole Session create (new, update, save)", () => createSession(store, codec, payload)],
   ]],
 ];
 

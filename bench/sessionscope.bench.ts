@@ -22,7 +22,7 @@ import { openDatabase, type Database } from "../lib/node/db/connection.ts";
 import { createMemcachedClient, type NodeMemcachedClient } from "../lib/node/memcached.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import {
-  DURABILITY, MEMCACHED_DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
+  DURABILITY, MEMCACHED_DURABILITY, PG_DURABILITY, REDIS_DURABILITY, check, createSession, emit, emitSkip, parseArgs, readPayload, sqliteBackend, timed, timedSync, timingFromEnv, type DurabilityMode,
 } from "./common.ts";
 
 const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"; // the Django script's
@@ -55,11 +55,8 @@ async function benchStore(store: SessionStore, label: { engine: string; backend:
   const KEEP = 5000;
 
   emit({ ...line, op: "create" }, await timed(async () => {
-    const s = new Session({ store, codec });
-    await s.load();
-    s.update(payloadMap);
-    await s.save();
-    if (keys.length < KEEP) keys.push(s.key!);
+    const key = await createSession(store, codec, payloadMap);
+    if (keys.length < KEEP) keys.push(key);
   }, timing));
 
   const first = new Session({ key: keys[0]!, store, codec, onInvalid });

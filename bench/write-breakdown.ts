@@ -28,7 +28,7 @@ import pg from "pg";
 import { openDatabase } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { createPostgresStore, createSessionCodec, createSqliteStore, Session, type SessionStore } from "../lib/session/index.ts";
-import { numberArg, parseArgs, readPayload } from "./common.ts";
+import { BENCH_SECRET_KEY, createSession, expressSessionJson, numberArg, parseArgs, readPayload } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
 import { withPath } from "./runner/services.ts";
@@ -36,11 +36,10 @@ import { withPath } from "./runner/services.ts";
 const args = parseArgs();
 const seconds = numberArg(args, "seconds", 1);
 const rounds = Math.max(1, Math.floor(numberArg(args, "rounds", 3)));
-const SECRET_KEY = "django-insecure-bench-key-0123456789abcdefghijklmnopqrstuvwxyz";
 const payload = new Map(Object.entries(readPayload()));
-const codec = createSessionCodec({ secretKey: SECRET_KEY });
+const codec = createSessionCodec({ secretKey: BENCH_SECRET_KEY });
 const encoded = codec.encode(payload, new Date());
-const json = JSON.stringify({ ...Object.fromEntries(payload), cookie: { originalMaxAge: 1209600000, expires: new Date().toISOString(), httpOnly: true, path: "/" } });
+const json = expressSessionJson(payload);
 
 const dir = mkdtempSync(join(tmpdir(), "sessionscope-write-breakdown-"));
 const db = openDatabase(`file:${join(dir, "write.db")}`, { backgroundCheckpoints: true });
@@ -71,15 +70,7 @@ const steps: Step[] = [
   ["create: django_session INSERT alone, its own commit", () => sessionInsert.run(newKey(), encoded, sqliteDate(expire()))],
   ["create: meta row INSERT alone, its own commit", () => metaInsert.run(newKey(), randomBytes(12).toString("base64url"), 1, new Date().toISOString(), sqliteDate(expire()))],
   ["create: the store's insert (both rows, one transaction; value already encoded)", () => store.save(newKey(), record(), null)],
-  [
-    "create: the whole Session (new, update, save)",
-    async () => {
-      const s = new Session({ store, codec });
-      await s.load();
-      s.update(payload);
-      await s.save();
-    },
-  ],
+  ["create: the whole Session (new, update, save)", () => createSession(store, codec, payload)],
   ["load-modify-save: load alone", (i) => new Session({ key: keys[i % keys.length]!, store, codec }).load()],
   [
     "load-modify-save: the whole Session (load, set, compare-and-swap save)",
@@ -110,13 +101,7 @@ async function bestOf(list: readonly Step[], into: Map<string, number>): Promise
 /** `count` sessions made through `store`, for the load-modify-save steps. */
 async function makeSessions(store: SessionStore, count: number): Promise<string[]> {
   const made: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const s = new Session({ store, codec });
-    await s.load();
-    s.update(payload);
-    await s.save();
-    made.push(s.key!);
-  }
+  for (let i = 0; i < count; i++) made.push(await createSession(store, codec, payload));
   return made;
 }
 
@@ -165,15 +150,7 @@ async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; i
       ["create: django_session INSERT alone, its own commit", () => pool.query({ ...sessionRow, values: [newKey(), encoded, expire()] })],
       ["create: meta row INSERT alone, its own commit", () => pool.query({ ...metaRow, values: [newKey(), randomBytes(12).toString("base64url"), new Date(), expire()] })],
       ["create: the store's insert (both rows, one statement; value already encoded)", () => pgStore.save(newKey(), record(), null)],
-      [
-        "create: the whole Session (new, update, save)",
-        async () => {
-          const s = new Session({ store: pgStore, codec });
-          await s.load();
-          s.update(payload);
-          await s.save();
-        },
-      ],
+      ["create: the whole Session (new, update, save)", () => createSession(pgStore, codec, payload)],
     ];
     await bestOf(pgSteps, found);
     const listed = (await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'sessionscope_session_meta' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%public_id_key'")).rows as Array<{ indexname: string }>;
