@@ -45,4 +45,24 @@ describeWithServices("parallel query workers on SessionScope's PostgreSQL connec
     const after = await Promise.all(Array.from({ length: 10 }, () => db.prisma.$queryRaw<Array<{ workers: string }>>(WORKERS)));
     expect(after.map(setting)).toEqual(Array(10).fill("0"));
   });
+
+  it("lets a heavy read run past Prisma's default 5 s transaction limit, up to the statement timeout", async () => {
+    if (db.provider !== "postgresql") throw new Error("PostgreSQL expected");
+    const context = { prisma: db.prisma, provider: "postgresql", reader: null } as unknown as AdminContext;
+    const patient = openDatabase(t.url, { timeoutMs: 8000 });
+    try {
+      // 5.5 s: the overview's snapshot at a million sessions took about that on a busy machine, and failed.
+      const slow = heavyQuery({ ...context, prisma: patient.prisma })<{ done: number }>(sql`SELECT 1 AS done FROM pg_sleep(5.5)`);
+      await expect(slow).resolves.toEqual([expect.objectContaining({ done: 1 })]);
+    } finally {
+      await patient.close();
+    }
+    // The statement timeout still ends one that runs longer.
+    const strict = openDatabase(t.url, { timeoutMs: 1000 });
+    try {
+      await expect(heavyQuery({ ...context, prisma: strict.prisma })(sql`SELECT 1 AS done FROM pg_sleep(3)`)).rejects.toThrow(/statement timeout/);
+    } finally {
+      await strict.close();
+    }
+  }, 20_000);
 });

@@ -39,11 +39,20 @@ function batched(reader: SqliteReader): HeavyQuery {
 export function heavyQuery(context: AdminContext): HeavyQuery {
   if (context.provider === "sqlite" && context.reader) return batched(context.reader);
   if (context.provider === "sqlite") return <T,>(query: Sql) => context.prisma.$queryRaw<T[]>(query);
-  return async <T,>(query: Sql) => {
-    const [, rows] = await context.prisma.$transaction([
-      context.prisma.$executeRaw`SET LOCAL max_parallel_workers_per_gather TO DEFAULT`,
-      context.prisma.$queryRaw<T[]>(query),
-    ]);
-    return rows;
-  };
+  // An interactive transaction, for its timeout: Prisma 7 ends any transaction after 5 s by default,
+  // the array form included (with no way to say otherwise), which a pass over a million sessions on
+  // a busy server can outlast. The server's statement_timeout (DATABASE_TIMEOUT_MS) bounds the query.
+  return <T,>(query: Sql) =>
+    context.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather TO DEFAULT`;
+        return tx.$queryRaw<T[]>(query);
+      },
+      { timeout: HEAVY_READ_TIMEOUT_MS, maxWait: HEAVY_READ_MAX_WAIT_MS },
+    );
 }
+
+/** The longest a heavy read's transaction may stay open: DATABASE_TIMEOUT_MS's highest value, so the statement's own limit is what ends it. */
+export const HEAVY_READ_TIMEOUT_MS = 600_000;
+/** How long a heavy read waits for a pooled connection, as any query does (lib/node/db/connection.ts). */
+const HEAVY_READ_MAX_WAIT_MS = 5_000;
