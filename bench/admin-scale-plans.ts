@@ -16,17 +16,28 @@ export interface SentSql {
 
 /** The context with every `$queryRaw` it sends added to `sent`. */
 export function recordingContext(context: AdminContext, sent: SentSql[]): AdminContext {
-  const prisma = new Proxy(context.prisma, {
+  return { ...context, prisma: recording(context.prisma, sent) };
+}
+
+/** The client with its $queryRaw recorded, and that of the client an interactive transaction hands its callback (heavy-read.ts). */
+function recording<T extends object>(client: T, sent: SentSql[]): T {
+  return new Proxy(client, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (property !== "$queryRaw" || typeof value !== "function") return value;
-      return (query: SentSql, ...rest: unknown[]) => {
-        sent.push({ sql: query.sql, text: query.text, values: [...query.values] });
-        return (value as (...args: unknown[]) => unknown).call(target, query, ...rest);
-      };
+      if (typeof value !== "function") return value;
+      if (property === "$queryRaw") {
+        return (query: SentSql, ...rest: unknown[]) => {
+          sent.push({ sql: query.sql, text: query.text, values: [...query.values] });
+          return (value as (...args: unknown[]) => unknown).call(target, query, ...rest);
+        };
+      }
+      if (property === "$transaction") {
+        return (work: unknown, ...rest: unknown[]) =>
+          (value as (...args: unknown[]) => unknown).call(target, typeof work === "function" ? (tx: object) => (work as (tx: object) => unknown)(recording(tx, sent)) : work, ...rest);
+      }
+      return value;
     },
   });
-  return { ...context, prisma };
 }
 
 /**

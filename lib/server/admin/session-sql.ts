@@ -231,6 +231,19 @@ interface Preselect {
 }
 
 /**
+ * The expired entries of the meta table, for a preselection, from the expiry index's range and
+ * never the order's index: PostgreSQL would rather walk the creation index from the newest,
+ * stepping over every live session to reach the oldest, expired ones (OFFSET 0 keeps the range a
+ * step of its own, as in metaFrom; SQLite is told the index). Ends in a WHERE clause.
+ */
+function expiredEntries(d: Dialect, { expiredBy, keyset }: Preselect): Sql {
+  const entries = d.crossJoin
+    ? sql`sessionscope_session_meta m INDEXED BY ${raw(EXPIRY_INDEX)} WHERE m.expire_date <= ${expiredBy}`
+    : sql`(SELECT public_id, created_at, last_activity FROM sessionscope_session_meta WHERE expire_date <= ${expiredBy} OFFSET 0) m WHERE 1 = 1`;
+  return keyset ? sql`${entries} AND ${keyset}` : entries;
+}
+
+/**
  * The tables, with the meta table's copy of the expiry: the meta table drives, django_session is
  * probed for the page's rows (a count reads the meta table alone). `expiredBy` (now): the expired
  * sessions, listed in another order than expiry's with no other filter, are the expiry index's
@@ -241,8 +254,7 @@ function metaFrom(d: Dialect, forPage: boolean, expiredBy: Sql | null = null, pr
   // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
   // index from the newest through every live one: the expired range first (OFFSET 0 keeps it a step).
   const meta = preselect
-    ? sql`(SELECT mm.*, count(*) OVER () AS preselected FROM (SELECT m.public_id FROM sessionscope_session_meta m ${d.crossJoin ? sql`INDEXED BY ${raw(EXPIRY_INDEX)}` : empty}
-        WHERE m.expire_date <= ${preselect.expiredBy}${preselect.keyset ? sql` AND ${preselect.keyset}` : empty}
+    ? sql`(SELECT mm.*, count(*) OVER () AS preselected FROM (SELECT m.public_id FROM ${expiredEntries(d, preselect)}
         ORDER BY ${preselect.order} LIMIT ${preselect.limit}) top JOIN sessionscope_session_meta mm ON mm.public_id = top.public_id) m`
     : !expiredBy
       ? sql`sessionscope_session_meta m`
