@@ -224,7 +224,6 @@ const EXPIRY_INDEX = "sessionscope_session_meta_expiry_idx";
  * last activity), so that only they are joined to their session rows, not every expired session.
  */
 interface Preselect {
-  readonly expiredBy: Sql;
   readonly order: Sql;
   readonly keyset: Sql | null;
   readonly limit: number;
@@ -236,7 +235,7 @@ interface Preselect {
  * stepping over every live session to reach the oldest, expired ones (OFFSET 0 keeps the range a
  * step of its own, as in metaFrom; SQLite is told the index). Ends in a WHERE clause.
  */
-function expiredEntries(d: Dialect, { expiredBy, keyset }: Preselect): Sql {
+function expiredEntries(d: Dialect, expiredBy: Sql, keyset: Sql | null): Sql {
   const entries = d.crossJoin
     ? sql`sessionscope_session_meta m INDEXED BY ${raw(EXPIRY_INDEX)} WHERE m.expire_date <= ${expiredBy}`
     : sql`(SELECT public_id, created_at, last_activity FROM sessionscope_session_meta WHERE expire_date <= ${expiredBy} OFFSET 0) m WHERE 1 = 1`;
@@ -253,8 +252,8 @@ function metaFrom(d: Dialect, forPage: boolean, expiredBy: Sql | null = null, pr
   if (!forPage) return sql`sessionscope_session_meta m`;
   // PostgreSQL's planner cannot know that expired sessions are the oldest, and would walk the creation
   // index from the newest through every live one: the expired range first (OFFSET 0 keeps it a step).
-  const meta = preselect
-    ? sql`(SELECT mm.*, count(*) OVER () AS preselected FROM (SELECT m.public_id FROM ${expiredEntries(d, preselect)}
+  const meta = preselect && expiredBy
+    ? sql`(SELECT mm.*, count(*) OVER () AS preselected FROM (SELECT m.public_id FROM ${expiredEntries(d, expiredBy, preselect.keyset)}
         ORDER BY ${preselect.order} LIMIT ${preselect.limit}) top JOIN sessionscope_session_meta mm ON mm.public_id = top.public_id) m`
     : !expiredBy
       ? sql`sessionscope_session_meta m`
@@ -332,10 +331,10 @@ export function pageQuery(
   }
   const direction = descending ? sql`DESC` : sql`ASC`;
   if (preselect > 0 && !canPreselect(filter, sort, source)) throw new TypeError("pageQuery: this page cannot be preselected (canPreselect)");
-  const chosen = preselect > 0 ? { expiredBy: d.expireValue(now), order: sql`${expression} ${direction}, m.public_id ${direction}`, keyset, limit: preselect } : null;
+  const chosen = preselect > 0 ? { order: sql`${expression} ${direction}, m.public_id ${direction}`, keyset, limit: preselect } : null;
   const tables =
     source === "meta"
-      ? metaFrom(d, true, filter.status === "expired" && !byExpiry && !filtersMeta(filter) ? d.expireValue(now) : null, chosen)
+      ? metaFrom(d, true, canPreselect(filter, sort, source) ? d.expireValue(now) : null, chosen)
       : from(d, sessionFirst, true, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null);
   return sql`SELECT m.public_id AS public_id, m.user_id AS user_id, u.username AS username, m.engine AS engine,
     m.created_at AS created_at, m.created_estimated AS created_estimated, m.last_activity AS last_activity, m.ip AS ip, m.user_agent AS user_agent,

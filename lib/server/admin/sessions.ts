@@ -84,7 +84,7 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   const page = (preselect = 0) => context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now, source, preselect));
   const [rows, counted] = await Promise.all([
     canPreselect(filter, query.sort, source) ? preselected(page, PRESELECT_FACTOR * (query.limit + 1), query.limit) : page(),
-    context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, expirySource(context))),
+    context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, source)),
   ]);
   const total = Number(counted[0]?.total ?? 0);
   const overCap = countIsCapped(filter) && total > COUNT_CAP;
