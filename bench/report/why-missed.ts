@@ -40,9 +40,9 @@ function load(backend: Row["section"]["backend"]): string {
     case "postgresql":
       return "Beyond the floor's `SELECT 1` round trip, a load's named statement returns the session's text and a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value).";
     case "redis":
-      return "Beyond the floor's PING, a load is an EVALSHA of a Lua script (GET of the entry and its PTTL, so the expiry comes with it), whose array reply ioredis parses; then the pickle read (the bound's decode) and a copy of the entry as the compare-and-swap's version.";
+      return "Beyond the floor's PING, a load sends two commands in one round trip (GET of the entry and its PTTL, so the expiry comes with it), whose second reply costs a few µs; then the pickle read (the bound's decode), a copy of the entry as the compare-and-swap's version, and the Session's own step (a promise settled, the expiry checked).";
     case "cached_db":
-      return "Beyond the floor's PING, a load is an EVALSHA of a Lua script over four keys that reads the entry, the database version it came from (for the compare-and-swap) and its TTL, and takes a lease on a miss (a fresh random token per load), so a racing save or kill can never be undone by a stale fill; then the pickle read (the bound's decode).";
+      return "Beyond the floor's PING, a load sends two commands in one round trip (MGET of the entry and the database version it came from, for the compare-and-swap, and the entry's PTTL), each bounded by the cache guard's timer; a miss then runs a Lua script that takes a lease, so a racing save or kill can never be undone by a stale fill; then the pickle read (the bound's decode).";
     default:
       return "";
   }

@@ -64,7 +64,10 @@ export interface CachedDbStoreOptions {
   readonly clock?: Clock;
 }
 
-/** KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, pttl, leased]. */
+/**
+ * After a miss: read again, and take the lease unless the session was killed.
+ * KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, pttl, leased].
+ */
 const READ = luaScript(`
 local e = redis.call('GET', KEYS[1])
 local v = redis.call('GET', KEYS[2])
@@ -73,6 +76,8 @@ if redis.call('EXISTS', KEYS[3]) == 1 then return {false, false, -2, 0} end
 redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
 return {false, false, -2, 1}
 `);
+/** What a load read from the cache: the entry, its version, its PTTL, and the lease's token when it took one. */
+type CacheRead = readonly [entry: Buffer | null, version: Buffer | null, pttl: number, lease: string | null];
 /** KEYS: entry, version, lease. ARGV: token, bytes, version, ttl ms, version ttl ms. */
 const POPULATE = luaScript(`
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
@@ -143,9 +148,18 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       // After a Redis failure nothing cached is served until what it missed is replayed into it.
       if (!fence.trusted && !(await fence.replay())) return db.load(key, now);
       const k = keys(key);
-      const token = randomUUID();
-      const read = await cache("load", null, async () => {
-        return (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number, number];
+      // A hit is one round trip without a script: MGET reads the entry and its version together (one
+      // atomic read), PTTL goes with it (a Lua call costs a load about a fifth more: docs/benchmarks.md,
+      // "Where a Redis load and write spend their time"). An entry gone between the two answers -2 and
+      // counts as a miss; one replaced between them gives the older value a later expiry, harmlessly: its
+      // version is the older one, so a save from it conflicts in the database. Only a miss runs the
+      // script that takes the lease.
+      const read = await cache("load", null, async (): Promise<CacheRead> => {
+        const [[entry, version], pttl] = (await Promise.all([redis.callBuffer("MGET", [k.entry, k.version]), redis.call("PTTL", [k.entry])])) as [[Buffer | null, Buffer | null], number];
+        if (entry && version && Number(pttl) !== -2) return [entry, version, Number(pttl), null];
+        const token = randomUUID();
+        const [e, v, left, leased] = (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number, number];
+        return [e, v, left, leased === 1 ? token : null];
       });
       if (read?.[0] && read[1]) {
         const expireDate = expireDateFromPttl(read[2], clock().getTime());
@@ -158,7 +172,8 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
         }
       }
       const stored = await db.load(key, now);
-      if (!stored || stored.encoded === undefined || read?.[3] !== 1) return stored;
+      const token = read?.[3];
+      if (!stored || stored.encoded === undefined || !token) return stored;
       const data = options.decode(stored.encoded);
       const ttlMs = stored.expireDate.getTime() - clock().getTime();
       if (data && ttlMs > 0) {
