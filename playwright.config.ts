@@ -62,7 +62,7 @@ export default defineConfig({
             // These specs start their own servers; once is enough. The accessibility, role, header and
             // login-redirect specs test pages and rules that do not depend on the engine: the sqlite
             // project covers them (the run has a 30-minute budget).
-            testIgnore: /(concurrency|outage|faults-[a-z-]+|two-instances|django-site|django-cache|memcached|admin-responsive|admin-a11y|admin-roles|headers|login-redirect)\.spec\.ts/,
+            testIgnore: /(concurrency|outage|faults-[a-z-]+|two-instances|admin-policy-estimate|django-site|django-cache|memcached|admin-responsive|admin-a11y|admin-roles|headers|login-redirect)\.spec\.ts/,
           },
         ]
       : []),

@@ -290,6 +290,12 @@ export type PolicyImpact =
       readonly available: true;
       /** The instant the horizons count from. */
       readonly at: string;
+      /**
+       * Null when every live session was counted. Above the snapshot size (20,000 stored sessions), the
+       * time of the snapshot of the live sessions the counts were estimated from (ask `?count=exact`
+       * to count them all).
+       */
+      readonly estimatedFrom: string | null;
       /** Live sessions counted. */
       readonly total: number;
       readonly current: ImpactBuckets;

@@ -41,10 +41,10 @@ async function browserOf(username: "admin" | "security" | "viewer", ageSeconds =
 
 type Handler = (request: NextRequest, route: { params: Promise<unknown> }) => Promise<Response>;
 
-async function send(handler: Handler, method: "GET" | "PUT" | "POST", cookie: string, body?: unknown) {
+async function send(handler: Handler, method: "GET" | "PUT" | "POST", cookie: string, body?: unknown, path = "/api/admin/policy") {
   const headers: Record<string, string> = { host: "policy.test", cookie: `sessionid=${cookie}` };
   if (method !== "GET") Object.assign(headers, { origin: SITE, "content-type": "application/json" });
-  const request = new NextRequest(`${SITE}/api/admin/policy`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const request = new NextRequest(`${SITE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const response = await handler(request, { params: Promise.resolve({}) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown>, setCookie: response.headers.get("set-cookie") };
 }
@@ -86,6 +86,15 @@ describe("the policy routes", () => {
       expect((await save(cookie, { cookieAge: 3600 })).status).toBe(403);
     }
     expect((await readPolicy(admin)).canEdit).toBe(true);
+  });
+
+  it("the preview counts every session on ?count=exact, and a count it does not know is a 400 that names it", async () => {
+    const { policy } = await readPolicy(admin);
+    const exact = await send(previewPOST as Handler, "POST", admin, policy, "/api/admin/policy/preview?count=exact");
+    expect([exact.status, exact.json.available, exact.json.estimatedFrom]).toEqual([200, true, null]);
+    const bad = await send(previewPOST as Handler, "POST", admin, policy, "/api/admin/policy/preview?count=all");
+    expect(bad.status).toBe(400);
+    expect((bad.json.error as { message: string }).message).toMatch(/count/);
   });
 
   it("applies a saved change from the next request: the cookie's Max-Age, Secure and SameSite follow it", async () => {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import type { PolicySettings, PolicyUpdateRequest } from "../../lib/admin-api.ts";
 import { getPolicy, previewPolicy, savePolicy, type PolicyRules } from "../../lib/server/admin/policy.ts";
 import { enforceSessionLimit } from "../../lib/server/admin/policy-limit.ts";
+import { snapshotRefreshes } from "../../lib/server/admin/stats-snapshot.ts";
 import { DEFAULT_SESSION_POLICY, supportsActivity } from "../../lib/session/index.ts";
 import { describeWithServices } from "../helpers/register.ts";
 import { statusOf } from "./auth-fixtures.ts";
@@ -88,6 +89,38 @@ for (const backend of LISTING_BACKENDS) {
           endedByChange: 1,
           usersSignedOut: 1,
         });
+      });
+    }
+
+    if (backend.engine !== "cache") {
+      it("above the snapshot size, estimates from a histogram of the live sessions kept once a minute, and counts them all on request", async () => {
+        await seedKnownAges(h);
+        const candidate = { ...DEFAULTS, absoluteLifetime: 7 * DAY };
+        const estimate = (exact = false) => previewPolicy(h.callers.admin, candidate, h.context, { estimateAbove: 4, exact });
+        const taken = h.clock().toISOString();
+        // Every threshold here falls on a bucket edge (7 days, 6 days, 0): the estimate is the exact count.
+        expect(await estimate()).toEqual({
+          available: true,
+          at: taken,
+          estimatedFrom: taken,
+          total: 5,
+          current: none,
+          candidate: { now: 1, hour: 1, day: 2, week: 5, usersNow: 1 },
+          endedByChange: 1,
+          usersSignedOut: 1,
+          shortenedAtNextSave: 0,
+        });
+        // A session made since is not in the snapshot; the exact count has it.
+        await createSession(h, { user: h.users.bob, ageSeconds: 8 * DAY });
+        h.clock.advance(30);
+        expect(await estimate()).toMatchObject({ estimatedFrom: taken, total: 5, candidate: { now: 1 } });
+        expect(await estimate(true)).toMatchObject({ estimatedFrom: null, total: 6, candidate: { now: 2, hour: 2, day: 3, week: 6, usersNow: 2 }, usersSignedOut: 2 });
+        // Past a minute, a preview starts the refresh in the background and is answered from the old one meanwhile.
+        h.clock.advance(60);
+        const refreshedAt = h.clock().toISOString();
+        expect(await estimate()).toMatchObject({ estimatedFrom: taken, total: 5 });
+        await snapshotRefreshes();
+        expect(await estimate()).toMatchObject({ estimatedFrom: refreshedAt, total: 6, candidate: { now: 2, week: 6 } });
       });
     }
 

@@ -33,7 +33,9 @@ export function PolicyEditor({ view }: { view: AdminPolicyView }) {
   const [draft, setDraft] = useState<PolicySettings>(view.policy);
   const [confirming, setConfirming] = useState(false);
   const candidate = useDebounced(draft, 300);
-  const preview = usePolicyPreview(candidate, view.preview.available);
+  // "Count exactly" holds for the candidate it was asked for; the next edit is estimated again.
+  const [exactFor, setExactFor] = useState<PolicySettings | null>(null);
+  const preview = usePolicyPreview(candidate, view.preview.available, exactFor === candidate);
   const save = useSavePolicy();
   const set = <K extends keyof PolicySettings>(key: K, value: PolicySettings[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -159,7 +161,13 @@ export function PolicyEditor({ view }: { view: AdminPolicyView }) {
         </p>
       </form>
       <div className="xl:sticky xl:top-4">
-        <ImpactPanel impact={view.preview.available ? preview.data : { available: false, reason: view.preview.reason ?? "" }} error={preview.error} fetching={preview.isFetching || candidate !== draft} />
+        <ImpactPanel
+          impact={view.preview.available ? preview.data : { available: false, reason: view.preview.reason ?? "" }}
+          error={preview.error}
+          fetching={preview.isFetching || candidate !== draft}
+          counting={exactFor === candidate && preview.isFetching}
+          onCountExactly={candidate === draft ? () => setExactFor(candidate) : undefined}
+        />
       </div>
       <ConfirmDialog
         open={confirming}

@@ -22,11 +22,14 @@ export function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-/** POST /api/admin/policy/preview for the candidate, redrawn as it changes (the last answer stays up meanwhile). */
-export function usePolicyPreview(candidate: PolicySettings, enabled: boolean) {
+/**
+ * POST /api/admin/policy/preview for the candidate, redrawn as it changes (the last answer stays up
+ * meanwhile). `exact`: count every live session even where the server would estimate.
+ */
+export function usePolicyPreview(candidate: PolicySettings, enabled: boolean, exact = false) {
   return useQuery({
-    queryKey: queryKeys.admin.policy.preview({ ...candidate }),
-    queryFn: () => apiFetch<PolicyImpact>("/api/admin/policy/preview", { method: "POST", body: candidate }),
+    queryKey: queryKeys.admin.policy.preview({ ...candidate, count: exact ? "exact" : "default" }),
+    queryFn: () => apiFetch<PolicyImpact>(`/api/admin/policy/preview${exact ? "?count=exact" : ""}`, { method: "POST", body: candidate }),
     enabled,
     placeholderData: keepPreviousData,
     retry: false,

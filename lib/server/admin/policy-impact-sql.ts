@@ -29,6 +29,7 @@ import "server-only";
  */
 import { join, raw, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import type { PolicySettings } from "@/lib/admin-api";
+import { EDGES } from "./impact-estimate.ts";
 import { HORIZON_NAMES, HORIZONS, idleCountsFromActivity, type ImpactTally, type LimitPolicy } from "./policy-impact.ts";
 import { dialectFor, expiryColumn, type ExpirySource } from "./session-sql.ts";
 
@@ -76,18 +77,26 @@ interface Times {
   readonly idleBase: Sql;
 }
 
-export function impactQuery(provider: Provider, current: PolicySettings, candidate: PolicySettings, now: Date, source: ExpirySource = "meta"): Sql {
+/** The expression of the meta table's activity index, exactly: the idle timeout's base while the data records activity. */
+const ACTIVITY_BASE = sql`COALESCE(m.last_activity, m.created_at)`;
+
+/** Where the live sessions are read from, and their times as the per-session tests read them. */
+function sessionsOf(provider: Provider, source: ExpirySource, idleBase: Sql) {
   const d = dialectFor(provider);
   const expiry = expiryColumn(source);
-  const nullable = source !== "meta";
-  // The expression of the meta table's activity index, exactly; or creation, when the data records no activity.
-  const idleBase = idleCountsFromActivity(current) ? sql`COALESCE(m.last_activity, m.created_at)` : sql`m.created_at`;
   // Row by row, the columns are tested without their type's affinity (SQLite's unary +): a DATETIME
   // column's NUMERIC affinity would try to read both sides of every comparison as a number first
   // (the stored text and the constant), which costs as much as the comparison. Same answers: both are
   // text either way.
   const times: Times = { expiry: d.unindexed(expiry), created: d.unindexed(sql`m.created_at`), idleBase };
   const tables = source === "meta" ? sql`sessionscope_session_meta m` : sql`django_session s LEFT JOIN sessionscope_session_meta m ON m.session_key = s.session_key`;
+  return { d, expiry, times, tables };
+}
+
+export function impactQuery(provider: Provider, current: PolicySettings, candidate: PolicySettings, now: Date, source: ExpirySource = "meta"): Sql {
+  const nullable = source !== "meta";
+  // The idle base: the recorded activity, or creation when the data records no activity.
+  const { d, expiry, times, tables } = sessionsOf(provider, source, idleCountsFromActivity(current) ? ACTIVITY_BASE : sql`m.created_at`);
   // A change of cookie age alone ends no session sooner: the candidate's ends are the current's.
   const sameLimits = candidate.idleTimeout === current.idleTimeout && candidate.absoluteLifetime === current.absoluteLifetime;
   const perSession = sql`SELECT m.user_id AS user_id,
@@ -129,4 +138,39 @@ export function readImpactRow(row: ImpactRow): ImpactTally {
     usersSignedOut: n("users_signed_out"),
     shortenedAtNextSave: n("shortened_at_next_save"),
   };
+}
+
+/**
+ * The bucket (impact-estimate.ts's EDGES) a time falls in, by binary search: `reached(edge)` tests
+ * whether the time is past `edge` (at least it, or more than it: the bucket's open side). Six tests a time.
+ */
+function edgeBucket(reached: (edge: number) => Sql): Sql {
+  const split = (low: number, high: number): Sql => {
+    if (low === high) return raw(String(low));
+    const middle = Math.ceil((low + high) / 2);
+    return sql`CASE WHEN ${reached(EDGES[middle]!)} THEN ${split(middle, high)} ELSE ${split(low, middle - 1)} END`;
+  };
+  return split(0, EDGES.length - 1);
+}
+
+/**
+ * The live sessions at `at` counted by three times (impact-estimate.ts): how long until the stored
+ * expiry, since creation and since the recorded activity, each as a bucket of EDGES (-1: unknown,
+ * a session without its meta row in attach mode), with how many of each cell are signed in. One
+ * pass over the same index as the exact preview, grouped.
+ */
+export function impactHistogramQuery(provider: Provider, at: Date, source: ExpirySource = "meta"): Sql {
+  const { d, expiry, times, tables } = sessionsOf(provider, source, ACTIVITY_BASE);
+  const since = (column: Sql) => sql`CASE WHEN ${column} IS NULL THEN -1 ELSE ${edgeBucket((edge) => sql`${column} <= ${d.metaValue(new Date(at.getTime() - edge * 1000))}`)} END`;
+  // Until the expiry, buckets are open below (EDGES[i], EDGES[i + 1]]; since creation or activity, open above.
+  const until = edgeBucket((edge) => sql`${times.expiry} > ${d.expireValue(new Date(at.getTime() + edge * 1000))}`);
+  return sql`SELECT ${until} AS e, ${since(times.created)} AS c, ${since(times.idleBase)} AS a, count(*) AS n, count(m.user_id) AS signed_in
+    FROM ${tables} WHERE ${expiry} > ${d.expireValue(at)} GROUP BY 1, 2, 3`;
+}
+
+/** The signed-in users among the live sessions at `at` by how many they hold (the histogram's users): rows of (sessions, users). */
+export function usersBySessionsQuery(provider: Provider, at: Date, source: ExpirySource = "meta"): Sql {
+  const { d, expiry, tables } = sessionsOf(provider, source, ACTIVITY_BASE);
+  return sql`SELECT held AS sessions, count(*) AS users FROM (SELECT count(*) AS held FROM ${tables}
+    WHERE ${expiry} > ${d.expireValue(at)} AND m.user_id IS NOT NULL GROUP BY m.user_id) per_user GROUP BY held`;
 }

@@ -20,7 +20,7 @@ import { publishAdminEvent } from "../events.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, auditActor, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
-import { previewImpact, previewUnavailable } from "./policy-preview.ts";
+import { previewImpact, previewUnavailable, type PreviewOptions } from "./policy-preview.ts";
 import { sessionIndex } from "./session-keys.ts";
 
 /** What the environment decides about the policy, beyond the defaults. */
@@ -143,8 +143,8 @@ export async function savePolicy(
 }
 
 /** POST /api/admin/policy/preview: what the candidate does to today's sessions, against the policy in force. */
-export async function previewPolicy(caller: AdminUser, candidate: PolicySettings, context: AdminContext = appAdminContext()): Promise<PolicyImpact> {
+export async function previewPolicy(caller: AdminUser, candidate: PolicySettings, context: AdminContext = appAdminContext(), options: PreviewOptions = {}): Promise<PolicyImpact> {
   assertPermission(caller, "sessions:view");
   const current = toSettings(await context.runtime.policy.get());
-  return previewImpact(context, current, pickSettings(candidate));
+  return previewImpact(context, current, pickSettings(candidate), options);
 }

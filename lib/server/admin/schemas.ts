@@ -56,6 +56,11 @@ export const sessionQuerySchema = z.strictObject({
 
 export type SessionQuery = z.output<typeof sessionQuerySchema>;
 
+/** POST /api/admin/policy/preview's query: `count=exact` counts every live session even above the snapshot size. */
+export const previewQuerySchema = z.strictObject({
+  count: z.enum(["exact", "estimate"], { error: "must be exact or estimate" }).optional(),
+});
+
 export const sessionDetailQuerySchema = z.strictObject({
   reveal: z.enum(["hash"]).optional(),
 });

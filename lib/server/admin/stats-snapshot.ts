@@ -75,32 +75,46 @@ export async function snapshotRefreshes(): Promise<void> {
   while (running.size) await Promise.all(running);
 }
 
-async function store(context: AdminContext, takenAt: Date, breakdowns: StatsBreakdowns): Promise<void> {
-  const payload = JSON.stringify(breakdowns);
+/**
+ * A stored snapshot: one row of sessionscope_stats_snapshot, by id. The overview's breakdowns are
+ * row 1; the impact preview's histogram (impact-estimate.ts) is row 2, refreshed only when a preview
+ * needs it.
+ */
+export interface SnapshotKind<T> {
+  readonly id: number;
+  /** What it is, for the log when a refresh fails. */
+  readonly name: string;
+  /** Whether a stored payload can be served (one written before a field was added is recomputed instead). */
+  readonly usable: (payload: Partial<T>) => payload is T;
+  readonly read: (context: AdminContext, now: Date) => Promise<T>;
+}
+
+async function store<T>(context: AdminContext, id: number, takenAt: Date, value: T): Promise<void> {
+  const payload = JSON.stringify(value);
   await context.prisma.statsSnapshot.upsert({
-    where: { id: 1 },
-    create: { id: 1, takenAt, payload, refreshStartedAt: null },
+    where: { id },
+    create: { id, takenAt, payload, refreshStartedAt: null },
     update: { takenAt, payload, refreshStartedAt: null },
   });
 }
 
 /** Takes the refresh for this instance if no other holds a live claim: one UPDATE, so two instances cannot both win. */
-async function claim(context: AdminContext, now: Date): Promise<boolean> {
+async function claim(context: AdminContext, id: number, now: Date): Promise<boolean> {
   const { count } = await context.prisma.statsSnapshot.updateMany({
-    where: { id: 1, OR: [{ refreshStartedAt: null }, { refreshStartedAt: { lt: new Date(now.getTime() - REFRESH_CLAIM_MS) } }] },
+    where: { id, OR: [{ refreshStartedAt: null }, { refreshStartedAt: { lt: new Date(now.getTime() - REFRESH_CLAIM_MS) } }] },
     data: { refreshStartedAt: now },
   });
   return count === 1;
 }
 
-function refreshInBackground(context: AdminContext, now: Date, read: ReadBreakdowns): void {
+function refreshInBackground<T>(context: AdminContext, now: Date, kind: SnapshotKind<T>): void {
   const job = (async () => {
     try {
-      await store(context, now, await read(context, now));
+      await store(context, kind.id, now, await kind.read(context, now));
     } catch (error) {
       // The old snapshot stays; the claim is released so that the next request tries again.
-      console.error("sessionscope: the overview's snapshot could not be refreshed", error);
-      await context.prisma.statsSnapshot.updateMany({ where: { id: 1 }, data: { refreshStartedAt: null } }).catch(() => undefined);
+      console.error(`sessionscope: the ${kind.name} snapshot could not be refreshed`, error);
+      await context.prisma.statsSnapshot.updateMany({ where: { id: kind.id }, data: { refreshStartedAt: null } }).catch(() => undefined);
     }
   })();
   running.add(job);
@@ -108,19 +122,27 @@ function refreshInBackground(context: AdminContext, now: Date, read: ReadBreakdo
 }
 
 /**
+ * A snapshot for a request at `now`: computed here the first time and when older than
+ * SNAPSHOT_STALE_MS; refreshed in the background once older than SNAPSHOT_MAX_AGE_MS.
+ */
+export async function snapshotFor<T>(context: AdminContext, now: Date, kind: SnapshotKind<T>): Promise<{ readonly value: T; readonly asOf: Date }> {
+  const row = await context.prisma.statsSnapshot.findUnique({ where: { id: kind.id } });
+  const stored = row?.payload ? (JSON.parse(row.payload) as Partial<T>) : null;
+  if (!row?.takenAt || !stored || !kind.usable(stored) || now.getTime() - row.takenAt.getTime() > SNAPSHOT_STALE_MS) {
+    const value = await kind.read(context, now);
+    await store(context, kind.id, now, value);
+    return { value, asOf: now };
+  }
+  if (now.getTime() - row.takenAt.getTime() > SNAPSHOT_MAX_AGE_MS && (await claim(context, kind.id, now))) refreshInBackground(context, now, kind);
+  return { value: stored, asOf: row.takenAt };
+}
+
+/**
  * The breakdowns for a request at `now` with `live` sessions: read live up to `above`, else
- * the snapshot (computed here the first time and when older than SNAPSHOT_STALE_MS; refreshed
- * in the background once older than SNAPSHOT_MAX_AGE_MS).
+ * the snapshot (row 1).
  */
 export async function breakdownsFor(context: AdminContext, now: Date, live: number, read: ReadBreakdowns, above = SNAPSHOT_ABOVE): Promise<TimedBreakdowns> {
   if (live <= above) return { breakdowns: await read(context, now), asOf: null };
-  const row = await context.prisma.statsSnapshot.findUnique({ where: { id: 1 } });
-  const stored = row?.payload ? (JSON.parse(row.payload) as Partial<StatsBreakdowns>) : null;
-  if (!row?.takenAt || !stored || !complete(stored) || now.getTime() - row.takenAt.getTime() > SNAPSHOT_STALE_MS) {
-    const breakdowns = await read(context, now);
-    await store(context, now, breakdowns);
-    return { breakdowns, asOf: now };
-  }
-  if (now.getTime() - row.takenAt.getTime() > SNAPSHOT_MAX_AGE_MS && (await claim(context, now))) refreshInBackground(context, now, read);
-  return { breakdowns: stored, asOf: row.takenAt };
+  const { value, asOf } = await snapshotFor(context, now, { id: 1, name: "overview's", usable: complete, read });
+  return { breakdowns: value, asOf };
 }
