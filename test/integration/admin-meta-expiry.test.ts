@@ -128,16 +128,16 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
     });
 
     it("lists expired sessions by creation a page at a time, complete even when sessions Django extended fill the first ones the copy finds", async () => {
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 40; i++) {
         await createSession(h, { data: { n: i, _session_expiry: 30 } });
         h.clock.advance(1);
       }
-      h.clock.advance(60); // all 20 expired, by the copy and by django_session
+      h.clock.advance(60); // all 40 expired, by the copy and by django_session
       const newestFirst = ids(await list(h, { status: "all", sort: "-created", limit: "50" }));
-      expect(newestFirst).toHaveLength(20);
-      // A Django site extends the 12 newest: their copies still say expired. A page of 2 first sorts
-      // 4 × 3 = 12 sessions by the copy (all of them extended), so it must read every expired one.
-      const keys = await Promise.all(newestFirst.slice(0, 12).map((id) => keyOf(h, id)));
+      expect(newestFirst).toHaveLength(40);
+      // A Django site extends the 25 newest: their copies still say expired. A page of 2 first sorts
+      // 2 + 1 + 16 = 19 sessions by the copy (all of them extended), so it must read every expired one.
+      const keys = await Promise.all(newestFirst.slice(0, 25).map((id) => keyOf(h, id)));
       for (const key of keys) await djangoSetsExpiry(h, key, new Date(h.clock().getTime() + 3600_000));
 
       const walk = async (params: Record<string, string>) => {
@@ -145,14 +145,14 @@ for (const backend of LISTING_BACKENDS.filter((b) => b.engine !== "cache")) {
         let cursor: string | null = null;
         do {
           const page: AdminSessionPage = await list(h, { ...params, status: "expired", limit: "2", ...(cursor && { cursor }) });
-          expect(page.total).toBe(8);
+          expect(page.total).toBe(15);
           seen.push(...ids(page));
           cursor = page.nextCursor;
         } while (cursor);
         return seen;
       };
-      expect(await walk({ sort: "-created" })).toEqual(newestFirst.slice(12));
-      expect(await walk({ sort: "created" })).toEqual(newestFirst.slice(12).reverse());
+      expect(await walk({ sort: "-created" })).toEqual(newestFirst.slice(25));
+      expect(await walk({ sort: "created" })).toEqual(newestFirst.slice(25).reverse());
       // Nothing extended: every page comes straight from the preselection, in the same order.
       for (const key of keys) await djangoSetsExpiry(h, key, new Date(h.clock().getTime() - 1000));
       const seen: string[] = [];

@@ -122,9 +122,9 @@ interface Thresholds {
 }
 
 function thresholds(policy: LimitPolicy, fromActivity: boolean, h: number, d: number): Thresholds {
-  const limit = (seconds: number | null) => (seconds === null ? Infinity : seconds - h - d);
-  const idle = limit(policy.idleTimeout);
-  return { e: h + d, c: Math.min(limit(policy.absoluteLifetime), fromActivity ? Infinity : idle), a: fromActivity ? idle : Infinity };
+  const lifetime = policy.absoluteLifetime === null ? Infinity : policy.absoluteLifetime - h - d;
+  const idle = policy.idleTimeout === null ? Infinity : policy.idleTimeout - h - d;
+  return { e: h + d, c: Math.min(lifetime, fromActivity ? Infinity : idle), a: fromActivity ? idle : Infinity };
 }
 
 /** The stricter of two policies' thresholds, time by time: a session that outlives it outlives both. */
@@ -146,35 +146,44 @@ export function usersReached(ended: number, sessions: number, usersBySessions: I
   return Math.round(Math.min(reached, ended));
 }
 
+const POLICIES = ["current", "candidate"] as const;
+
 /** The preview's counts, estimated from the histogram for the instant `now`. */
 export function estimateImpact(histogram: ImpactHistogram, current: PolicySettings, candidate: PolicySettings, now: Date): ImpactTally {
   const fromActivity = idleCountsFromActivity(current);
   const d = Math.max(0, (now.getTime() - Date.parse(histogram.at)) / 1000);
-  const policies = { current, candidate } as const;
-  const at = (policy: LimitPolicy, h: number) => thresholds(policy, fromActivity, h, d);
+  // Every threshold is the same for every cell: computed once (the loop below allocates nothing).
+  const horizons = HORIZON_NAMES.map((name) => HORIZONS[name]);
+  const limits = {
+    current: horizons.map((h) => thresholds(current, fromActivity, h, d)),
+    candidate: horizons.map((h) => thresholds(candidate, fromActivity, h, d)),
+  };
+  const change = stricter(limits.current[0]!, limits.candidate[0]!);
+  const longer = candidate.cookieAge + d;
   const sums = { total: 0, signedIn: 0, endedByChange: 0, signedInByChange: 0, shortened: 0 };
-  const ended = { current: [0, 0, 0, 0], candidate: [0, 0, 0, 0] };
+  const ended = { current: horizons.map(() => 0), candidate: horizons.map(() => 0) };
   const signedInNow = { current: 0, candidate: 0 };
-  const change = stricter(at(current, 0), at(candidate, 0));
   for (const cell of histogram.cells) {
-    const [e, , , sessions, signedIn] = cell;
+    const e = cell[0], sessions = cell[3], signedIn = cell[4];
     // Expired since the snapshot: no longer live.
     const live = 1 - shareAtMost(e, d);
     if (live <= 0) continue;
     sums.total += sessions * live;
     sums.signedIn += signedIn * live;
-    for (const which of ["current", "candidate"] as const) {
-      for (const [i, horizon] of HORIZON_NAMES.entries()) {
-        const share = live - outliving(cell, at(policies[which], HORIZONS[horizon]));
-        ended[which][i]! += sessions * share;
+    for (const which of POLICIES) {
+      const at = limits[which];
+      const counts = ended[which];
+      for (let i = 0; i < at.length; i++) {
+        const share = live - outliving(cell, at[i]!);
+        counts[i]! += sessions * share;
         if (i === 0) signedInNow[which] += signedIn * share;
       }
     }
     // Ended at once by the candidate, kept by the current policy.
-    const byChange = outliving(cell, at(current, 0)) - outliving(cell, change);
+    const byChange = outliving(cell, limits.current[0]!) - outliving(cell, change);
     sums.endedByChange += sessions * byChange;
     sums.signedInByChange += signedIn * byChange;
-    sums.shortened += sessions * (1 - shareAtMost(e, candidate.cookieAge + d));
+    sums.shortened += sessions * (1 - shareAtMost(e, longer));
   }
   const users = (signedInEnded: number) => usersReached(signedInEnded, sums.signedIn, histogram.usersBySessions);
   const buckets = (which: "current" | "candidate") => ({
