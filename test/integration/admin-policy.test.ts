@@ -39,6 +39,8 @@ async function seedKnownAges(h: AdminHarness): Promise<void> {
 }
 
 const none = { now: 0, hour: 0, day: 0, week: 0, usersNow: 0 };
+/** What an absolute lifetime of 7 days does to seedKnownAges's sessions: one ends at once, two within a day, all five within a week. */
+const LIFETIME_7_DAYS = { total: 5, current: none, candidate: { now: 1, hour: 1, day: 2, week: 5, usersNow: 1 }, endedByChange: 1, usersSignedOut: 1, shortenedAtNextSave: 0 };
 const update = (settings: Partial<PolicySettings>, version: number): PolicyUpdateRequest => ({ ...DEFAULTS, ...settings, version });
 
 for (const backend of LISTING_BACKENDS) {
@@ -54,15 +56,7 @@ for (const backend of LISTING_BACKENDS) {
     it("counts what an absolute lifetime of 7 days ends: one session at once, two within a day, all five within a week", async () => {
       await seedKnownAges(h);
       const impact = await previewPolicy(h.callers.admin, { ...DEFAULTS, absoluteLifetime: 7 * DAY }, h.context);
-      expect(impact).toMatchObject({
-        available: true,
-        total: 5,
-        current: none,
-        candidate: { now: 1, hour: 1, day: 2, week: 5, usersNow: 1 },
-        endedByChange: 1,
-        usersSignedOut: 1,
-        shortenedAtNextSave: 0,
-      });
+      expect(impact).toMatchObject({ available: true, ...LIFETIME_7_DAYS });
     });
 
     it("counts an idle timeout turned on from each session's creation (the data records no activity while it is off)", async () => {
@@ -99,17 +93,7 @@ for (const backend of LISTING_BACKENDS) {
         const estimate = (exact = false) => previewPolicy(h.callers.admin, candidate, h.context, { estimateAbove: 4, exact });
         const taken = h.clock().toISOString();
         // Every threshold here falls on a bucket edge (7 days, 6 days, 0): the estimate is the exact count.
-        expect(await estimate()).toEqual({
-          available: true,
-          at: taken,
-          estimatedFrom: taken,
-          total: 5,
-          current: none,
-          candidate: { now: 1, hour: 1, day: 2, week: 5, usersNow: 1 },
-          endedByChange: 1,
-          usersSignedOut: 1,
-          shortenedAtNextSave: 0,
-        });
+        expect(await estimate()).toEqual({ available: true, at: taken, estimatedFrom: taken, ...LIFETIME_7_DAYS });
         // A session made since is not in the snapshot; the exact count has it.
         await createSession(h, { user: h.users.bob, ageSeconds: 8 * DAY });
         h.clock.advance(30);

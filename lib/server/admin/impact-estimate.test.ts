@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PolicySettings } from "@/lib/admin-api";
+import { seededRandom } from "../../../cli/seed-rows.ts";
 import { EDGES, sinceBucketOf, untilBucketOf, estimateImpact, type HistogramCell, type ImpactHistogram, usableHistogram, usersReached } from "./impact-estimate.ts";
 import { type ImpactTally, type SessionTimes, tallyImpact } from "./policy-impact.ts";
 
@@ -70,21 +71,9 @@ const sessionsArb = (maxAge: number) =>
     }),
   );
 
-/** A PRNG (mulberry32), so that a spread population comes from one generated seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** `count` sessions spread as `sessionscope seed` spreads them: created over `maxAge`, 60 % signed in among count / 5 users. */
 function spreadSessions(seed: number, count: number, maxAge: number): SessionTimes[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, (): SessionTimes => {
     const age = Math.floor(next() * maxAge);
     const idle = Math.floor(age * next());
