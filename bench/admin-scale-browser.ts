@@ -8,7 +8,7 @@
  *
  * Part of `npm run bench:scale -- --browser`, or on its own (seeds SQLite at
  * both sizes, writes the section "admin-scale-browser" of docs/benchmarks.md):
- *   node --import tsx --import ./bench/server-only.mjs bench/admin-scale-browser.ts [--sizes 1000,1000000] [--runs 30]
+ *   node --import ./bench/ts-as-built.mjs --import ./bench/server-only.mjs bench/admin-scale-browser.ts [--sizes 1000,1000000] [--runs 30]
  * or on two SQLite files seeded already (by the scale benchmark, say), copies of which it uses:
  *   … bench/admin-scale-browser.ts --files small.db,large.db --sizes 1000,1000000
  */

@@ -6,7 +6,7 @@
  * TTL; two thirds logged in) plus as many keys of other kinds the SCAN must
  * walk past, then times a full pass (SCAN, read, decode, index, prune) and a
  * second pass that finds nothing new (the every-minute cost).
- *   npx tsx bench/cache-index.bench.ts [--rows 100000] [--batch 1000]
+ *   node --import ./bench/ts-as-built.mjs bench/cache-index.bench.ts [--rows 100000] [--batch 1000]
  */
 import { cpus, loadavg } from "node:os";
 import { Redis } from "ioredis";

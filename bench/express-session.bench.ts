@@ -15,7 +15,7 @@
  * connect-pg-simple (pg), connect-redis (node-redis v5), connect-memcached (memcached).
  *
  * Run (`npm run bench` does this with real servers):
- *   npx tsx bench/express-session.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
+ *   node --import ./bench/ts-as-built.mjs bench/express-session.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";

@@ -6,7 +6,7 @@
  * request-cost benchmark's one-connection row. Prints µs per step (medians of
  * rounds); the request-cost section of docs/benchmarks.md quotes it.
  *
- *   node --import tsx --import ./bench/server-only.mjs bench/request-cost-breakdown.ts [--requests 3000] [--rounds 5]
+ *   node --import ./bench/ts-as-built.mjs --import ./bench/server-only.mjs bench/request-cost-breakdown.ts [--requests 3000] [--rounds 5]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

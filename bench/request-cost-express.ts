@@ -12,7 +12,7 @@
  * middleware runs on node:http, which is how Express calls it: the same handler
  * for both routes, so Express's router would add the same time to each.
  *
- *   node --import tsx bench/request-cost-express.ts --port 4000 --store sqlite --sqlite-file /tmp/x.db
+ *   node --import ./bench/ts-as-built.mjs bench/request-cost-express.ts --port 4000 --store sqlite --sqlite-file /tmp/x.db
  *   ... --store postgresql --pg postgresql://...     (connect-pg-simple, no cache in front)
  *   ... --store redis --redis redis://...            (connect-redis on node-redis)
  * Prints "ready" once listening; stops on SIGTERM.

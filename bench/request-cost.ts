@@ -19,7 +19,7 @@
  * new session, its RSS read from /proc every 20,000 requests.
  * Writes its section of docs/benchmarks.md.
  *
- *   npx tsx bench/request-cost.ts [--seconds 10] [--rounds 3] [--setups sqlite,postgres,postgres-verify,redis]
+ *   node --import ./bench/ts-as-built.mjs bench/request-cost.ts [--seconds 10] [--rounds 3] [--setups sqlite,postgres,postgres-verify,redis]
  *                                 [--memory-requests 200000 (0 skips the memory run)] [--memory-checkpoint 20000]
  *
  * Profiling the default setup's server: --profile-dir /tmp/prof runs its `next start`
@@ -39,6 +39,7 @@ import {
 import { median } from "./report/stats.ts";
 import { verdictLine } from "./report/targets.ts";
 import { ROOT } from "./runner/options.ts";
+import { NODE_TS } from "./runner/plan.ts";
 import { freePort, startRequired, Teardown, withPath } from "./runner/services.ts";
 
 const LOADS = [1, 8] as const;
@@ -214,7 +215,7 @@ async function startTargets(dir: string, pgUrl: string | null, redisUrl: string 
     // The bound's variant is SessionScope's alone: express-session has nothing like it.
     if (setup === "postgres-verify") continue;
     const expressPort = await freePort();
-    const expressServer = startChild(process.execPath, ["--import", "tsx", join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl)], env, `express-session (${setup})`);
+    const expressServer = startChild(NODE_TS.command, [...NODE_TS.args, join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl)], env, `express-session (${setup})`);
     targets.push({ setup, side: "express", base: `http://127.0.0.1:${expressPort}`, routes: { plain: "/plain", session: "/session" }, process: expressServer, cookies: [] });
   }
   for (const target of targets) {

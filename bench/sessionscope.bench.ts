@@ -11,7 +11,7 @@
  * them (lib/node opens the database; the engines take the raw driver).
  *
  * Run (`npm run bench` does this with real servers):
- *   npx tsx bench/sessionscope.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
+ *   node --import ./bench/ts-as-built.mjs bench/sessionscope.bench.ts --sqlite-dir /tmp/x --pg postgresql://... --redis redis://...
  */
 import { join } from "node:path";
 import { Redis } from "ioredis";

@@ -7,7 +7,7 @@
  * during heavy reads on SQLite").
  *
  *   DATABASE_URL=file:/path/seeded.db SESSION_SECRET_KEY=<the seed's key> \
- *     node --import tsx --import ./bench/server-only.mjs bench/sqlite-reader-loop.ts [--runs 2]
+ *     node --import ./bench/ts-as-built.mjs --import ./bench/server-only.mjs bench/sqlite-reader-loop.ts [--runs 2]
  *
  * Seed the file first: `npx sessionscope seed --sessions 1000000` (with the same variables).
  */

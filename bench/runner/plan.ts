@@ -1,16 +1,21 @@
 /**
  * What runs for each backend: Django's script (bench/django/bench_sessions.py
  * with Debian's /usr/bin/python3), express-session's stores and SessionScope's
- * engines (TypeScript benches through tsx), plus the floor. Each implementation
+ * engines (TypeScript benches, compiled as the app's build compiles: see NODE_TS), plus the floor. Each implementation
  * gets its own SQLite file, PostgreSQL database and Redis logical database.
  */
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SectionId } from "../report/targets.ts";
 import { type Backend, ROOT } from "./options.ts";
 import { withPath } from "./services.ts";
 
 export const PYTHON = "/usr/bin/python3";
-export const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+/**
+ * Node running a TypeScript bench compiled as the production build compiles the app
+ * (bench/ts-as-built.mjs: tsx resolves, esbuild strips types without keepNames).
+ */
+export const NODE_TS = { command: process.execPath, args: ["--import", pathToFileURL(join(ROOT, "bench", "ts-as-built.mjs")).href] } as const;
 
 /** The PostgreSQL databases the runner creates, one per implementation. */
 export const PG_DATABASES = { django: "bench_django", express: "bench_express", sessionscope: "bench_sessionscope" } as const;
@@ -35,10 +40,10 @@ const django = (label: string, args: readonly string[]): Step => ({
   label, impl: "django", command: PYTHON, args: [join("bench", "django", "bench_sessions.py"), ...args],
 });
 const express = (label: string, only: string, args: readonly string[]): Step => ({
-  label, impl: "express-session", command: TSX, args: [join("bench", "express-session.bench.ts"), "--only", only, ...args],
+  label, impl: "express-session", command: NODE_TS.command, args: [...NODE_TS.args, join("bench", "express-session.bench.ts"), "--only", only, ...args],
 });
 const scope = (label: string, only: string, args: readonly string[]): Step => ({
-  label, impl: "sessionscope", command: TSX, args: [join("bench", "sessionscope.bench.ts"), "--only", only, ...args],
+  label, impl: "sessionscope", command: NODE_TS.command, args: [...NODE_TS.args, join("bench", "sessionscope.bench.ts"), "--only", only, ...args],
 });
 
 function required(url: string | null, what: string): string {
@@ -138,28 +143,28 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
   const seconds = timing ? ["--seconds", String(timing.seconds)] : [];
   const warmup = timing ? ["--warmup", String(timing.warmup)] : [];
   const rounds = timing ? ["--rounds", String(timing.rounds)] : [];
-  const tsx = (id: SectionId, label: string, file: string, args: readonly string[], minutes: number): SectionStep => ({
-    id, label, command: TSX, args: [join("bench", file), ...args], timeoutMs: minutes * MINUTE,
+  const bench = (id: SectionId, label: string, file: string, args: readonly string[], minutes: number): SectionStep => ({
+    id, label, command: NODE_TS.command, args: [...NODE_TS.args, join("bench", file), ...args], timeoutMs: minutes * MINUTE,
   });
   return sections.map((id) => {
     switch (id) {
       case "codec3":
-        return tsx(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
+        return bench(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
       case "write-breakdown":
-        return tsx(id, "where SQLite and PostgreSQL writes spend their time", "write-breakdown.ts", [...rounds, ...(pgUrl ? ["--pg", pgUrl] : [])], 10);
+        return bench(id, "where SQLite and PostgreSQL writes spend their time", "write-breakdown.ts", [...rounds, ...(pgUrl ? ["--pg", pgUrl] : [])], 10);
       case "redis-breakdown":
-        return tsx(id, "where a Redis load and write spend their time", "redis-breakdown.ts", rounds, 10);
+        return bench(id, "where a Redis load and write spend their time", "redis-breakdown.ts", rounds, 10);
       case "cli":
-        return tsx(id, "command-line start-up", "cli-startup.bench.ts", rounds, 10);
+        return bench(id, "command-line start-up", "cli-startup.bench.ts", rounds, 10);
       case "clearsessions":
-        return tsx(id, "clearsessions", "clearsessions.bench.ts", ["--layout", "seed", "--rows", "50000"], 20);
+        return bench(id, "clearsessions", "clearsessions.bench.ts", ["--layout", "seed", "--rows", "50000"], 20);
       case "seed":
         return {
-          id, label: "seed against a bulk insert", command: process.execPath, timeoutMs: 30 * MINUTE,
-          args: ["--import", "tsx", "--import", "./bench/server-only.mjs", join("bench", "admin-scale.ts"), "--seed-only", "--sizes", "1000,100000", "--db", "sqlite,postgresql", ...(pgUrl ? ["--pg", pgUrl] : [])],
+          id, label: "seed against a bulk insert", command: NODE_TS.command, timeoutMs: 30 * MINUTE,
+          args: [...NODE_TS.args, "--import", "./bench/server-only.mjs", join("bench", "admin-scale.ts"), "--seed-only", "--sizes", "1000,100000", "--db", "sqlite,postgresql", ...(pgUrl ? ["--pg", pgUrl] : [])],
         };
       case "request-cost":
-        return tsx(id, "request cost", "request-cost.ts", [...seconds, ...rounds], 45);
+        return bench(id, "request cost", "request-cost.ts", [...seconds, ...rounds], 45);
     }
   });
 }
