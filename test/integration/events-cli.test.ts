@@ -7,7 +7,7 @@ import { runCli } from "../../cli/index.ts";
 import type { AdminEvent, EventBus } from "../../lib/node/events/bus.ts";
 import { createEventBus } from "../../lib/node/events/from-setup.ts";
 import { POSTGRES_EVENTS_CHANNEL } from "../../lib/node/events/postgres-transport.ts";
-import { REDIS_EVENTS_CHANNEL } from "../../lib/node/events/redis-transport.ts";
+import { redisEventsChannel } from "../../lib/node/events/redis-transport.ts";
 import { createRedisClient } from "../../lib/node/redis.ts";
 import { createPostgresDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { describeWithServices } from "../helpers/register.ts";
@@ -56,7 +56,7 @@ describeWithServices("the role command tells running apps", ["postgresql", "redi
     const redis: Redis = createRedisClient(redisUrl);
     const bus = createEventBus({ databaseUrl: t.url, db: t.db, redis });
     try {
-      const listening = async () => ((await redis.call("PUBSUB", "NUMSUB", REDIS_EVENTS_CHANNEL)) as [string, number])[1] > 0;
+      const listening = async () => ((await redis.call("PUBSUB", "NUMSUB", redisEventsChannel(redis))) as [string, number])[1] > 0;
       expect(await heardFromCli(bus, listening, { REDIS_URL: redisUrl }, "security")).toEqual([expect.objectContaining({ type: "role.changed", userId, origin: "cli" })]);
     } finally {
       await bus.close();

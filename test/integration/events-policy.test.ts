@@ -5,7 +5,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { AdminEvent } from "../../lib/node/events/bus.ts";
-import { REDIS_EVENTS_CHANNEL } from "../../lib/node/events/redis-transport.ts";
+import { redisEventsChannel } from "../../lib/node/events/redis-transport.ts";
 import { getDatabase } from "../../lib/server/db/client.ts";
 import { getEventBus } from "../../lib/server/events.ts";
 import { getRedis, getSessionRuntime } from "../../lib/server/session/instance.ts";
@@ -21,7 +21,7 @@ describeWithServices("a policy change on another instance", ["redis"], () => {
     t = await createSqliteDatabase();
     vi.stubEnv("DATABASE_URL", t.url);
     vi.stubEnv("REDIS_URL", `${requireServiceUrl("redis")}/7`);
-    other = new Redis(requireServiceUrl("redis"));
+    other = new Redis(`${requireServiceUrl("redis")}/7`); // another instance of the same site: same database
   });
   afterAll(async () => {
     other.disconnect();
@@ -33,7 +33,7 @@ describeWithServices("a policy change on another instance", ["redis"], () => {
   });
 
   const publishFromOther = (type: AdminEvent["type"], userId?: number) =>
-    other.publish(REDIS_EVENTS_CHANNEL, JSON.stringify({ type, at: new Date().toISOString(), origin: "another-instance", ...(userId ? { userId } : {}) }));
+    other.publish(redisEventsChannel(other), JSON.stringify({ type, at: new Date().toISOString(), origin: "another-instance", ...(userId ? { userId } : {}) }));
 
   it("is in force on this instance as soon as its event arrives", async () => {
     const runtime = getSessionRuntime(); // starts listening, as the first request of a server does

@@ -115,6 +115,26 @@ describeWithServices("events across instances: Redis pub/sub", ["redis"], () => 
     await expectCrossing(instance(client()), instance(client()));
   });
 
+  it("keeps sites on different logical databases of one server apart: each hears its own database's instances only", async () => {
+    const onDatabase = (db: number) => {
+      const redis = createRedisClient(`${requireServiceUrl("redis")}/${db}`);
+      cleanups.push(async () => redis.disconnect());
+      const bus = createSharedBus(createRedisTransport(redis)); // the app's channel, as from-setup.ts makes it
+      cleanups.push(() => bus.close());
+      return bus;
+    };
+    const staging = onDatabase(11);
+    const production = onDatabase(12);
+    const productionToo = onDatabase(12);
+    const onStaging = record(staging);
+    const onProduction = record(productionToo);
+    await publishUntilHeard(production, onProduction, 7);
+    await publishUntilHeard(staging, onStaging, 8);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // time for a stray delivery to show up, if any
+    expect(onProduction.map((event) => event.userId)).not.toContain(8);
+    expect(onStaging.map((event) => event.userId)).not.toContain(7);
+  });
+
   it("subscribes again after its connection is killed by the server", async () => {
     const a = instance(client());
     const b = instance(client());

@@ -4,11 +4,23 @@
  * (`duplicate()` of the app's client, same settings); ioredis reconnects it
  * and subscribes again on every "ready". Sending is a PUBLISH on the app's
  * client.
+ *
+ * Pub/sub channels belong to the whole Redis server, not to a logical
+ * database: two sites sharing one server on different databases (staging on
+ * /1, production on /0) would hear each other's logins, kills and policy
+ * changes. The channel is named after the database and the client's key
+ * prefix, so only instances that share the sessions share the events.
  */
 import type { Redis } from "ioredis";
 import type { EventTransport } from "./shared-bus.ts";
 
 export const REDIS_EVENTS_CHANNEL = "sessionscope:events";
+
+/** The events channel of the sessions this client reaches: `<key prefix>sessionscope:events:<database>`. */
+export function redisEventsChannel(redis: Pick<Redis, "options">): string {
+  const { db = 0, keyPrefix = "" } = redis.options;
+  return `${keyPrefix}${REDIS_EVENTS_CHANNEL}:${db}`;
+}
 
 export interface RedisTransportOptions {
   readonly channel?: string;
@@ -17,7 +29,7 @@ export interface RedisTransportOptions {
 }
 
 export function createRedisTransport(redis: Redis, options: RedisTransportOptions = {}): EventTransport {
-  const channel = options.channel ?? REDIS_EVENTS_CHANNEL;
+  const channel = options.channel ?? redisEventsChannel(redis);
   let subscriber: Redis | null = null;
   return {
     name: "redis",
