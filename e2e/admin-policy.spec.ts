@@ -40,6 +40,12 @@ test("an admin previews a shorter cookie age, saves it, and the shop's next cook
     await expect(summary).toContainText("Ends no session at once");
     await expect(admin.getByTestId("impact-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
     await keepScreenshot(admin, test.info(), "policy-preview");
+    // On a phone the preview sits below the form, at the page's width: no sideways scrolling.
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await expect(admin.getByTestId("impact-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await keepScreenshot(admin, test.info(), "policy-preview-narrow", { fullPage: true });
+    await admin.setViewportSize({ width: 1400, height: 1000 });
 
     // Back to no lifetime, and a one-hour cookie age instead: nothing ends, stored expiries shorten at their next save.
     await admin.getByRole("checkbox", { name: "Absolute lifetime on" }).uncheck();

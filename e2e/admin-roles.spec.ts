@@ -94,9 +94,9 @@ test("signed out, a filtered /admin/sessions leads to the login page and back to
 test("granting bob a role on the Users page signs out the browser he has open", async ({ browser }) => {
   const bob = await signedIn(browser, "bob");
   const admin = await signedIn(browser, "admin");
+  await admin.goto("/admin/users");
   const id = await userId(admin, "bob");
   try {
-    await admin.goto("/admin/users");
     const row = admin.getByRole("row").filter({ has: admin.getByRole("rowheader", { name: /^bob\b/ }) });
     await expect(row.getByRole("cell").first()).toHaveText("no role");
     await row.getByRole("button", { name: "Change role of bob" }).click();
