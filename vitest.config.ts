@@ -3,6 +3,20 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
+/**
+ * Integration files that time something (a login's wait, the event loop's delay, a timeout, a
+ * policy change's arrival, another process's lock): they run alone, after the rest.
+ */
+const TIMED = [
+  "test/integration/login-timing.test.ts",
+  "test/integration/sqlite-reader-loop.test.ts",
+  "test/integration/sqlite-processes.test.ts",
+  "test/integration/database-timeout.test.ts",
+  "test/integration/events-policy.test.ts",
+  "test/integration/cli-seed.test.ts",
+  "test/integration/cache-outage.test.ts",
+];
+
 export default defineConfig({
   // Modules marked server-only load in unit tests as they do on Next's server
   // (the package's "react-server" entry is an empty module).
@@ -22,11 +36,29 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          exclude: TIMED,
           environment: "node",
           globalSetup: ["test/services/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Two files at a time: each test has its own database, each worker its own Redis and
+          // Memcached (test/services/global-setup.ts).
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration-timed",
+          include: TIMED,
+          environment: "node",
+          globalSetup: ["test/services/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // After the others, one file at a time: these measure waits and delays.
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -5,7 +5,7 @@
 // Outside CI a missing service is reported loudly and its suites skipped;
 // with CI=true it fails the run.
 //   npm test -- --only unit|integration|e2e     run one stage (plus its setup)
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,33 @@ function step(name, command, args, env = baseEnv) {
   }
   console.log(`=== ${name}: ok (${seconds} s) ===`);
   return true;
+}
+
+/**
+ * Checks that need no services, run side by side (each its own process; the machine has a core
+ * for each). Each one's output is printed whole when it ends, so the log reads as if serial.
+ */
+async function stepsSideBySide(steps) {
+  const runs = steps.map(({ name, command, args }) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const output = [];
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    return new Promise((resolve) => {
+      child.on("error", (error) => {
+        output.push(Buffer.from(`${error.message}\n`));
+        resolve({ name, status: null, output, seconds: (Date.now() - started) / 1000 });
+      });
+      child.on("close", (status) => resolve({ name, status, output, seconds: (Date.now() - started) / 1000 }));
+    });
+  });
+  for (const { name, status, output, seconds } of await Promise.all(runs)) {
+    console.log(`\n=== ${name} ===`);
+    process.stdout.write(Buffer.concat(output));
+    if (status !== 0) failures.push(name);
+    console.log(`=== ${name}: ${status === 0 ? "ok" : "FAILED"} (${seconds.toFixed(1)} s, beside the others) ===`);
+  }
 }
 
 function loud(message) {
@@ -79,8 +106,10 @@ mkdirSync(reports, { recursive: true });
 
 if (!only) {
   step("prisma schema is derived from its source", "node", ["scripts/derive-schema.mjs", "--check"]);
-  step("types (tsc)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
-  step("lint (eslint)", bin("eslint"), [".", "--max-warnings", "0"]);
+  await stepsSideBySide([
+    { name: "types (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "tsconfig.json"] },
+    { name: "lint (eslint)", command: bin("eslint"), args: [".", "--max-warnings", "0"] },
+  ]);
 }
 
 const missing = [];
@@ -118,7 +147,7 @@ try {
     const ok = step(
       "integration tests (vitest: SQLite, PostgreSQL, Redis)",
       bin("vitest"),
-      ["run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "integration.json")}`],
+      ["run", "--project", "integration", "--project", "integration-timed", "--reporter=default", "--reporter=json", `--outputFile=${join(reports, "integration.json")}`],
       testEnv,
     );
     countVitest(join(reports, "integration.json"), ok);

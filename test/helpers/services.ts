@@ -7,7 +7,13 @@ export type Service = "postgresql" | "redis" | "memcached";
  * installed (outside CI only: under CI=true the run already failed).
  */
 export function serviceUrl(name: Service): string | null {
-  return name === "postgresql" ? inject("pgUrl") : name === "redis" ? inject("redisUrl") : inject("memcachedUrl");
+  if (name === "postgresql") return inject("pgUrl");
+  // Redis and Memcached: this worker's own server (test/services/global-setup.ts), so files
+  // that run side by side never empty each other's.
+  const urls = inject(name === "redis" ? "redisUrls" : "memcachedUrls");
+  if (urls.length === 0) return null;
+  const worker = Number(process.env.VITEST_POOL_ID ?? "1");
+  return urls[(worker - 1) % urls.length]!;
 }
 
 /** The run's migrated PostgreSQL template database (test/services/global-setup.ts), to copy test databases from. */
