@@ -20,7 +20,7 @@ import { cell, fmtRatio, utcStamp } from "./report/format.ts";
 import { bestRounds, find, ratio, type BestResult } from "./report/stats.ts";
 import { isSkip, runBench, type BenchLine } from "./runner/child.ts";
 import { machineFacts } from "./runner/machine.ts";
-import { NODE_TS, PYTHON } from "./runner/plan.ts";
+import { nodeTs, PYTHON } from "./runner/plan.ts";
 import { startPostgres, Teardown, withPath, type Service } from "./runner/services.ts";
 
 const args = parseArgs();
@@ -49,11 +49,10 @@ function steps(memcached: string, hostPort: string, pgUrl: string) {
   const django = ["bench/django/bench_sessions.py", "--database", withPath(pgUrl, "bench_django"), "--memcached", hostPort, "--engines", "cache,cached_db"];
   return [
     { label: "django memcached", command: PYTHON, args: django },
-    { label: "express memcached", command: NODE_TS.command, args: [...NODE_TS.args, "bench/express-session.bench.ts", "--only", "memcached", "--memcached", hostPort] },
+    { label: "express memcached", ...nodeTs("bench/express-session.bench.ts", "--only", "memcached", "--memcached", hostPort) },
     {
       label: "sessionscope memcached",
-      command: NODE_TS.command,
-      args: [...NODE_TS.args, "bench/sessionscope.bench.ts", "--only", "memcached,cached_db-memcached", "--memcached", memcached, "--pg", withPath(pgUrl, "bench_sessionscope")],
+      ...nodeTs("bench/sessionscope.bench.ts", "--only", "memcached,cached_db-memcached", "--memcached", memcached, "--pg", withPath(pgUrl, "bench_sessionscope")),
     },
   ];
 }

@@ -39,7 +39,7 @@ import {
 import { median } from "./report/stats.ts";
 import { verdictLine } from "./report/targets.ts";
 import { ROOT } from "./runner/options.ts";
-import { NODE_TS } from "./runner/plan.ts";
+import { nodeTs } from "./runner/plan.ts";
 import { freePort, startRequired, Teardown, withPath } from "./runner/services.ts";
 
 const LOADS = [1, 8] as const;
@@ -215,7 +215,8 @@ async function startTargets(dir: string, pgUrl: string | null, redisUrl: string 
     // The bound's variant is SessionScope's alone: express-session has nothing like it.
     if (setup === "postgres-verify") continue;
     const expressPort = await freePort();
-    const expressServer = startChild(NODE_TS.command, [...NODE_TS.args, join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl)], env, `express-session (${setup})`);
+    const express = nodeTs(join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl));
+    const expressServer = startChild(express.command, express.args, env, `express-session (${setup})`);
     targets.push({ setup, side: "express", base: `http://127.0.0.1:${expressPort}`, routes: { plain: "/plain", session: "/session" }, process: expressServer, cookies: [] });
   }
   for (const target of targets) {

@@ -16,7 +16,7 @@ import { type SectionVerdicts, targetLines } from "./report/summary.ts";
 import { type BenchLine, isSkip, type ProcessRun, runBench } from "./runner/child.ts";
 import { machineFacts } from "./runner/machine.ts";
 import { HELP, parseRunOptions, type RunOptions, UsageError } from "./runner/options.ts";
-import { needsPostgres, needsRedis, PG_DATABASES, type PlanContext, planBackend, planDecode, planFloor, planSections, NODE_TS } from "./runner/plan.ts";
+import { needsPostgres, needsRedis, PG_DATABASES, type PlanContext, planBackend, planDecode, planFloor, planSections, nodeTs } from "./runner/plan.ts";
 import { startRequired, Teardown } from "./runner/services.ts";
 
 async function startServers(options: RunOptions, teardown: Teardown): Promise<Pick<PlanContext, "pgUrl" | "redisUrl">> {
@@ -49,7 +49,7 @@ async function runRounds(options: RunOptions, context: PlanContext, teardown: Te
   if (floorArgs) {
     console.log("== floor");
     for (let round = 1; round <= options.rounds; round++) {
-      const steps: Array<{ label: string; command: string; args: readonly string[] }> = [{ label: "floor", command: NODE_TS.command, args: [...NODE_TS.args, ...floorArgs] }];
+      const steps: Array<{ label: string; command: string; args: readonly string[] }> = [{ label: "floor", ...nodeTs(...floorArgs) }];
       if (decode) steps.push(decode);
       for (const step of steps) {
         const r = await runBench(step.label, step.command, step.args, { env, teardown });

@@ -17,6 +17,11 @@ export const PYTHON = "/usr/bin/python3";
  */
 export const NODE_TS = { command: process.execPath, args: ["--import", pathToFileURL(join(ROOT, "bench", "ts-as-built.mjs")).href] } as const;
 
+/** The command and arguments that run a TypeScript bench (its path, then its arguments) under NODE_TS. */
+export function nodeTs(...args: readonly string[]): { command: string; args: string[] } {
+  return { command: NODE_TS.command, args: [...NODE_TS.args, ...args] };
+}
+
 /** The PostgreSQL databases the runner creates, one per implementation. */
 export const PG_DATABASES = { django: "bench_django", express: "bench_express", sessionscope: "bench_sessionscope" } as const;
 
@@ -40,10 +45,10 @@ const django = (label: string, args: readonly string[]): Step => ({
   label, impl: "django", command: PYTHON, args: [join("bench", "django", "bench_sessions.py"), ...args],
 });
 const express = (label: string, only: string, args: readonly string[]): Step => ({
-  label, impl: "express-session", command: NODE_TS.command, args: [...NODE_TS.args, join("bench", "express-session.bench.ts"), "--only", only, ...args],
+  label, impl: "express-session", ...nodeTs(join("bench", "express-session.bench.ts"), "--only", only, ...args),
 });
 const scope = (label: string, only: string, args: readonly string[]): Step => ({
-  label, impl: "sessionscope", command: NODE_TS.command, args: [...NODE_TS.args, join("bench", "sessionscope.bench.ts"), "--only", only, ...args],
+  label, impl: "sessionscope", ...nodeTs(join("bench", "sessionscope.bench.ts"), "--only", only, ...args),
 });
 
 function required(url: string | null, what: string): string {
@@ -144,7 +149,7 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
   const warmup = timing ? ["--warmup", String(timing.warmup)] : [];
   const rounds = timing ? ["--rounds", String(timing.rounds)] : [];
   const bench = (id: SectionId, label: string, file: string, args: readonly string[], minutes: number): SectionStep => ({
-    id, label, command: NODE_TS.command, args: [...NODE_TS.args, join("bench", file), ...args], timeoutMs: minutes * MINUTE,
+    id, label, ...nodeTs(join("bench", file), ...args), timeoutMs: minutes * MINUTE,
   });
   return sections.map((id) => {
     switch (id) {
@@ -160,8 +165,8 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
         return bench(id, "clearsessions", "clearsessions.bench.ts", ["--layout", "seed", "--rows", "50000"], 20);
       case "seed":
         return {
-          id, label: "seed against a bulk insert", command: NODE_TS.command, timeoutMs: 30 * MINUTE,
-          args: [...NODE_TS.args, "--import", "./bench/server-only.mjs", join("bench", "admin-scale.ts"), "--seed-only", "--sizes", "1000,100000", "--db", "sqlite,postgresql", ...(pgUrl ? ["--pg", pgUrl] : [])],
+          id, label: "seed against a bulk insert", timeoutMs: 30 * MINUTE,
+          ...nodeTs("--import", "./bench/server-only.mjs", join("bench", "admin-scale.ts"), "--seed-only", "--sizes", "1000,100000", "--db", "sqlite,postgresql", ...(pgUrl ? ["--pg", pgUrl] : [])),
         };
       case "request-cost":
         return bench(id, "request cost", "request-cost.ts", [...seconds, ...rounds], 45);
