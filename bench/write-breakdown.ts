@@ -11,9 +11,11 @@
  * (key, encode, each INSERT alone, both in one transaction, the whole
  * Session), the parts of a load-modify-save, and the create again with the
  * meta table's listing indexes dropped (what the dashboard's listings cost a
- * write). With --pg, the same for a PostgreSQL create beside connect-pg-simple's
- * (wall time, one connection, a fresh database on that server). Writes its
- * section of docs/benchmarks.md ("write-breakdown").
+ * write). With --pg, the same for a PostgreSQL create and load-modify-save beside
+ * connect-pg-simple's (wall time, one connection, a fresh database on that
+ * server). And the create again at Django's durability (rollback journal,
+ * synchronous=FULL). Writes its section of docs/benchmarks.md
+ * ("write-breakdown").
  *
  *   node --import ./bench/ts-as-built.mjs bench/write-breakdown.ts [--seconds 1] [--rounds 3] [--pg postgresql://127.0.0.1:5432/postgres]
  */
@@ -58,6 +60,16 @@ const newKey = () => `${(serial++).toString(36)}${randomBytes(12).toString("hex"
 const expire = () => new Date(Date.now() + 14 * 86_400_000);
 const sqliteDate = (date: Date) => date.toISOString().replace("T", " ").replace("Z", "");
 const record = () => ({ data: payload, encoded, expireDate: expire(), ttlSeconds: 14 * 86_400, userId: "1", createdAt: new Date() });
+/** A value other than `encoded`, so a compare-and-swap save changes the row. */
+const updated = codec.encode(new Map([...payload, ["counter", 1]]), new Date());
+
+/** A load-modify-save through a Session: a load, one key set, the compare-and-swap save. */
+async function loadModifySave(on: SessionStore, key: string, i: number): Promise<void> {
+  const s = new Session({ key, store: on, codec });
+  await s.load();
+  s.set("counter", i);
+  await s.save();
+}
 
 /** Sessions for the load-modify-save steps, made once (below, once the helpers exist). */
 let keys: string[] = [];
@@ -72,15 +84,7 @@ const steps: Step[] = [
   ["create: the store's insert (both rows, one transaction; value already encoded)", () => store.save(newKey(), record(), null)],
   ["create: the whole Session (new, update, save)", () => createSession(store, codec, payload)],
   ["load-modify-save: load alone", (i) => new Session({ key: keys[i % keys.length]!, store, codec }).load()],
-  [
-    "load-modify-save: the whole Session (load, set, compare-and-swap save)",
-    async (i) => {
-      const s = new Session({ key: keys[i % keys.length]!, store, codec });
-      await s.load();
-      s.set("counter", i);
-      await s.save();
-    },
-  ],
+  ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(store, keys[i % keys.length]!, i)],
 ];
 
 async function timeStep(run: Step[1]): Promise<number> {
@@ -118,8 +122,8 @@ for (let round = 0; round < rounds; round++) keep(bare, await timeStep(() => sto
 await db.close();
 rmSync(dir, { recursive: true, force: true });
 
-/** With --pg: a PostgreSQL create, step by step, beside connect-pg-simple's write (its own fresh database). */
-async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; indexes: number; expressWrite: number; wholeCreate: number }> {
+/** With --pg: a PostgreSQL create and load-modify-save, step by step, beside connect-pg-simple's (its own fresh database). */
+async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; indexes: number; expressWrite: number; wholeCreate: number; found: Map<string, number> }> {
   const name = "sessionscope_write_breakdown";
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -151,7 +155,30 @@ async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; i
       ["create: meta row INSERT alone, its own commit", () => pool.query({ ...metaRow, values: [newKey(), randomBytes(12).toString("base64url"), new Date(), expire()] })],
       ["create: the store's insert (both rows, one statement; value already encoded)", () => pgStore.save(newKey(), record(), null)],
       ["create: the whole Session (new, update, save)", () => createSession(pgStore, codec, payload)],
+      ["express-session: connect-pg-simple's get, then its upsert (its whole load-modify-save)", async (i) => {
+        const sid = expressKeys[i % expressKeys.length]!;
+        await new Promise((resolve, reject) => express.get(sid, (error, value) => (error ? reject(error as Error) : resolve(value))));
+        await expressSet(sid);
+      }],
+      ["load-modify-save: load alone", (i) => new Session({ key: pgKeys[i % pgKeys.length]!, store: pgStore, codec }).load()],
+      ["load-modify-save: the store's compare-and-swap save alone (value already encoded)", async (i) => {
+        const key = casKeys[i % casKeys.length]!;
+        const version = versions.get(key) ?? (await pgStore.load(key, new Date()))!.version;
+        const saved = await pgStore.save(key, { ...record(), encoded: updated }, version);
+        if (!saved.ok) throw new Error(`write-breakdown: the save conflicted (${JSON.stringify(saved)})`);
+        versions.set(key, saved.version);
+      }],
+      ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(pgStore, pgKeys[i % pgKeys.length]!, i)],
     ];
+    const expressKeys: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      expressKeys.push(newKey());
+      await expressSet(expressKeys[i]!);
+    }
+    const pgKeys = await makeSessions(pgStore, 500);
+    // The save-alone step's own sessions: it keeps each one's version, which the whole load-modify-save would change.
+    const casKeys = await makeSessions(pgStore, 500);
+    const versions = new Map<string, string>();
     await bestOf(pgSteps, found);
     const listed = (await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'sessionscope_session_meta' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%public_id_key'")).rows as Array<{ indexname: string }>;
     indexes = listed.length;
@@ -164,9 +191,67 @@ async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; i
   }
   const expressWrite = [...found.values()][0]!;
   const wholeCreate = found.get("create: the whole Session (new, update, save)")!;
-  return { rows: [...found].map(([step, value]) => `| ${step} | ${value.toFixed(1)} | ${(value / expressWrite).toFixed(2)}× |`), indexes, expressWrite, wholeCreate };
+  return { rows: [...found].map(([step, value]) => `| ${step} | ${value.toFixed(1)} | ${(value / expressWrite).toFixed(2)}× |`), indexes, expressWrite, wholeCreate, found };
 }
+
+/**
+ * A create at Django's durability (rollback journal, synchronous=FULL), step by step, beside the
+ * express store's write on the same file: each commit there writes the original of every page it
+ * changes to the journal and waits for the disk twice, so its cost follows the pages touched.
+ */
+async function fullDurabilityBreakdown(): Promise<Map<string, number>> {
+  const fullDir = mkdtempSync(join(tmpdir(), "sessionscope-write-breakdown-full-"));
+  const full = openDatabase(`file:${join(fullDir, "write.db")}`, { durability: "full" });
+  const found = new Map<string, number>();
+  try {
+    await migrateDatabase(full);
+    if (full.provider !== "sqlite") throw new Error("expected SQLite");
+    const db = full.sqlite;
+    const fullStore = createSqliteStore(db);
+    db.exec("CREATE TABLE sessions (sid PRIMARY KEY, expire TEXT NOT NULL, sess TEXT NOT NULL)");
+    const set = db.prepare("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)");
+    const sessionRow = db.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)");
+    const metaRow = db.prepare("INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, 'db', ?)");
+    const touch = db.prepare("UPDATE sessions SET expire = ? WHERE rowid = 1");
+    const journalMode = String(db.pragma("journal_mode", { simple: true }));
+    if (journalMode !== "delete") throw new Error(`write-breakdown: expected the rollback journal at full durability, found ${journalMode}`);
+    const fullSteps: Step[] = [
+      ["express-session: better-sqlite3-session-store's INSERT OR REPLACE of JSON (its whole write)", () => set.run(newKey(), sqliteDate(expire()), json)],
+      ["a commit of one row's UPDATE (the core comparison's floor)", () => touch.run(sqliteDate(expire()))],
+      ["create: django_session INSERT alone, its own commit", () => sessionRow.run(newKey(), encoded, sqliteDate(expire()))],
+      ["create: meta row INSERT alone, its own commit", () => metaRow.run(newKey(), randomBytes(12).toString("base64url"), 1, new Date().toISOString(), sqliteDate(expire()))],
+      ["create: the store's insert (both rows, one transaction; value already encoded)", () => fullStore.save(newKey(), record(), null)],
+      ["create: the whole Session (new, update, save)", () => createSession(fullStore, codec, payload)],
+    ];
+    await bestOf(fullSteps, found);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessionscope_session_meta' AND sql IS NOT NULL AND name NOT LIKE '%public_id_key'").all() as Array<{ name: string }>;
+    for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+    await bestOf([["create: the store's insert, without the meta table's listing indexes", () => fullStore.save(newKey(), record(), null)]], found);
+  } finally {
+    await full.close();
+    rmSync(fullDir, { recursive: true, force: true });
+  }
+  return found;
+}
+const fullDurability = await fullDurabilityBreakdown();
+const fullExpress = [...fullDurability.values()][0]!;
+const fullRows = [...fullDurability].map(([step, value]) => `| ${step} | ${value.toFixed(1)} | ${(value / fullExpress).toFixed(2)}× |`);
+for (const line of fullRows) console.log(line);
 const pgUrl = args.get("pg");
+
+/** What a PostgreSQL load-modify-save spends, from the --pg steps. */
+function pgLmsParagraph(found: Map<string, number>): string {
+  const at = (prefix: string) => [...found].find(([step]) => step.startsWith(prefix))![1];
+  const express = at("express-session: connect-pg-simple's get");
+  const load = at("load-modify-save: load alone");
+  const save = at("load-modify-save: the store's compare-and-swap save");
+  const whole = at("load-modify-save: the whole Session");
+  const trip = at("a round trip alone");
+  return (
+    `**The load-modify-save.** Both sides make two round trips (${(2 * trip).toFixed(1)} µs of round trips alone): connect-pg-simple a SELECT and its upsert (${express.toFixed(1)} µs in all), SessionScope a load (${load.toFixed(1)} µs as a Session: the SELECT and the value's HMAC check and parse) and a save of ${save.toFixed(1)} µs (one statement: the UPDATE that compares the stored value with the one loaded, the compare-and-swap, and keeps the meta row's owner and expiry copy; its \`expire_date\` index entry moves), ${whole.toFixed(1)} µs in all with the encode. ` +
+    "What stands above connect-pg-simple is the format (Django's signed value: decode and encode, see the codec section) and the compare-and-swap with the meta row's upkeep, where the upsert lets the last writer win. Level would take a blind write and no meta row: lost updates under concurrent requests, and no dashboard."
+  );
+}
 const postgres = pgUrl ? await postgresBreakdown(pgUrl) : null;
 for (const line of postgres?.rows ?? []) console.log(line);
 
@@ -186,18 +271,31 @@ writeDocSection("write-breakdown", [
   ...rows,
   "",
   `**What stands in the way of a create level with the express store.** Its two INSERTs alone cost more than the express store's whole write: the \`django_session\` row (Django's table, its primary key and \`expire_date\` index) and the meta row, whose ${listing.length} listing indexes serve the dashboard's lists, filters and counts at a million sessions (issue 11). Each index is one more page in the write-ahead log per commit. Without them the same insert takes the time in the last row: the rest is the two rows themselves. Meeting the target would take dropping what those indexes buy (the dashboard's listings within 2× at a million sessions) or writing the meta row after the response (which would let a kill by user miss a session in its first moments), neither of which SessionScope does.`,
+  "",
+  "### At Django's durability (rollback journal, synchronous=FULL)",
+  "",
+  "The same create on a second file at Django's default durability, the one the core comparison's *sqlite-full* table measures; the last column is over the express store's write on that file.",
+  "",
+  "| step | µs | / express write |",
+  "|---|---:|---:|",
+  ...fullRows,
+  "",
+  `Every commit here waits for the disk twice (the journal, then the database file) and first copies the original of each page it will change into the journal, so a commit's cost follows the pages it touches more than the rows: the express store's write changes a page of its table and one of its primary key; SessionScope's create changes pages in ${listing.length + 6} b-trees (Django's table, its primary key and expiry index; the meta table, its primary key, the public id's unique index and the ${listing.length} listing indexes). ` +
+    "The same insert without the listing indexes shows their share. Level with the express store would take, as in WAL mode, dropping what they buy the dashboard, or a second transaction after the response.",
   ...(postgres
     ? [
         "",
-        "### And a PostgreSQL create",
+        "### And on PostgreSQL",
         "",
-        "The same steps on the bench's PostgreSQL server (fsync off, as in the core comparison), in a fresh database, over one connection used serially; wall time, best round. The last column is the step's time over connect-pg-simple's whole write.",
+        "The create's steps, and a load-modify-save's, on the bench's PostgreSQL server (fsync off, as in the core comparison), in a fresh database, over one connection used serially; wall time, best round. The last column is the step's time over connect-pg-simple's write (its upsert).",
         "",
         "| step | µs | / express write |",
         "|---|---:|---:|",
         ...postgres.rows,
         "",
         `Every step is at least one round trip (the second row). connect-pg-simple upserts one row (its primary key and expiry index). SessionScope's create is one statement (a CTE) that writes Django's \`django_session\` row (its primary key and \`expire_date\` index) and the meta row with its ${postgres.indexes} listing indexes, plus the trigger that keeps the session count for the overview; without those indexes the same statement takes the time in the last row. ${postgres.wholeCreate <= postgres.expressWrite ? "In this run the whole create was level with connect-pg-simple's write or faster: on PostgreSQL the round trip, not the indexes, sets the pace." : "As on SQLite, level with the express store would take dropping what the meta row buys the dashboard."}`,
+        "",
+        pgLmsParagraph(postgres.found),
       ]
     : []),
 ]);

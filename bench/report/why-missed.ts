@@ -5,7 +5,9 @@
 import type { Row } from "./stats.ts";
 
 const SQLITE_STEPS = " Step by step: [Where a SQLite write's time goes](#where-a-sqlite-writes-time-goes).";
-const PG_STEPS = " Step by step: [And a PostgreSQL create](#and-a-postgresql-create).";
+const SQLITE_FULL_STEPS = " Step by step: [At Django's durability](#at-djangos-durability-rollback-journal-synchronousfull).";
+const PG_STEPS = " Step by step: [And on PostgreSQL](#and-on-postgresql).";
+const CODEC_STEPS = " Measured apart, in CPU time, on realistic sessions neither side has just read, with the floor and the levers tried: [The session codec at three sizes](#the-session-codec-at-three-sizes-against-django).";
 const REDIS_STEPS = " Step by step: [Where a Redis load and write spend their time](#where-a-redis-load-and-write-spend-their-time).";
 
 const FORMAT = "Django's signed value (Python-compatible JSON, base64, a timestamp and an HMAC-SHA256 signature, where the express store writes `JSON.stringify`'s text)";
@@ -50,8 +52,8 @@ function load(backend: Row["section"]["backend"]): string {
 
 function codec(op: Row["op"]): string {
   return op === "encode"
-    ? "An encode is the Python-compatible `json.dumps` (key order, float repr, ASCII escapes), base64, a base62 timestamp and the HMAC-SHA256 signature; Django's `json.dumps` runs in C and its HMAC in OpenSSL (the codec section at three sizes measures this apart, in CPU time, on realistic sessions)."
-    : "A decode is the HMAC check, base64, the timestamp check and the parse (`JSON.parse` when the text holds nothing only the Python-faithful parser reads right); the codec section at three sizes measures this apart, in CPU time, on values neither side has just read.";
+    ? "An encode is the Python-compatible `json.dumps` (key order, float repr, ASCII escapes), base64, a base62 timestamp and the HMAC-SHA256 signature; Django's `json.dumps` runs in C and its HMAC in OpenSSL."
+    : "A decode is the HMAC check, base64, the timestamp check and the parse (`JSON.parse` when the text holds nothing only the Python-faithful parser reads right).";
 }
 
 /** The explanation of a failed row, or "" when there is nothing to say. */
@@ -59,10 +61,10 @@ export function whyMissed(r: Row): string {
   if (r.status !== "fail") return "";
   const b = r.section.backend;
   if (r.target === "load") return load(b) + (b === "redis" || b === "cached_db" ? REDIS_STEPS : "");
-  if (r.target === "django") return codec(r.op);
+  if (r.target === "django") return codec(r.op) + CODEC_STEPS;
   if (r.target !== "express") return "";
-  if (b.startsWith("sqlite")) return sqliteWrite(r.op) + SQLITE_STEPS;
-  if (b === "postgresql") return postgresqlWrite(r.op) + (r.op === "create" ? PG_STEPS : "");
+  if (b.startsWith("sqlite")) return sqliteWrite(r.op) + (b === "sqlite-full" && r.op === "create" ? SQLITE_FULL_STEPS : SQLITE_STEPS);
+  if (b === "postgresql") return postgresqlWrite(r.op) + PG_STEPS;
   if (b === "redis") return redisWrite(r.op) + REDIS_STEPS;
   return "";
 }
