@@ -17,6 +17,14 @@ const TIMED = [
   "test/integration/cache-outage.test.ts",
 ];
 
+/** What both integration projects share: real services (test/services/global-setup.ts) and their time limits. */
+const integration = {
+  environment: "node",
+  globalSetup: ["test/services/global-setup.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   // Modules marked server-only load in unit tests as they do on Next's server
   // (the package's "react-server" entry is an empty module).
@@ -37,10 +45,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           exclude: TIMED,
-          environment: "node",
-          globalSetup: ["test/services/global-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...integration,
           // Two files at a time: each test has its own database, each worker its own Redis and
           // Memcached (test/services/global-setup.ts).
           maxWorkers: 2,
@@ -52,10 +57,7 @@ export default defineConfig({
         test: {
           name: "integration-timed",
           include: TIMED,
-          environment: "node",
-          globalSetup: ["test/services/global-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...integration,
           // After the others, one file at a time: these measure waits and delays.
           fileParallelism: false,
           sequence: { groupOrder: 2 },

@@ -27,6 +27,14 @@ export async function createSession(store: SessionStore, codec: SessionCodec, da
   return s.key!;
 }
 
+/** A load-modify-save as a request makes one (load, one key set, the compare-and-swap save): the breakdowns' step. */
+export async function loadModifySave(store: SessionStore, codec: SessionCodec, key: string, counter: number): Promise<void> {
+  const s = new Session({ key, store, codec });
+  await s.load();
+  s.set("counter", counter);
+  await s.save();
+}
+
 export function readPayload(): Record<string, unknown> {
   return JSON.parse(readFileSync(PAYLOAD_PATH, "utf8")) as Record<string, unknown>;
 }

@@ -27,7 +27,7 @@ import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { createCachedDbStore, createRedisStore, createSessionCodec, createSqliteStore, dumpsPickle, loadsPickle, Session } from "../lib/session/index.ts";
 // @ts-expect-error: plain JavaScript module shared with scripts/test.mjs
 import { startRedis } from "../test/services/services.mjs";
-import { BENCH_SECRET_KEY, createSession, expressSessionJson, numberArg, parseArgs, readPayload } from "./common.ts";
+import { BENCH_SECRET_KEY, createSession, expressSessionJson, loadModifySave, numberArg, parseArgs, readPayload } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
 
@@ -105,13 +105,6 @@ const LOADS = "Load";
 const WRITES = "Create";
 const LMS = "Load-modify-save";
 const CACHED_DB = "cached_db load (a cache hit)";
-/** A load-modify-save through a Session: a load, one key set, the compare-and-swap save. */
-const loadModifySave = async (on: typeof store | typeof cachedDb, key: string, i: number) => {
-  const s = new Session({ key, store: on, codec });
-  await s.load();
-  s.set("counter", i);
-  await s.save();
-};
 /** For the save step alone: each key's last stored version, as a load returned it. */
 const versions = new Map<string, string>();
 const groups: Array<readonly [string, Step[]]> = [
@@ -150,7 +143,7 @@ const groups: Array<readonly [string, Step[]]> = [
       if (!saved.ok) throw new Error(`redis-breakdown: the save conflicted (${JSON.stringify(saved)})`);
       versions.set(key, saved.version);
     }],
-    ["the whole Session load-modify-save", (i) => loadModifySave(store, keys[i % keys.length]!, i)],
+    ["the whole Session load-modify-save", (i) => loadModifySave(store, codec, keys[i % keys.length]!, i)],
   ]],
   [CACHED_DB, [
     ["MGET of the entry and its version, with PTTL, one round trip (cached_db's read)", (i) => {

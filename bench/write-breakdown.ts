@@ -30,7 +30,7 @@ import pg from "pg";
 import { openDatabase } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { createPostgresStore, createSessionCodec, createSqliteStore, Session, type SessionStore } from "../lib/session/index.ts";
-import { BENCH_SECRET_KEY, createSession, expressSessionJson, numberArg, parseArgs, readPayload } from "./common.ts";
+import { BENCH_SECRET_KEY, createSession, expressSessionJson, loadModifySave, numberArg, parseArgs, readPayload } from "./common.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { utcStamp } from "./report/format.ts";
 import { withPath } from "./runner/services.ts";
@@ -43,17 +43,40 @@ const codec = createSessionCodec({ secretKey: BENCH_SECRET_KEY });
 const encoded = codec.encode(payload, new Date());
 const json = expressSessionJson(payload);
 
-const dir = mkdtempSync(join(tmpdir(), "sessionscope-write-breakdown-"));
-const db = openDatabase(`file:${join(dir, "write.db")}`, { backgroundCheckpoints: true });
-await migrateDatabase(db);
-if (db.provider !== "sqlite") throw new Error("expected SQLite");
-const sqlite = db.sqlite;
-const store = createSqliteStore(sqlite);
-// better-sqlite3-session-store's table and statement, as it creates them.
-sqlite.exec("CREATE TABLE sessions (sid PRIMARY KEY, expire TEXT NOT NULL, sess TEXT NOT NULL)");
-const expressSet = sqlite.prepare("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)");
-const sessionInsert = sqlite.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)");
-const metaInsert = sqlite.prepare("INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, 'db', ?)");
+/**
+ * A fresh SQLite file migrated as the app migrates it, with better-sqlite3-session-store's table and
+ * statement beside SessionScope's store and the two INSERTs a create makes; `dropListingIndexes`
+ * removes the meta table's listing indexes (the primary key and the unique public id stay) and
+ * says how many there were.
+ */
+async function openBenchSqlite(options: Parameters<typeof openDatabase>[1]) {
+  const folder = mkdtempSync(join(tmpdir(), "sessionscope-write-breakdown-"));
+  const handle = openDatabase(`file:${join(folder, "write.db")}`, options);
+  await migrateDatabase(handle);
+  if (handle.provider !== "sqlite") throw new Error("expected SQLite");
+  const file = handle.sqlite;
+  // better-sqlite3-session-store's table and statement, as it creates them.
+  file.exec("CREATE TABLE sessions (sid PRIMARY KEY, expire TEXT NOT NULL, sess TEXT NOT NULL)");
+  return {
+    sqlite: file,
+    store: createSqliteStore(file),
+    expressSet: file.prepare("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)"),
+    sessionInsert: file.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)"),
+    metaInsert: file.prepare("INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, 'db', ?)"),
+    dropListingIndexes(): number {
+      const names = file.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessionscope_session_meta' AND sql IS NOT NULL AND name NOT LIKE '%public_id_key'").all() as Array<{ name: string }>;
+      for (const { name } of names) file.exec(`DROP INDEX "${name}"`);
+      return names.length;
+    },
+    async close(): Promise<void> {
+      await handle.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+const wal = await openBenchSqlite({ backgroundCheckpoints: true });
+const { store, expressSet, sessionInsert, metaInsert } = wal;
 
 let serial = 0;
 const newKey = () => `${(serial++).toString(36)}${randomBytes(12).toString("hex")}`.slice(0, 32);
@@ -63,13 +86,6 @@ const record = () => ({ data: payload, encoded, expireDate: expire(), ttlSeconds
 /** A value other than `encoded`, so a compare-and-swap save changes the row. */
 const updated = codec.encode(new Map([...payload, ["counter", 1]]), new Date());
 
-/** A load-modify-save through a Session: a load, one key set, the compare-and-swap save. */
-async function loadModifySave(on: SessionStore, key: string, i: number): Promise<void> {
-  const s = new Session({ key, store: on, codec });
-  await s.load();
-  s.set("counter", i);
-  await s.save();
-}
 
 /** Sessions for the load-modify-save steps, made once (below, once the helpers exist). */
 let keys: string[] = [];
@@ -84,7 +100,7 @@ const steps: Step[] = [
   ["create: the store's insert (both rows, one transaction; value already encoded)", () => store.save(newKey(), record(), null)],
   ["create: the whole Session (new, update, save)", () => createSession(store, codec, payload)],
   ["load-modify-save: load alone", (i) => new Session({ key: keys[i % keys.length]!, store, codec }).load()],
-  ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(store, keys[i % keys.length]!, i)],
+  ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(store, codec, keys[i % keys.length]!, i)],
 ];
 
 async function timeStep(run: Step[1]): Promise<number> {
@@ -115,12 +131,10 @@ const keep = (name: string, us: number) => best.set(name, Math.min(best.get(name
 await bestOf(steps, best);
 
 // The same create without the dashboard's listing indexes (kept: the primary key and the unique public id).
-const listing = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessionscope_session_meta' AND sql IS NOT NULL AND name NOT LIKE '%public_id_key'").all() as Array<{ name: string; sql: string }>;
-for (const { name } of listing) sqlite.exec(`DROP INDEX "${name}"`);
+const listingIndexes = wal.dropListingIndexes();
 const bare = "create: the store's insert, without the meta table's listing indexes";
 for (let round = 0; round < rounds; round++) keep(bare, await timeStep(() => store.save(newKey(), record(), null)));
-await db.close();
-rmSync(dir, { recursive: true, force: true });
+await wal.close();
 
 /** With --pg: a PostgreSQL create and load-modify-save, step by step, beside connect-pg-simple's (its own fresh database). */
 async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; indexes: number; expressWrite: number; wholeCreate: number; found: Map<string, number> }> {
@@ -168,7 +182,7 @@ async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; i
         if (!saved.ok) throw new Error(`write-breakdown: the save conflicted (${JSON.stringify(saved)})`);
         versions.set(key, saved.version);
       }],
-      ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(pgStore, pgKeys[i % pgKeys.length]!, i)],
+      ["load-modify-save: the whole Session (load, set, compare-and-swap save)", (i) => loadModifySave(pgStore, codec, pgKeys[i % pgKeys.length]!, i)],
     ];
     const expressKeys: string[] = [];
     for (let i = 0; i < 500; i++) {
@@ -200,18 +214,10 @@ async function postgresBreakdown(serverUrl: string): Promise<{ rows: string[]; i
  * changes to the journal and waits for the disk twice, so its cost follows the pages touched.
  */
 async function fullDurabilityBreakdown(): Promise<Map<string, number>> {
-  const fullDir = mkdtempSync(join(tmpdir(), "sessionscope-write-breakdown-full-"));
-  const full = openDatabase(`file:${join(fullDir, "write.db")}`, { durability: "full" });
+  const full = await openBenchSqlite({ durability: "full" });
   const found = new Map<string, number>();
   try {
-    await migrateDatabase(full);
-    if (full.provider !== "sqlite") throw new Error("expected SQLite");
-    const db = full.sqlite;
-    const fullStore = createSqliteStore(db);
-    db.exec("CREATE TABLE sessions (sid PRIMARY KEY, expire TEXT NOT NULL, sess TEXT NOT NULL)");
-    const set = db.prepare("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)");
-    const sessionRow = db.prepare("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)");
-    const metaRow = db.prepare("INSERT INTO sessionscope_session_meta (session_key, public_id, user_id, created_at, engine, expire_date) VALUES (?, ?, ?, ?, 'db', ?)");
+    const { sqlite: db, store: fullStore, expressSet: set, sessionInsert: sessionRow, metaInsert: metaRow } = full;
     const touch = db.prepare("UPDATE sessions SET expire = ? WHERE rowid = 1");
     const journalMode = String(db.pragma("journal_mode", { simple: true }));
     if (journalMode !== "delete") throw new Error(`write-breakdown: expected the rollback journal at full durability, found ${journalMode}`);
@@ -224,12 +230,10 @@ async function fullDurabilityBreakdown(): Promise<Map<string, number>> {
       ["create: the whole Session (new, update, save)", () => createSession(fullStore, codec, payload)],
     ];
     await bestOf(fullSteps, found);
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessionscope_session_meta' AND sql IS NOT NULL AND name NOT LIKE '%public_id_key'").all() as Array<{ name: string }>;
-    for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+    full.dropListingIndexes();
     await bestOf([["create: the store's insert, without the meta table's listing indexes", () => fullStore.save(newKey(), record(), null)]], found);
   } finally {
     await full.close();
-    rmSync(fullDir, { recursive: true, force: true });
   }
   return found;
 }
@@ -270,7 +274,7 @@ writeDocSection("write-breakdown", [
   "|---|---:|---:|",
   ...rows,
   "",
-  `**What stands in the way of a create level with the express store.** Its two INSERTs alone cost more than the express store's whole write: the \`django_session\` row (Django's table, its primary key and \`expire_date\` index) and the meta row, whose ${listing.length} listing indexes serve the dashboard's lists, filters and counts at a million sessions (issue 11). Each index is one more page in the write-ahead log per commit. Without them the same insert takes the time in the last row: the rest is the two rows themselves. Meeting the target would take dropping what those indexes buy (the dashboard's listings within 2× at a million sessions) or writing the meta row after the response (which would let a kill by user miss a session in its first moments), neither of which SessionScope does.`,
+  `**What stands in the way of a create level with the express store.** Its two INSERTs alone cost more than the express store's whole write: the \`django_session\` row (Django's table, its primary key and \`expire_date\` index) and the meta row, whose ${listingIndexes} listing indexes serve the dashboard's lists, filters and counts at a million sessions (issue 11). Each index is one more page in the write-ahead log per commit. Without them the same insert takes the time in the last row: the rest is the two rows themselves. Meeting the target would take dropping what those indexes buy (the dashboard's listings within 2× at a million sessions) or writing the meta row after the response (which would let a kill by user miss a session in its first moments), neither of which SessionScope does.`,
   "",
   "### At Django's durability (rollback journal, synchronous=FULL)",
   "",
@@ -280,7 +284,7 @@ writeDocSection("write-breakdown", [
   "|---|---:|---:|",
   ...fullRows,
   "",
-  `Every commit here waits for the disk twice (the journal, then the database file) and first copies the original of each page it will change into the journal, so a commit's cost follows the pages it touches more than the rows: the express store's write changes a page of its table and one of its primary key; SessionScope's create changes pages in ${listing.length + 6} b-trees (Django's table, its primary key and expiry index; the meta table, its primary key, the public id's unique index and the ${listing.length} listing indexes). ` +
+  `Every commit here waits for the disk twice (the journal, then the database file) and first copies the original of each page it will change into the journal, so a commit's cost follows the pages it touches more than the rows: the express store's write changes a page of its table and one of its primary key; SessionScope's create changes pages in ${listingIndexes + 6} b-trees (Django's table, its primary key and expiry index; the meta table, its primary key, the public id's unique index and the ${listingIndexes} listing indexes). ` +
     "The same insert without the listing indexes shows their share. Level with the express store would take, as in WAL mode, dropping what they buy the dashboard, or a second transaction after the response.",
   ...(postgres
     ? [

@@ -31,14 +31,14 @@ interface Started {
   stop(): void;
 }
 
-/** The given server, and one more of the same kind per further worker. */
-async function perWorker(given: string | undefined, workers: number, start: () => Promise<Started | null>, started: Started[]): Promise<string[]> {
+/** The given server, and one more of the same kind per further worker (each one's stop added to `stops`). */
+async function perWorker(given: string | undefined, workers: number, start: () => Promise<Started | null>, stops: Array<() => void>): Promise<string[]> {
   if (!given) return [];
   const urls = [given];
   while (urls.length < workers) {
     const service = await start();
     if (!service) throw new Error(`could not start a second server beside ${given}`);
-    started.push(service);
+    stops.push(() => service.stop());
     urls.push(service.url);
   }
   return urls;
@@ -59,14 +59,10 @@ export default async function setup(project: TestProject) {
   const workers = Math.max(1, Number(project.config.maxWorkers) || 1);
   const pgUrl = env.SESSIONSCOPE_TEST_PG_URL ?? null;
   let template: Awaited<ReturnType<typeof createPostgresTemplate>> | null = null;
-  const started: Started[] = [];
-  stops.push(() => {
-    for (const service of started) service.stop();
-  });
   try {
     template = pgUrl ? await createPostgresTemplate(pgUrl) : null;
-    project.provide("redisUrls", await perWorker(env.SESSIONSCOPE_TEST_REDIS_URL, workers, startRedis, started));
-    project.provide("memcachedUrls", await perWorker(env.SESSIONSCOPE_TEST_MEMCACHED_URL, workers, startMemcached, started));
+    project.provide("redisUrls", await perWorker(env.SESSIONSCOPE_TEST_REDIS_URL, workers, startRedis, stops));
+    project.provide("memcachedUrls", await perWorker(env.SESSIONSCOPE_TEST_MEMCACHED_URL, workers, startMemcached, stops));
   } catch (error) {
     await template?.drop();
     stopServices();
