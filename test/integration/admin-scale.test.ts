@@ -118,6 +118,19 @@ for (const backend of DATABASES) {
       expect(await list(context, {})).toMatchObject({ total: COUNT_CAP + 1, totalIsLowerBound: false });
     });
 
+    it(`stops the expired list's total at ${COUNT_CAP.toLocaleString("en-US")}, and still counts the active sessions exactly`, async () => {
+      await seed(t, COUNT_CAP, { plan: plan({ users: [], expiredPercent: 100 }) });
+      const context = contextOf(t);
+      expect(await list(context, { status: "expired", limit: "5" })).toMatchObject({ total: COUNT_CAP, totalIsLowerBound: false });
+      await seed(t, 2, { plan: plan({ users: [], expiredPercent: 100 }) });
+      await seed(t, 3, { plan: plan({ users: [], expiredPercent: 0 }) });
+      const expired = await list(context, { status: "expired", limit: "5" });
+      expect(expired).toMatchObject({ total: COUNT_CAP, totalIsLowerBound: true });
+      expect(expired.items).toHaveLength(5);
+      expect(await list(context, {})).toMatchObject({ total: 3, totalIsLowerBound: false });
+      expect(await list(context, { status: "all" })).toMatchObject({ total: COUNT_CAP + 5, totalIsLowerBound: false });
+    });
+
     it("answers every query of the sessions page and the overview from an index (the preview reads the live sessions, nothing more)", async () => {
       const users = 40;
       await seed(t, 2_000, { plan: plan({ users: Array.from({ length: users }, (_, i) => ({ id: i + 1, authHash: "f".repeat(64) })), expiredPercent: 2 }) });

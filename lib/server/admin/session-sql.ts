@@ -344,7 +344,7 @@ export function pageQuery(
 }
 
 /** Whether countQuery stops at its cap for this filter (otherwise its total is exact). */
-export const countIsCapped = (filter: SqlFilter): boolean => filtersMeta(filter);
+export const countIsCapped = (filter: SqlFilter): boolean => filtersMeta(filter) || filter.status === "expired";
 
 /**
  * A filtered count stops after this many matches: the page then says "1,000+ sessions". Counting
@@ -358,12 +358,15 @@ export const COUNT_CAP = 1_000;
  * The number of sessions the filter matches: at most `cap + 1` (more means
  * "over `cap`"), so that no count reads the whole table.
  *
- * With no filter but the status, the exact number: the trigger-kept total of
- * `django_session` rows (sessionscope_session_count), minus the expired ones,
- * an expire_date index range over the few sessions that expired since
- * clearsessions last ran. That count includes sessions a Django site wrote
- * into a shared table and SessionScope has not yet saved (they have no meta
- * row, so they are not listed).
+ * With no filter but the status, all and active are exact: the trigger-kept
+ * total of `django_session` rows (sessionscope_session_count), minus the
+ * expired ones, an expire_date index range over the sessions that expired
+ * since clearsessions last ran. That count includes sessions a Django site
+ * wrote into a shared table and SessionScope has not yet saved (they have no
+ * meta row, so they are not listed). The expired list's own total walks the
+ * same range and stops at `cap + 1`, as a filtered count does: the range grows
+ * with the sessions left expired (20,000 at a million seeded sessions), where a
+ * page of them costs the same at any size.
  *
  * With other filters, the matches are counted through the filter's index and
  * the join, and the count stops at `cap + 1`.
@@ -375,7 +378,8 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
     const total = sql`COALESCE((SELECT CAST(sum(c.total) AS BIGINT) FROM sessionscope_session_count c), (SELECT count(*) FROM django_session s))`;
     const expired = sql`(SELECT count(*) FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)})`;
     if (filter.status === "all") return sql`SELECT ${total} AS total`;
-    return filter.status === "active" ? sql`SELECT ${total} - ${expired} AS total` : sql`SELECT ${expired} AS total`;
+    if (filter.status === "active") return sql`SELECT ${total} - ${expired} AS total`;
+    return sql`SELECT (SELECT count(*) FROM (SELECT 1 AS one FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)} LIMIT ${cap + 1}) capped) AS total`;
   }
   const capped = (where: Sql[]) =>
     sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${source === "meta" ? metaFrom(d, false) : from(d, false, false)} WHERE ${join(where, " AND ")} ${countOrder(filter)} LIMIT ${cap + 1}) capped)`;
