@@ -87,6 +87,20 @@ for (const backend of DATABASES) {
       expect((await row()).refreshStartedAt).toBeNull();
     });
 
+    it("serves the snapshot another instance stored since this one last read it", async () => {
+      await seed(300);
+      expect((await stats()).byEngine).toEqual([{ engine: "db", count: 270 }]);
+      // Another instance's refresh: a later time and other numbers in the row.
+      const stored = JSON.parse((await row()).payload!) as { perEngine: Array<{ engine: string; total: number; signedIn: number }> };
+      const written = new Date(START.getTime() + 20_000);
+      const payload = JSON.stringify({ ...stored, perEngine: [{ ...stored.perEngine[0]!, total: 999 }] });
+      await t.db.prisma.statsSnapshot.update({ where: { id: 1 }, data: { takenAt: written, payload } });
+      at(30);
+      const answer = await stats();
+      expect(answer.breakdownsAsOf).toBe(written.toISOString());
+      expect(answer.byEngine).toEqual([{ engine: "db", count: 999 }]);
+    });
+
     it("leaves the refresh to the instance that claimed it, and takes over a claim ten minutes old", async () => {
       await seed(300);
       await stats();

@@ -121,13 +121,35 @@ function refreshInBackground<T>(context: AdminContext, now: Date, kind: Snapshot
   void job.finally(() => running.delete(job));
 }
 
+/** The payload this process last read of each snapshot, parsed, per database (its Prisma client), with the time it was taken. */
+const lastRead = new WeakMap<object, Map<number, { readonly takenAt: number; readonly payload: unknown }>>();
+
+/**
+ * A stored snapshot's time and parsed payload. The payload (the preview's histogram: tens of
+ * kilobytes at a million sessions) is read and parsed again only when the row's time has changed
+ * since this process last read it, at most once a minute: otherwise one read of its time.
+ */
+async function readStored<T>(context: AdminContext, id: number): Promise<{ takenAt: Date | null; payload: Partial<T> | null } | null> {
+  let seen = lastRead.get(context.prisma);
+  if (!seen) lastRead.set(context.prisma, (seen = new Map()));
+  const head = await context.prisma.statsSnapshot.findUnique({ where: { id }, select: { takenAt: true } });
+  if (!head) return null;
+  const known = seen.get(id);
+  if (head.takenAt && known?.takenAt === head.takenAt.getTime()) return { takenAt: head.takenAt, payload: known.payload as Partial<T> };
+  const row = await context.prisma.statsSnapshot.findUnique({ where: { id }, select: { takenAt: true, payload: true } });
+  if (!row) return null;
+  const payload = row.payload ? (JSON.parse(row.payload) as Partial<T>) : null;
+  if (row.takenAt && payload) seen.set(id, { takenAt: row.takenAt.getTime(), payload });
+  return { takenAt: row.takenAt, payload };
+}
+
 /**
  * A snapshot for a request at `now`: computed here the first time and when older than
  * SNAPSHOT_STALE_MS; refreshed in the background once older than SNAPSHOT_MAX_AGE_MS.
  */
 export async function snapshotFor<T>(context: AdminContext, now: Date, kind: SnapshotKind<T>): Promise<{ readonly value: T; readonly asOf: Date }> {
-  const row = await context.prisma.statsSnapshot.findUnique({ where: { id: kind.id } });
-  const stored = row?.payload ? (JSON.parse(row.payload) as Partial<T>) : null;
+  const row = await readStored<T>(context, kind.id);
+  const stored = row?.payload ?? null;
   if (!row?.takenAt || !stored || !kind.usable(stored) || now.getTime() - row.takenAt.getTime() > SNAPSHOT_STALE_MS) {
     const value = await kind.read(context, now);
     await store(context, kind.id, now, value);
