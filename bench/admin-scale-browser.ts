@@ -23,6 +23,7 @@ import { openDatabase } from "../lib/node/db/connection.ts";
 import { migrateDatabase } from "../lib/node/db/setup.ts";
 import type { BrowserTiming } from "./admin-scale-report.ts";
 import { BENCH_SECRET, timeSeed } from "./admin-scale-seed.ts";
+import { percentile } from "./common.ts";
 import { utcStamp } from "./report/format.ts";
 import { writeDocSection } from "./report/doc-section.ts";
 import { killGroup, Teardown } from "./runner/services.ts";
@@ -87,8 +88,6 @@ async function firstPage(page: Page): Promise<number> {
   await page.getByRole("table", { name: "Sessions" }).locator("tbody tr").first().waitFor({ state: "visible" });
   return performance.now() - started;
 }
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 
 /**
  * Each size's server in turn, a few rounds of `runs / rounds` loads each, so that a noisy stretch

@@ -187,3 +187,6 @@ export interface VerdictLine {
 export function emitVerdict(line: VerdictLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
+
+/** The `p` quantile (0 to 1) of times sorted ascending, nearest-rank: the p95 of 100 is the 95th, of 30 the 29th. */
+export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
