@@ -97,13 +97,13 @@ function startChild(command: string, argv: string[], childEnv: NodeJS.ProcessEnv
 }
 
 /** `next start` with the bench routes on, after scripts/setup.ts has migrated its database. */
-function startNext(name: string, port: number, sessionEnv: Record<string, string>, options: { profile?: string } = {}): ChildProcess {
+function startNext(name: string, port: number, sessionEnv: Record<string, string>, options: { profile?: string; nodeFlags?: readonly string[] } = {}): ChildProcess {
   const serverEnv: NodeJS.ProcessEnv = { ...env, ...sessionEnv, NODE_ENV: "production", SESSIONSCOPE_DEMO: "1", SESSIONSCOPE_BENCH_ROUTES: "1" };
   const setup = spawnSync(TSX, [join(ROOT, "scripts", "setup.ts")], { cwd: ROOT, env: serverEnv, encoding: "utf8" });
   if (setup.status !== 0) throw new Error(`request-cost: scripts/setup.ts failed for ${name}\n${setup.stdout}${setup.stderr}`);
   // Node 20 refuses --cpu-prof in NODE_OPTIONS; `next start` serves in the process it starts in, so the flag goes on its command line.
   const profile = options.profile ? ["--cpu-prof", `--cpu-prof-dir=${options.profile}`] : [];
-  return startChild(process.execPath, [...profile, NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], serverEnv, name);
+  return startChild(process.execPath, [...profile, ...(options.nodeFlags ?? []), NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], serverEnv, name);
 }
 
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
@@ -261,10 +261,18 @@ function rss(pid: number): number {
   return Number(kb) * 1024;
 }
 
-/** A fresh default-setup server; session requests without a cookie (each creates a session); RSS every checkpoint. */
+/** A full garbage collection in the server (its bench route), then its RSS and JavaScript heap in use. */
+async function collected(base: string, pid: number): Promise<{ rssAfterGcBytes: number; heapUsedBytes: number }> {
+  const response = await fetch(`${base}/api/bench/gc`, { method: "POST" });
+  if (!response.ok) throw new Error(`request-cost: /api/bench/gc answered ${response.status}: ${await response.text()}`);
+  const { heapUsed } = (await response.json()) as { heapUsed: number };
+  return { rssAfterGcBytes: rss(pid), heapUsedBytes: heapUsed };
+}
+
+/** A fresh default-setup server; session requests without a cookie (each creates a session); RSS every checkpoint, as found and after a full collection. */
 async function measureMemory(dir: string): Promise<MemoryPoint[]> {
   const port = await freePort();
-  const server = startNext("next start (memory)", port, { SESSION_ENGINE: "db", DATABASE_URL: `file:${join(dir, "memory.db")}` });
+  const server = startNext("next start (memory)", port, { SESSION_ENGINE: "db", DATABASE_URL: `file:${join(dir, "memory.db")}` }, { nodeFlags: ["--expose-gc"] });
   const target: Target = { setup: "sqlite", side: "sessionscope", base: `http://127.0.0.1:${port}`, routes: { plain: "/api/bench/plain", session: "/api/bench/session" }, process: server, cookies: [] };
   await waitUntilUp(`${target.base}${target.routes.plain}`, server);
   const points: MemoryPoint[] = [];
@@ -274,8 +282,11 @@ async function measureMemory(dir: string): Promise<MemoryPoint[]> {
     done += amount;
     // The activity writes run after the response: let them finish before reading.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    points.push({ requests: done, rssBytes: rss(server.pid!) });
-    console.log(`memory: ${done.toLocaleString("en-US")} session requests, RSS ${(points.at(-1)!.rssBytes / 2 ** 20).toFixed(1)} MiB (${Math.round(result.requests.average)} req/s)`);
+    const found = rss(server.pid!);
+    const point = { requests: done, rssBytes: found, ...(await collected(target.base, server.pid!)) };
+    points.push(point);
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    console.log(`memory: ${done.toLocaleString("en-US")} session requests, RSS ${mib(found)} MiB, after a full collection ${mib(point.rssAfterGcBytes)} MiB (JS heap ${mib(point.heapUsedBytes)}) (${Math.round(result.requests.average)} req/s)`);
   }
   stopServer(server);
   return points;
