@@ -194,7 +194,7 @@ export function renderRequestCost({ pairs, memory, seconds, rounds, saturated, d
         "every structure kept per session or per value (the codec's verified-value cache, the last-activity map) sees a key it has never seen on every request, which is what an unbounded cache would grow on; SQLite's page cache and the tables grow with the rows too. " +
         "A small pool of sessions would reuse the same few keys and could not show a leak by key. " +
         "At each checkpoint the RSS is read as found, then the bench route `/api/bench/gc` runs a full garbage collection and it is read again, with the JavaScript heap in use: " +
-        "as found, the RSS holds whatever garbage the collector has not yet freed, so it says as much about when V8 last collected as about what the process keeps; after the collection it says what the process keeps, which is what a bounded cache bounds. The target is judged on that one.",
+        "as found, the RSS holds whatever garbage the collector has not yet freed, so it says as much about when V8 last collected as about what the process keeps. After the collection it still holds pages that V8 and the allocator have not handed back to the system, and it still moves by tens of MiB from one checkpoint to the next; the JavaScript heap in use is the steadier sign of whether anything grows. The target is judged on the RSS after the collection, as the target names resident memory.",
       "",
       "| session requests | RSS as found, MiB | RSS after a full collection, MiB | JS heap in use, MiB |",
       "|---:|---:|---:|---:|",
