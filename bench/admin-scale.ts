@@ -91,7 +91,6 @@ function contextFor(db: Database, url: string, now: Date): AdminContext {
   return { prisma: db.prisma, provider: db.provider, runtime, now: () => now };
 }
 
-
 interface Loaded {
   readonly db: Database;
   readonly context: AdminContext;

@@ -376,10 +376,10 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
   if (!filtersMeta(filter)) {
     // An attached Django database has no counter (no trigger on Django's table): the slots are empty, and the rows are counted.
     const total = sql`COALESCE((SELECT CAST(sum(c.total) AS BIGINT) FROM sessionscope_session_count c), (SELECT count(*) FROM django_session s))`;
-    const expired = sql`(SELECT count(*) FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)})`;
+    const expiredRange = sql`django_session s WHERE s.expire_date <= ${d.expireValue(now)}`;
     if (filter.status === "all") return sql`SELECT ${total} AS total`;
-    if (filter.status === "active") return sql`SELECT ${total} - ${expired} AS total`;
-    return sql`SELECT (SELECT count(*) FROM (SELECT 1 AS one FROM django_session s WHERE s.expire_date <= ${d.expireValue(now)} LIMIT ${cap + 1}) capped) AS total`;
+    if (filter.status === "active") return sql`SELECT ${total} - (SELECT count(*) FROM ${expiredRange}) AS total`;
+    return sql`SELECT (SELECT count(*) FROM (SELECT 1 AS one FROM ${expiredRange} LIMIT ${cap + 1}) capped) AS total`;
   }
   const capped = (where: Sql[]) =>
     sql`(SELECT count(*) FROM (SELECT 1 AS one FROM ${source === "meta" ? metaFrom(d, false) : from(d, false, false)} WHERE ${join(where, " AND ")} ${countOrder(filter)} LIMIT ${cap + 1}) capped)`;
