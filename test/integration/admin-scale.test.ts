@@ -131,6 +131,28 @@ for (const backend of DATABASES) {
       expect(await list(context, { status: "all" })).toMatchObject({ total: COUNT_CAP + 5, totalIsLowerBound: false });
     });
 
+    it("lists an address prefix newest first, page after page, whether it matches a few sessions or more than the cap", async () => {
+      await seed(t, COUNT_CAP + 60);
+      // A busy network's 1,001 sessions and a quiet one's 7, both of addresses the seed never draws.
+      const readdress = (ip: string, skip: number, take: number) =>
+        rows(t, `UPDATE sessionscope_session_meta SET ip = '${ip}' WHERE public_id IN
+          (SELECT public_id FROM sessionscope_session_meta ORDER BY public_id LIMIT ${take} OFFSET ${skip}) RETURNING public_id`);
+      await readdress("10.9.1.1", 0, COUNT_CAP + 1);
+      await readdress("172.16.5.9", COUNT_CAP + 1, 7);
+      const context = contextOf(t);
+      for (const [prefix, like, total, totalIsLowerBound] of [["10.9.", "10.9.%", COUNT_CAP, true], ["172.16.5.", "172.16.5.%", 7, false]] as const) {
+        const expected = await rows<{ public_id: string; username: string | null }>(
+          t,
+          `SELECT m.public_id, u.username FROM sessionscope_session_meta m LEFT JOIN auth_user u ON u.id = m.user_id
+           WHERE m.ip LIKE '${like}' ORDER BY m.created_at DESC, m.public_id DESC LIMIT 8`,
+        );
+        const first = await list(context, { ip: prefix, status: "all", limit: "4" });
+        expect(first).toMatchObject({ total, totalIsLowerBound });
+        const second = await list(context, { ip: prefix, status: "all", limit: "4", cursor: first.nextCursor! });
+        expect([...first.items, ...second.items].map((row) => [row.id, row.user?.username ?? null])).toEqual(expected.map((row) => [row.public_id, row.username]));
+      }
+    });
+
     it("answers every query of the sessions page and the overview from an index (the preview reads the live sessions, nothing more)", async () => {
       const users = 40;
       await seed(t, 2_000, { plan: plan({ users: Array.from({ length: users }, (_, i) => ({ id: i + 1, authHash: "f".repeat(64) })), expiredPercent: 2 }) });

@@ -21,7 +21,8 @@ import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
 import {
-  canPreselect, COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, pageQuery, usernamePrefixQuery, type ListedRow, type SqlFilter, type SqlPosition,
+  canPreselect, COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, isAddressPrefix, pageQuery, usernamePrefixQuery, type ListedRow, type PageRead,
+  type SqlFilter, type SqlPosition,
 } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
 
@@ -81,12 +82,20 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   if (userId === "nobody") return emptyPage(now, "full");
   const filter = await sqlFilter(context, query, userId);
   const source = expirySource(context);
-  const page = (preselect = 0) => context.prisma.$queryRaw<ListedRow[]>(pageQuery(context.provider, filter, query.sort, after, query.limit, now, source, preselect));
-  const [rows, counted] = await Promise.all([
-    canPreselect(filter, query.sort, source) ? preselected(page, query.limit + 1 + PRESELECT_MARGIN, query.limit) : page(),
-    context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, source)),
-  ]);
-  const total = Number(counted[0]?.total ?? 0);
+  const page = (read: PageRead = {}) => pageQuery(context.provider, filter, query.sort, after, query.limit, now, source, read);
+  const count = async () =>
+    Number((await context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, source)))[0]?.total ?? 0);
+  let rows: ListedRow[];
+  let total: number;
+  if (context.provider === "sqlite" && isAddressPrefix(filter.ip)) {
+    // How many sessions an address prefix matches decides the plan, and SQLite's planner cannot know it:
+    // count first (capped, along the ip index: under a millisecond at a million sessions), then read (AddressPlan).
+    total = await count();
+    rows = await context.prisma.$queryRaw<ListedRow[]>(page({ address: total <= COUNT_CAP ? "range" : "walk" }));
+  } else {
+    const read = (preselect = 0) => context.prisma.$queryRaw<ListedRow[]>(page({ preselect }));
+    [rows, total] = await Promise.all([canPreselect(filter, query.sort, source) ? preselected(read, query.limit + 1 + PRESELECT_MARGIN, query.limit) : read(), count()]);
+  }
   const overCap = countIsCapped(filter) && total > COUNT_CAP;
   const shown = rows.slice(0, query.limit);
   const last = shown.at(-1);
