@@ -14,9 +14,19 @@ export interface SentSql {
   readonly values: readonly unknown[];
 }
 
-/** The context with every `$queryRaw` it sends added to `sent`. */
+/** The context with every raw query it sends (on its driver or through `$queryRaw`) added to `sent`. */
 export function recordingContext(context: AdminContext, sent: SentSql[]): AdminContext {
-  return { ...context, prisma: recording(context.prisma, sent) };
+  const query = context.query;
+  return {
+    ...context,
+    prisma: recording(context.prisma, sent),
+    ...(query && {
+      query: <T,>(sql: Parameters<typeof query>[0]) => {
+        sent.push({ sql: sql.sql, text: sql.text, values: [...sql.values] });
+        return query<T>(sql);
+      },
+    }),
+  };
 }
 
 /** The client with its $queryRaw recorded, and that of the client an interactive transaction hands its callback (heavy-read.ts). */

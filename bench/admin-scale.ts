@@ -23,6 +23,7 @@ import { migrateDatabase } from "../lib/node/db/setup.ts";
 import { parseEnv } from "../lib/node/env.ts";
 import { createSessionRuntime } from "../lib/node/session/runtime.ts";
 import type { AdminContext } from "../lib/server/admin/context.ts";
+import { driverQuery } from "../lib/server/admin/raw-query.ts";
 import { CALLER, DASHBOARD_QUERIES, pickSample, type DashboardQuery, type Sample } from "./admin-scale-queries.ts";
 import { detailStatements, explain, recordingContext, type SentSql } from "./admin-scale-plans.ts";
 import {
@@ -88,7 +89,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 function contextFor(db: Database, url: string, now: Date): AdminContext {
   const runtime = createSessionRuntime(parseEnv(seedEnv(url)), db, null);
-  return { prisma: db.prisma, provider: db.provider, runtime, now: () => now };
+  return { prisma: db.prisma, provider: db.provider, runtime, now: () => now, query: driverQuery(db) };
 }
 
 interface Loaded {

@@ -9,6 +9,7 @@ import { deviceFamily } from "../../lib/node/device.ts";
 import type { AppPrismaClient } from "../../lib/node/db/connection.ts";
 import type { AdminUser } from "../../lib/server/admin/access.ts";
 import type { AdminContext } from "../../lib/server/admin/context.ts";
+import { driverQuery } from "../../lib/server/admin/raw-query.ts";
 import { envPolicy } from "../../lib/node/session/policy.ts";
 import type { RequestInfo } from "../../lib/node/session/request-info.ts";
 import {
@@ -137,6 +138,7 @@ function harness(
         provider: t.db.provider,
         runtime: { config, codec: TEST_CODEC, store, engine, policy: { get: async () => ({ ...envPolicy(config), ...h.policy }), invalidate: () => {} } },
         now: () => clock(),
+        query: driverQuery(t.db),
       } satisfies AdminContext,
     });
     return h;

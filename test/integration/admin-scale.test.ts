@@ -10,6 +10,7 @@ import { parseEnv } from "../../lib/node/env.ts";
 import { createSessionRuntime } from "../../lib/node/session/runtime.ts";
 import type { AdminContext } from "../../lib/server/admin/context.ts";
 import { parseAdminQuery, sessionQuerySchema } from "../../lib/server/admin/schemas.ts";
+import { driverQuery } from "../../lib/server/admin/raw-query.ts";
 import { listSessions } from "../../lib/server/admin/sessions.ts";
 import { COUNT_CAP } from "../../lib/server/admin/session-sql.ts";
 import { AUTH_USER_ID_KEY, createSessionCodec, DEFAULT_SESSION_POLICY, parseSqliteDate } from "../../lib/session/index.ts";
@@ -47,7 +48,7 @@ async function seed(t: TestDatabase, total: number, options: { workers?: number;
 
 function contextOf(t: TestDatabase): AdminContext {
   const env = parseEnv({ DATABASE_URL: t.url, SESSION_SECRET_KEY: SECRET, SESSION_ENGINE: "db" });
-  return { prisma: t.db.prisma, provider: t.db.provider, runtime: createSessionRuntime(env, t.db, null), now: () => NOW };
+  return { prisma: t.db.prisma, provider: t.db.provider, runtime: createSessionRuntime(env, t.db, null), now: () => NOW, query: driverQuery(t.db) };
 }
 
 const list = (context: AdminContext, params: Record<string, string>) => listSessions(CALLER, parseAdminQuery(sessionQuerySchema, new URLSearchParams(params)), context);

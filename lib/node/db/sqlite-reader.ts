@@ -74,7 +74,8 @@ export function sqliteStatement(query: Sql): SqliteStatement {
   return { sql: query.sql, params: query.values as SqliteValue[] };
 }
 
-function bindable(value: unknown): SqliteValue {
+/** A value as SQLite binds it; a Date or an object is refused with a message that says why. */
+export function bindable(value: unknown): SqliteValue {
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "bigint" || value instanceof Uint8Array) return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   // A Date has no one SQLite form (Django's text, Prisma's text, epoch numbers): the query must say which.

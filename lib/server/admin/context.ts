@@ -12,6 +12,7 @@ import { getEnv } from "../../node/env.ts";
 import type { SessionRuntime } from "../../node/session/runtime.ts";
 import { getDatabase, getSqliteReader } from "../db/client.ts";
 import { getSessionRuntime } from "../session/instance.ts";
+import { driverQuery, type RawQuery } from "./raw-query.ts";
 
 export interface AdminContext {
   readonly prisma: AppPrismaClient;
@@ -29,6 +30,8 @@ export interface AdminContext {
    * django_session.expire_date without the meta table's copy, so the listing reads django_session's.
    */
   readonly attached?: boolean;
+  /** Runs the listing's SQL on the database's driver (raw-query.ts); absent: through Prisma's `$queryRaw`. */
+  readonly query?: RawQuery;
 }
 
 /** How long a listing waits for the cache index's pass before it answers with what is indexed already. */
@@ -46,6 +49,7 @@ export function appAdminContext(): AdminContext {
     cacheBackend: env.cacheBackend,
     reader: getSqliteReader(),
     attached: env.SESSIONSCOPE_ATTACH !== undefined,
+    query: driverQuery(db),
     ...(cacheIndex && { refreshCacheIndex: () => cacheIndex.nudge(CACHE_INDEX_WAIT_MS) }),
   };
 }

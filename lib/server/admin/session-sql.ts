@@ -4,8 +4,8 @@ import "server-only";
  * `django_session` joined to its meta row, with the owner's name from `auth_user`,
  * through Prisma's client on both providers.
  *
- * Raw SQL through Prisma (`$queryRaw` with bound parameters) rather than the
- * model API, for two reasons: there is no foreign key between django_session
+ * Raw SQL built with Prisma's `sql` tag (bound parameters), run on the driver
+ * (raw-query.ts), rather than through the model API, for two reasons: there is no foreign key between django_session
  * and the meta table (a Django site sharing the table deletes rows without
  * knowing the meta table), so Prisma has no relation to join on; and on
  * SQLite Django keeps `expire_date` as `YYYY-MM-DD HH:MM:SS` text, which
@@ -74,7 +74,7 @@ export interface ListedRow {
   readonly flagged_at: unknown;
   readonly sort_key: string;
   /** With a preselection: how many sessions it sorted (fewer than asked: every expired one). */
-  readonly preselected?: number | bigint;
+  readonly preselected?: number | bigint | string;
 }
 
 interface Dialect {
@@ -438,7 +438,7 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
 }
 
 /**
- * The order a capped count walks its index in. An address: the ip index's own order, so that the
+ * The order a capped count walks its index in. An address: the address index's own order, so that the
  * count walks it and stops at the cap (PostgreSQL's bitmap scan would first read the whole range:
  * 25,000 entries for a busy /24 at a million sessions, 15 ms where the walk takes under one).
  * Expired sessions are the oldest: counting live ones

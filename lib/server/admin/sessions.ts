@@ -17,6 +17,7 @@ import { assertPermission, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
 import { openCursor, sealCursor } from "./cursor.ts";
 import type { SessionQuery } from "./schemas.ts";
+import { rawQuery } from "./raw-query.ts";
 import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
@@ -83,17 +84,17 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
   const filter = await sqlFilter(context, query, userId);
   const source = expirySource(context);
   const page = (read: PageRead = {}) => pageQuery(context.provider, filter, query.sort, after, query.limit, now, source, read);
-  const count = async () =>
-    Number((await context.prisma.$queryRaw<Array<{ total: number | bigint }>>(countQuery(context.provider, filter, now, COUNT_CAP, source)))[0]?.total ?? 0);
+  const run = rawQuery(context);
+  const count = async () => Number((await run<{ total: number | bigint | string }>(countQuery(context.provider, filter, now, COUNT_CAP, source)))[0]?.total ?? 0);
   let rows: ListedRow[];
   let total: number;
   if (context.provider === "sqlite" && isAddressPrefix(filter.ip)) {
     // How many sessions an address prefix matches decides the plan, and SQLite's planner cannot know it:
     // count first (capped, along the ip index: under a millisecond at a million sessions), then read (AddressPlan).
     total = await count();
-    rows = await context.prisma.$queryRaw<ListedRow[]>(page({ address: total <= COUNT_CAP ? "range" : "walk" }));
+    rows = await run<ListedRow>(page({ address: total <= COUNT_CAP ? "range" : "walk" }));
   } else {
-    const read = (preselect = 0) => context.prisma.$queryRaw<ListedRow[]>(page({ preselect }));
+    const read = (preselect = 0) => run<ListedRow>(page({ preselect }));
     [rows, total] = await Promise.all([canPreselect(filter, query.sort, source) ? preselected(read, query.limit + 1 + PRESELECT_MARGIN, query.limit) : read(), count()]);
   }
   const overCap = countIsCapped(filter) && total > COUNT_CAP;
@@ -144,12 +145,12 @@ async function sqlFilter(context: AdminContext, query: SessionQuery, userId: num
 /** The device families containing every word of the filter ("firefox linux" → ["desktop firefox linux"]). */
 async function matchingFamilies(context: AdminContext, device: string): Promise<string[]> {
   const words = deviceFilterWords(device);
-  const rows = await context.prisma.$queryRaw<Array<{ device: string }>>(deviceFamiliesQuery());
+  const rows = await rawQuery(context)<{ device: string }>(deviceFamiliesQuery());
   return rows.map((row) => row.device).filter((family) => words.every((word) => family.includes(word)));
 }
 
 async function resolveSearch(context: AdminContext, q: string): Promise<NonNullable<SqlFilter["search"]>> {
-  const users = await context.prisma.$queryRaw<Array<{ id: number | bigint }>>(usernamePrefixQuery(context.provider, q.toLowerCase(), SEARCH_USERS));
+  const users = await rawQuery(context)<{ id: number | bigint }>(usernamePrefixQuery(context.provider, q.toLowerCase(), SEARCH_USERS));
   return { publicIdPrefix: /^[A-Za-z0-9_-]+$/.test(q) ? q : null, userIds: users.map((user) => Number(user.id)) };
 }
 

@@ -13,6 +13,7 @@ import type { RequestInfo } from "../../node/session/request-info.ts";
 import { API_ERRORS, HttpError } from "../http.ts";
 import { assertPermission, auditActor, type AdminUser } from "./access.ts";
 import { appAdminContext, type AdminContext } from "./context.ts";
+import { rawQuery } from "./raw-query.ts";
 import { sessionIndex } from "./session-keys.ts";
 import { activeCountsQuery, expirySource } from "./session-sql.ts";
 import { publishAdminEvent } from "../events.ts";
@@ -26,7 +27,7 @@ async function activeSessions(context: AdminContext, ids: readonly number[]): Pr
   if (ids.length === 0) return new Map();
   const now = context.now();
   if (sessionIndex(context).kind === "sql") {
-    const rows = await context.prisma.$queryRaw<Array<{ user_id: number | bigint; active: number | bigint }>>(activeCountsQuery(context.provider, ids, now, expirySource(context)));
+    const rows = await rawQuery(context)<{ user_id: number | bigint; active: number | bigint | string }>(activeCountsQuery(context.provider, ids, now, expirySource(context)));
     return new Map(rows.map((row) => [Number(row.user_id), Number(row.active)]));
   }
   const store = context.runtime.store;
