@@ -449,8 +449,10 @@ export function countQuery(provider: "sqlite" | "postgresql", filter: SqlFilter,
  */
 function countOrder(d: Dialect, filter: SqlFilter): Sql {
   if (filter.ip !== undefined) return sql`ORDER BY ${ipExpression(d)}`;
-  const creationOrdered =
-    filter.search === undefined && filter.activeFrom === undefined && filter.activeTo === undefined && (filter.devices?.length ?? 1) <= 1;
+  // A last-activity range: its index from the most recent, where a planner expecting thousands of matches
+  // scanned the table in its physical order, oldest sessions first (12 ms at a million, under 2 for the walk).
+  if (filter.activeFrom !== undefined || filter.activeTo !== undefined) return filter.search === undefined ? sql`ORDER BY ${SORT_EXPRESSIONS.activity} DESC` : empty;
+  const creationOrdered = filter.search === undefined && (filter.devices?.length ?? 1) <= 1;
   if (!creationOrdered || filter.status === "all") return empty;
   return filter.status === "active" ? sql`ORDER BY m.created_at DESC` : sql`ORDER BY m.created_at ASC`;
 }
