@@ -50,3 +50,8 @@ declare module "connect-memcached" {
   type MemcachedStoreClass = new (options: { hosts?: string[]; prefix?: string; ttl?: number }) => session.Store & { client: { end(): void } };
   export default function connectMemcached(expressSession: typeof session): MemcachedStoreClass;
 }
+
+declare module "pg/lib/utils.js" {
+  /** How pg turns a bound value into its text form (a Date: local time with its offset). */
+  export function prepareValue(value: unknown): unknown;
+}

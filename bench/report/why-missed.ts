@@ -40,7 +40,7 @@ function load(backend: Row["section"]["backend"]): string {
     case "sqlite-default":
       return "Beyond the floor's SELECT by primary key, a load also compares `expire_date` in the statement and parses it, then builds the Session's data map and settles a promise (the engines are async, as the PostgreSQL and Redis ones must be); the decode counted is the codec's first read of a value (HMAC check and parse, the verified-value cache off).";
     case "postgresql":
-      return "Beyond the floor's `SELECT 1` round trip, a load's named statement returns the session's text and a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value).";
+      return "Beyond the floor's `SELECT 1` round trip, which reads no row, a load's named statement reads the session's row by its primary key and returns its text and a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value). The row's read is most of the distance; the expiry's Date handling, under 1 µs.";
     case "redis":
       return "Beyond the floor's PING, a load sends two commands in one round trip (GET of the entry and its PTTL, so the expiry comes with it), whose second reply costs a few µs; then the pickle read (the bound's decode), a copy of the entry as the compare-and-swap's version, and the Session's own step (a promise settled, the expiry checked).";
     case "cached_db":
@@ -60,7 +60,7 @@ function codec(op: Row["op"]): string {
 export function whyMissed(r: Row): string {
   if (r.status !== "fail") return "";
   const b = r.section.backend;
-  if (r.target === "load") return load(b) + (b === "redis" || b === "cached_db" ? REDIS_STEPS : "");
+  if (r.target === "load") return load(b) + (b === "redis" || b === "cached_db" ? REDIS_STEPS : b === "postgresql" ? PG_STEPS : "");
   if (r.target === "django") return codec(r.op) + CODEC_STEPS;
   if (r.target !== "express") return "";
   if (b.startsWith("sqlite")) return sqliteWrite(r.op) + (b === "sqlite-full" && r.op === "create" ? SQLITE_FULL_STEPS : SQLITE_STEPS);
