@@ -66,7 +66,7 @@ export const SECTION_BENCHES: readonly SectionBench[] = [
     id: "request-cost", marker: "request-cost", targets: [
       { id: "request-cost/saturation", heading: REQUEST, target: "session route ≥ 0.8 of the plain route's req/s at saturation (default setup)" },
       { id: "request-cost/one-connection", heading: REQUEST, target: "session request ≤ 1.25× the plain request's time at one connection (default setup)" },
-      { id: "request-cost/memory", heading: MEMORY, target: "RSS after 200,000 session requests within 10 % of RSS after 20,000 (each after a full garbage collection)" },
+      { id: "request-cost/memory", heading: MEMORY, target: "RSS after 200,000 session requests within 10 % of RSS after 20,000 (each settled: full collections a second apart until it stops falling)" },
     ],
   },
 ];
