@@ -1,13 +1,14 @@
 import "server-only";
 /**
  * The dashboard's session listing on the SQL engines (db, cached_db):
- * `django_session` joined to its meta row, with the owner's name from `auth_user`,
- * through Prisma's client on both providers.
+ * `django_session` joined to its meta row, with the owner's name from
+ * `auth_user`, on both providers.
  *
- * Raw SQL built with Prisma's `sql` tag (bound parameters), run on the driver
- * (raw-query.ts), rather than through the model API, for two reasons: there is no foreign key between django_session
- * and the meta table (a Django site sharing the table deletes rows without
- * knowing the meta table), so Prisma has no relation to join on; and on
+ * Raw SQL built with Prisma's `sql` tag (bound parameters) and run on the
+ * driver (raw-query.ts), rather than the model API, for two reasons: there is
+ * no foreign key between django_session and the meta table (a Django site
+ * sharing the table deletes rows without knowing the meta table), so Prisma
+ * has no relation to join on; and on
  * SQLite Django keeps `expire_date` as `YYYY-MM-DD HH:MM:SS` text, which
  * Prisma's DateTime filters compare as its own ISO text (`expireDate: { gt }`
  * matches neither a live nor an expired row). Single rows are still read
