@@ -38,6 +38,9 @@ describe("request-cost targets", () => {
     expect(verdict?.peak.requests).toBe(100_000);
     expect(memoryVerdict([...points.slice(0, 2), point(200_000, 440, 331)])?.met).toBe(false);
     expect(memoryVerdict(points.slice(0, 1))).toBeNull();
+    // Past the checkpoint where every bound is full, the growth a leak would show is read apart.
+    const text = renderRequestCost({ pairs: [], memory: points, seconds: 5, rounds: 3, saturated: 8, date: new Date(0) }).join("\n");
+    expect(text).toContain("Here: 340.0 MiB at 100,000 → 329.0 MiB at 200,000, -3.2 %");
   });
 
   it("writes one row per setup and server, with each server's own ratio", () => {

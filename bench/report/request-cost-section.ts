@@ -55,6 +55,8 @@ export const TARGET_SATURATED_SHARE = 0.8;
 export const TARGET_ONE_CONNECTION_FACTOR = 1.25;
 /** Steady memory: the settled RSS at the last memory checkpoint within this factor of the same at the first. */
 export const TARGET_MEMORY_GROWTH = 1.1;
+/** New-session requests after which every bounded structure is full (the last-activity map holds 50,000). */
+const BOUNDS_FULL_AT = 60_000;
 
 export const SETUPS: Record<SetupId, { readonly sessionscope: string; readonly express: string }> = {
   sqlite: {
@@ -190,6 +192,9 @@ export function renderRequestCost({ pairs, memory, seconds, rounds, saturated, d
   }
   lines.push(...PROFILE_FINDING);
   if (mem) {
+    // The first checkpoint at which every bounded structure is full (see the paragraph below).
+    const full = memory.find((p) => p.requests >= BOUNDS_FULL_AT && p !== mem.last);
+    const signed = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)} %`;
     lines.push(
       "",
       "### Steady memory",
@@ -213,7 +218,8 @@ export function renderRequestCost({ pairs, memory, seconds, rounds, saturated, d
       "Bounded is not constant from the first request: the structures that fill with new sessions have bounds above the first checkpoint. " +
         "The last-activity map keeps the 50,000 sessions this process most recently wrote (about 9 MB of heap when full, measured apart with 110-character user agents), so it is still filling at 20,000; " +
         "the codec's verified-value cache keeps 1,024 values, SQLite's page cache 2,000 KiB a connection (its default). " +
-        "From 60,000 requests on, all of them are full: growth past that checkpoint is what a leak would show.",
+        "From 60,000 requests on, all of them are full: growth past that checkpoint is what a leak would show." +
+        (full ? ` Here: ${mib(full.rssSettledBytes)} MiB at ${full.requests.toLocaleString("en-US")} → ${mib(mem.last.rssSettledBytes)} MiB at ${mem.last.requests.toLocaleString("en-US")}, ${signed(mem.last.rssSettledBytes / full.rssSettledBytes)}; JS heap ${mib(full.heapUsedBytes)} → ${mib(mem.last.heapUsedBytes)} MiB.` : ""),
     );
   }
   return lines;
