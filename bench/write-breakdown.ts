@@ -265,9 +265,16 @@ const expiryNs = {
   parse: nanoseconds(() => parseTimestamptz("2026-12-15 13:41:12.123456+00")),
 };
 
+/** The time of the step whose name starts with `prefix` (one of the --pg steps). */
+function stepTime(found: Map<string, number>, prefix: string): number {
+  const step = [...found].find(([name]) => name.startsWith(prefix));
+  if (!step) throw new Error(`write-breakdown: no step named "${prefix}…"`);
+  return step[1];
+}
+
 /** What a PostgreSQL load spends beyond the core comparison's floor, from the --pg steps. */
 function pgLoadParagraph(found: Map<string, number>): string {
-  const at = (prefix: string) => [...found].find(([step]) => step.startsWith(prefix))![1];
+  const at = (prefix: string) => stepTime(found, prefix);
   const trip = at("a round trip alone");
   const value = at("load: a primary-key read");
   const read = at("load: the store's read");
@@ -286,7 +293,7 @@ function pgLoadParagraph(found: Map<string, number>): string {
 
 /** What a PostgreSQL load-modify-save spends, from the --pg steps. */
 function pgLmsParagraph(found: Map<string, number>): string {
-  const at = (prefix: string) => [...found].find(([step]) => step.startsWith(prefix))![1];
+  const at = (prefix: string) => stepTime(found, prefix);
   const express = at("express-session: connect-pg-simple's get");
   const load = at("load-modify-save: load alone");
   const save = at("load-modify-save: the store's compare-and-swap save");
