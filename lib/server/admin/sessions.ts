@@ -22,7 +22,7 @@ import { presentData } from "./session-data.ts";
 import { scanForPublicIds, sessionIndex } from "./session-keys.ts";
 import { readSightings } from "./sightings.ts";
 import {
-  canPreselect, COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, isAddressPrefix, pageQuery, usernamePrefixQuery, type ListedRow, type PageRead,
+  canPreselect, canReadByFamily, COUNT_CAP, countIsCapped, countQuery, deviceFamiliesQuery, expirySource, isAddressPrefix, pageQuery, usernamePrefixQuery, type ListedRow, type PageRead,
   type SqlFilter, type SqlPosition,
 } from "./session-sql.ts";
 import { buildTimeline } from "./timeline.ts";
@@ -95,7 +95,12 @@ export async function listSessions(caller: AdminUser, query: SessionQuery, conte
     rows = await run<ListedRow>(page({ address: total <= COUNT_CAP ? "range" : "walk" }));
   } else {
     const read = (preselect = 0) => run<ListedRow>(page({ preselect }));
-    [rows, total] = await Promise.all([canPreselect(filter, query.sort, source) ? preselected(read, query.limit + 1 + PRESELECT_MARGIN, query.limit) : read(), count()]);
+    const rowsRead = canPreselect(filter, query.sort, source)
+      ? preselected(read, query.limit + 1 + PRESELECT_MARGIN, query.limit)
+      : canReadByFamily(filter, query.sort, source)
+        ? byFamily(() => run<ListedRow>(page({ byFamily: true })), () => read(), query.limit)
+        : read();
+    [rows, total] = await Promise.all([rowsRead, count()]);
   }
   const overCap = countIsCapped(filter) && total > COUNT_CAP;
   const shown = rows.slice(0, query.limit);
@@ -127,6 +132,17 @@ async function preselected(page: (preselect?: number) => Promise<ListedRow[]>, s
   const rows = await page(size);
   const sorted = Number(rows[0]?.preselected ?? size);
   return rows.length > limit || sorted < size ? rows : page();
+}
+
+/**
+ * A page read family by family (session-sql.ts, canReadByFamily): its kept rows, or the page read
+ * again the ordinary way when a row dropped out of a full merge (its session row gone, or expired
+ * after all), where the merge's next entries may belong on the page.
+ */
+async function byFamily(merged: () => Promise<ListedRow[]>, walk: () => Promise<ListedRow[]>, limit: number): Promise<ListedRow[]> {
+  const rows = await merged();
+  const kept = rows.filter((row) => Number(row.kept) === 1);
+  return kept.length === rows.length || rows.length <= limit ? kept : walk();
 }
 
 /** Most users a free search lists sessions of: the first ones by name (type more to narrow). */
