@@ -38,6 +38,19 @@ describe("parseDevice (the dashboard's rows)", () => {
     expect(parseDevice(UA.googlebot)).toMatchObject({ type: "bot", browser: "Googlebot" });
     expect(parseDevice(UA.curl)).toEqual({ type: "unknown", label: "curl 8", browser: "curl", os: null });
     expect(parseDevice(null)).toBeNull();
+    expect(parseDevice("   ")).toBeNull();
+  });
+
+  it("answers a user agent it has read from memory, and still reads every agent right once the memory is full", () => {
+    const first = parseDevice(UA.safariMac);
+    expect(parseDevice(UA.safariMac)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // Many distinct agents push the first ones out; a long one is never kept, and reads the same each time.
+    for (let i = 0; i < 2_000; i++) expect(parseDevice(`Mozilla/5.0 (X11; Linux x86_64; rv:${i}.0) Gecko/20100101 Firefox/${i}.0`)?.label).toBe(`Firefox ${i} on Linux`);
+    expect(parseDevice(UA.safariMac)).toEqual({ type: "desktop", label: "Safari 17 on macOS", browser: "Safari", os: "macOS" });
+    const long = `${UA.firefoxLinux} ${"x".repeat(1_000)}`;
+    expect(parseDevice(long)).toEqual(parseDevice(long));
+    expect(parseDevice(long)?.label).toBe("Firefox 128 on Linux");
   });
 });
 
