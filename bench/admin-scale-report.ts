@@ -9,6 +9,8 @@ export interface QueryTiming {
   readonly name: string;
   readonly p50: number;
   readonly p95: number;
+  /** Calls measured (fewer than asked for a slow query: see ScaleReport.budgetSeconds). */
+  readonly runs: number;
   readonly plans: ReadonlyArray<{ readonly sql: string; readonly plan: ExplainedPlan }>;
 }
 
@@ -39,6 +41,10 @@ export interface ScaleReport {
   readonly started: Date;
   readonly seconds: number;
   readonly runs: number;
+  /** A query stops after this many seconds at both sizes together, once it has MIN_RUNS calls. */
+  readonly budgetSeconds: number;
+  readonly minRuns: number;
+  readonly browserRuns: number;
   readonly warmup: number;
   readonly pgVersion: string | null;
 }
@@ -126,6 +132,14 @@ function planBlocks(results: readonly ProviderResult[]): string[] {
   ]);
 }
 
+/** The queries measured fewer times than asked, for the method's paragraph. */
+function shortened(report: ScaleReport): string {
+  const fewer = report.results.flatMap(({ provider, small }) =>
+    small.queries.filter((query) => query.runs < report.runs).map((query) => `${query.name} on ${NAMES[provider]}, ${query.runs}`));
+  if (fewer.length === 0) return "";
+  return ` (a query whose calls took over ${report.budgetSeconds} s in all stops there, after at least ${report.minRuns}: ${fewer.join("; ")})`;
+}
+
 function browserRows(results: readonly ProviderResult[]): string[] {
   return results.flatMap(({ provider, small, big }) => {
     if (!small.browser || !big.browser) return [];
@@ -154,7 +168,7 @@ export function renderScaleSection(report: ScaleReport): string[] {
     "",
     `Each database is seeded twice by \`sessionscope seed\` (${small}, then ${big} sessions; one synthetic user per 50 sessions, Zipf-like, 2% expired,`,
     "real user agents, addresses clustered by user), with the planner's statistics refreshed by the seed. Each query then runs",
-    `${report.warmup} times to warm up and ${report.runs} times measured, through the data layer's own functions (\`listSessions\`,`,
+    `${report.warmup} times to warm up and ${report.runs} times measured at each size, in alternation${shortened(report)}, through the data layer's own functions (\`listSessions\`,`,
     "`getSessionDetail`, with an admin caller): a list call is the page *and* its count. The plan of every statement a call",
     "sends is explained at both sizes; a scan of `django_session`, `sessionscope_session_meta` or `auth_user` without an index",
     "is marked **scan**; one under a capped count's LIMIT (the filter matches nearly every row, so the planner reads rows in",
@@ -180,7 +194,7 @@ export function renderScaleSection(report: ScaleReport): string[] {
           "### The browser: first page of the list",
           "",
           `Chromium (Playwright) against \`next start\` on the seeded SQLite file, signed in as an admin: time from navigation to`,
-          `the first row of /admin/sessions on screen, p50 / p95 in ms. Target: within ${BROWSER_TARGET}× at ${big}.`,
+          `the first row of /admin/sessions on screen, p50 / p95 in ms over ${report.browserRuns} page loads at each size. Target: within ${BROWSER_TARGET}× at ${big}.`,
           "",
           `| database | ${small} | ${big} | ratio |`,
           "|---|---:|---:|---:|",

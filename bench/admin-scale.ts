@@ -39,10 +39,18 @@ import { startRequired, Teardown, withPath } from "./runner/services.ts";
 type Provider = "sqlite" | "postgresql";
 
 /**
- * Measured calls per query and size. The p95 of 100 is the sixth-slowest call; of 30 (the earlier
- * default) it was the second-slowest, and one stall of the shared machine moved a ratio past 2×.
+ * Measured calls per query and size. The p95 of 300 is the 16th-slowest call: of 100 it was the
+ * sixth, and on PostgreSQL, whose every round trip varies (a bare `SELECT 1`: p95 1.8-2.3× its p50
+ * on this machine), which of its queries crossed 2× changed from run to run.
  */
-const RUNS = 100;
+const RUNS = 300;
+
+/** A query whose calls take longer stops early: after this much time at both sizes together, and at least MIN_RUNS calls. */
+const QUERY_BUDGET_MS = 20_000;
+const MIN_RUNS = 30;
+
+/** Page loads per size in the browser (each takes most of a second). */
+const BROWSER_RUNS = 100;
 
 interface Options {
   readonly sizes: number[];
@@ -108,7 +116,8 @@ async function timeQueries(sizes: readonly [Loaded, Loaded], options: Options): 
     if (options.only.length && !options.only.some((prefix) => name.startsWith(prefix))) continue;
     const times: [number[], number[]] = [[], []];
     for (let i = 0; i < options.warmup; i++) for (const { context, sample } of sizes) await run(CALLER, context, sample);
-    for (let i = 0; i < options.runs; i++) {
+    const began = performance.now();
+    for (let i = 0; i < options.runs && (i < MIN_RUNS || performance.now() - began < QUERY_BUDGET_MS); i++) {
       for (const [index, { context, sample }] of sizes.entries()) {
         const started = performance.now();
         await run(CALLER, context, sample);
@@ -118,7 +127,7 @@ async function timeQueries(sizes: readonly [Loaded, Loaded], options: Options): 
     const line: string[] = [];
     for (const [index, loaded] of sizes.entries()) {
       const sorted = times[index]!.sort((a, b) => a - b);
-      const timing = { name, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), plans: await plansOf(loaded, name, run) };
+      const timing = { name, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), runs: sorted.length, plans: await plansOf(loaded, name, run) };
       out[index]!.push(timing);
       line.push(`p50 ${timing.p50.toFixed(2).padStart(7)} p95 ${timing.p95.toFixed(2).padStart(7)}`);
     }
@@ -205,7 +214,7 @@ async function measureProvider(provider: Provider, options: Options, dir: string
     }
     console.log(`  queries, ${small.toLocaleString("en-US")} | ${big.toLocaleString("en-US")} sessions`);
     const [smallTimes, bigTimes] = await timeQueries(opened as unknown as [Loaded, Loaded], options);
-    const browser = options.browser && provider === "sqlite" ? await measureBrowser([loads[0].url, loads[1].url], options.runs) : null;
+    const browser = options.browser && provider === "sqlite" ? await measureBrowser([loads[0].url, loads[1].url], BROWSER_RUNS) : null;
     const result = (index: 0 | 1, queries: QueryTiming[]): SizeResult => ({
       sessions: index === 0 ? small : big, seedMs: loads[index].seedMs, floorMs: loads[index].floorMs, queries, browser: browser?.[index] ?? null, large: index === 1,
     });
@@ -260,7 +269,7 @@ async function main(): Promise<void> {
       console.log(`== ${provider}`);
       results.push(await measureProvider(provider, options, dir, pgUrl));
     }
-    const lines = renderScaleSection({ results, started, seconds: (Date.now() - started.getTime()) / 1000, runs: options.runs, warmup: options.warmup, pgVersion });
+    const lines = renderScaleSection({ results, started, seconds: (Date.now() - started.getTime()) / 1000, runs: options.runs, minRuns: MIN_RUNS, budgetSeconds: QUERY_BUDGET_MS / 1000, browserRuns: BROWSER_RUNS, warmup: options.warmup, pgVersion });
     writeDocSection("admin-scale", lines, ...(options.out ? [options.out] : []));
     console.log("bench: wrote the section \"A million sessions\" of docs/benchmarks.md");
   } finally {

@@ -17,7 +17,7 @@ export type { Clock, ExpiryInput, SessionDeadlines, SessionPolicy } from "./expi
 export { constantTimeEqual } from "./crypto.ts";
 export { generateSessionKey, isFileSafeKey, isValidSessionKey, isWellFormedSessionKey } from "./keys.ts";
 export { LEGACY_KEY_SALT, decodeLegacySession, encodeLegacySession } from "./legacy.ts";
-export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, orderedKeys } from "./python-json.ts";
+export { PYTHON_KEY_ORDER, PyFloat, dumpsPython, formatPythonFloat, loadsPython, needsFullParser, orderedKeys } from "./python-json.ts";
 export { PyDate, PyDatetime, PyTime, PyTimedelta, PyTimezone, pythonDatetimeType } from "./python-values.ts";
 export type { PyDatetimeValue } from "./python-values.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";

@@ -13,7 +13,7 @@
 import { PYTHON_KEY_ORDER, PyFloat, formatPythonFloat, pythonDatetimeType } from "./python-values.ts";
 
 export { PYTHON_KEY_ORDER, PyFloat, formatPythonFloat } from "./python-values.ts";
-export { loadsPython } from "./python-json-parse.ts";
+export { loadsPython, needsFullParser } from "./python-json-parse.ts";
 
 type Ordered = { [PYTHON_KEY_ORDER]?: readonly string[] };
 
