@@ -500,6 +500,10 @@ function countOrder(d: Dialect, filter: SqlFilter): Sql {
   // A last-activity range: its index from the most recent, where a planner expecting thousands of matches
   // scanned the table in its physical order, oldest sessions first (12 ms at a million, under 2 for the walk).
   if (filter.activeFrom !== undefined || filter.activeTo !== undefined) return filter.search === undefined ? sql`ORDER BY ${SORT_EXPRESSIONS.activity} DESC` : empty;
+  // Anonymous sessions on PostgreSQL: IS NULL is no equality to its planner, so an order by creation walked the
+  // creation index and tested each row's owner in the heap (2,600 rows for 1,001 matches at a million sessions,
+  // 1.05 ms); unordered, it counts inside the owner index's NULL range (0.61 ms). SQLite takes IS NULL as one.
+  if (filter.userId === null && !d.crossJoin) return empty;
   const creationOrdered = filter.search === undefined && (filter.devices?.length ?? 1) <= 1;
   if (!creationOrdered || filter.status === "all") return empty;
   return filter.status === "active" ? sql`ORDER BY m.created_at DESC` : sql`ORDER BY m.created_at ASC`;
