@@ -31,7 +31,7 @@ export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";
 export type { MemoryStore, MemoryStoreOptions } from "./engines/memory.ts";
 export { createCachedDbStore } from "./engines/cached-db.ts";
-export type { CachedDbStoreOptions, DatabaseStore } from "./engines/cached-db.ts";
+export type { CachedDbStore, CachedDbStoreOptions, DatabaseStore } from "./engines/cached-db.ts";
 export { createFileStore } from "./engines/file.ts";
 export type { FileStoreOptions } from "./engines/file.ts";
 export { createPostgresStore } from "./engines/postgres.ts";

@@ -26,14 +26,20 @@
  * as trusted pickles without a signature).
  */
 export type StoredSession = {
-  /** When the stored session stops being valid. */
-  readonly expireDate: Date;
+  /**
+   * When the stored session stops being valid. Left out by engines whose backend drops an entry at
+   * the session's expiry to the millisecond (Redis), where a loaded entry is live by being there.
+   */
+  readonly expireDate?: Date;
   /** Opaque compare-and-swap token for `save`. */
   readonly version: string;
 } & (
   | { readonly encoded: string; readonly data?: undefined }
   | { readonly data: ReadonlyMap<string, unknown>; readonly encoded?: undefined }
 );
+
+/** A stored session with its expiry, as the SQL and file engines load it. */
+export type DatedStoredSession = StoredSession & { readonly expireDate: Date };
 
 export interface SaveRecord {
   /** Django's encoded string; computed on first read, so engines that store a dict never pay for it. */
@@ -67,7 +73,11 @@ export interface SessionStore {
    * signed-cookies engine, whose key is the signed data, has its own.
    */
   isPossibleKey?(key: string): boolean;
-  /** The session if it exists and has not expired at `now`, else null. */
+  /**
+   * The session if it exists and has not expired at `now`, else null. An engine whose backend drops
+   * entries at the session's expiry to the millisecond (Redis) lets the backend decide, on its own
+   * clock, and returns no `expireDate`.
+   */
   load(key: string, now: Date): Promise<StoredSession | null>;
   /** Whether a session exists under `key` (expired or not). */
   exists(key: string): Promise<boolean>;
@@ -83,6 +93,11 @@ export interface SessionStore {
   /** Removes expired sessions; returns how many were removed (0 where the engine expires by itself). */
   clearExpired(now: Date, options?: ClearExpiredOptions): Promise<number>;
 }
+
+/** A store whose loads carry the session's expiry (the SQL and file engines): what cached_db fills its cache from. */
+export type DatedLoadStore = Omit<SessionStore, "load"> & {
+  load(key: string, now: Date): Promise<DatedStoredSession | null>;
+};
 
 export interface ClearExpiredOptions {
   /** Rows per delete statement. Without it, SQL engines size each batch to take about `batchMs`. */

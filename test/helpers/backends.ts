@@ -64,6 +64,11 @@ export interface StoreTraits extends SessionTraits {
   readonly loads: "encoded" | "data";
   /** How far a loaded expireDate may drift from the saved one (TTLs are whole seconds). */
   readonly expiryToleranceMs: number;
+  /**
+   * The backend's TTL is the session's expiry to the millisecond (Redis): a load returns no expiry of
+   * its own, and an entry is live while the backend holds it, on the backend's clock.
+   */
+  readonly expiryIsTtl: boolean;
   /** The order of a full listing. */
   readonly listOrder: "newest first, ties by key ascending" | "newest first, ties by key descending" | "by key";
   /** The listing cursor: opaque (garbage is rejected), or the last key shown. */
@@ -167,6 +172,7 @@ const SQL_TRAITS: StoreTraits = {
   sharedWithDjango: true,
   loads: "encoded",
   expiryToleranceMs: 0,
+  expiryIsTtl: false,
   listOrder: "newest first, ties by key ascending",
   cursor: "opaque",
   clearsInBatches: true,
@@ -214,6 +220,7 @@ const cacheBackend: StoreBackend = {
     keepsExpired: false,
     loads: "data",
     expiryToleranceMs: 1500,
+    expiryIsTtl: true,
     listOrder: "newest first, ties by key descending",
   },
   async open({ clock }) {
@@ -242,8 +249,8 @@ function cachedDbBackend(database: DatabaseBackend): StoreBackend {
     name: `cached_db on ${database.name} + Redis`,
     needs: [...database.needs, "redis"],
     capabilities: SQL_CAPABILITIES,
-    // Saves fill the cache, so a load after a save is a hit: the dict.
-    traits: { ...SQL_TRAITS, serverTtl: true, loads: "data", expiryToleranceMs: 1500 },
+    // Saves fill the cache, so a load after a save is a hit: the dict, without an expiry (the entry's TTL is it).
+    traits: { ...SQL_TRAITS, serverTtl: true, loads: "data", expiryToleranceMs: 1500, expiryIsTtl: true },
     async open({ clock }) {
       const client = await openRedis();
       const t = await database.open();

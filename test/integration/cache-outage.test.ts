@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createMemcachedClient } from "../../lib/node/memcached.ts";
 import { createRedisClient } from "../../lib/node/redis.ts";
-import type { CacheFencedStore, DatabaseStore } from "../../lib/session/index.ts";
+import type { CachedDbStore, DatabaseStore } from "../../lib/session/index.ts";
 import { loadedData, makeRecord, newKey } from "../contract/store-contract.ts";
 import { DATABASES, engines, openSqlStore, redisKeys, TEST_CODEC } from "../helpers/backends.ts";
 import { createTestClock, type TestClock } from "../helpers/clock.ts";
@@ -23,7 +23,7 @@ const decode = (encoded: string) => {
   return result.ok ? result.data : null;
 };
 
-type Store = DatabaseStore & CacheFencedStore;
+type Store = CachedDbStore;
 
 interface CacheSide {
   /** A cached_db store whose cache connection goes through `relay`. */

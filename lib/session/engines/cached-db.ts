@@ -29,14 +29,17 @@
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  CacheFencedStore, CacheOutboxStore, IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
+  CacheFencedStore, CacheOutboxStore, IssuedBeforeStore, KillStore, ListableStore, SaveRecord, SaveResult, DatedLoadStore, SessionStore, StoredSession,
   UserIndexedStore,
 } from "../store.ts";
 import { createFencedCache } from "./cache-fence.ts";
 import { dumpsPickle, loadsPickle } from "./pickle.ts";
-import { djangoCacheKey, expireDateFromPttl, luaScript, type RedisClient } from "./redis-client.ts";
+import { djangoCacheKey, luaScript, type RedisClient } from "./redis-client.ts";
 
-export type DatabaseStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore & CacheOutboxStore;
+/** What cached_db keeps its sessions in: a SQL engine, whose loads carry the expiry the cache entry takes. */
+export type DatabaseStore = DatedLoadStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore & CacheOutboxStore;
+/** The cached_db engine: a cache hit carries no expiry (the entry's TTL is the session's). */
+export type CachedDbStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & KillStore & CacheOutboxStore & CacheFencedStore;
 
 export interface CachedDbStoreOptions {
   /** Decodes a database row's encoded string (the session codec), to fill the cache after a miss; null when invalid. */
@@ -66,18 +69,18 @@ export interface CachedDbStoreOptions {
 
 /**
  * After a miss: read again, and take the lease unless the session was killed.
- * KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, pttl, leased].
+ * KEYS: entry, version, killed, lease. ARGV: lease token, lease ms. Returns [entry, version, leased].
  */
 const READ = luaScript(`
 local e = redis.call('GET', KEYS[1])
 local v = redis.call('GET', KEYS[2])
-if e and v then return {e, v, redis.call('PTTL', KEYS[1]), 0} end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {false, false, -2, 0} end
+if e and v then return {e, v, 0} end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {false, false, 0} end
 redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
-return {false, false, -2, 1}
+return {false, false, 1}
 `);
-/** What a load read from the cache: the entry, its version, its PTTL, and the lease's token when it took one. */
-type CacheRead = readonly [entry: Buffer | null, version: Buffer | null, pttl: number, lease: string | null];
+/** What a load read from the cache: the entry, its version, and the lease's token when it took one. */
+type CacheRead = readonly [entry: Buffer | null, version: Buffer | null, lease: string | null];
 /** KEYS: entry, version, lease. ARGV: token, bytes, version, ttl ms, version ttl ms. */
 const POPULATE = luaScript(`
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
@@ -86,13 +89,16 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
 return 1
 `);
-/** KEYS: entry, version, lease. ARGV: expected version ('' = none), bytes, new version, ttl s, version ttl s. */
+/**
+ * KEYS: entry, version, lease. ARGV: expected version ('' = none), bytes, new version, ttl ms, version ttl ms.
+ * The entry's TTL is the session's expiry to the millisecond, as POPULATE's: a hit is a live session.
+ */
 const REFRESH = luaScript(`
 redis.call('DEL', KEYS[3])
 local v = redis.call('GET', KEYS[2])
 if (ARGV[1] == '' and not v) or v == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
-  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[5])
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
   return 1
 end
 redis.call('DEL', KEYS[1], KEYS[2])
@@ -104,7 +110,7 @@ redis.call('SET', KEYS[4], '1', 'EX', ARGV[1])
 return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 `);
 
-export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): DatabaseStore & CacheFencedStore {
+export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, options: CachedDbStoreOptions): CachedDbStore {
   const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
   const index = options.indexPrefix ?? "sessionscope:cached_db:";
@@ -133,13 +139,13 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
 
   const refresh = async (key: string, record: SaveRecord, expected: string | null, version: string) => {
     const k = keys(key);
-    const ttl = Math.max(1, record.ttlSeconds);
-    const args = [expected ?? "", dumpsPickle(record.data), version, ttl, Math.min(ttl, verifySeconds)];
+    const ttlMs = Math.max(1, record.expireDate.getTime() - clock().getTime());
+    const args = [expected ?? "", dumpsPickle(record.data), version, ttlMs, Math.min(ttlMs, verifySeconds * 1000)];
     const done = await cache("save", false, async () => (await REFRESH.run(redis, [k.entry, k.version, k.lease], args), true));
     if (!done) await recordStale(key);
   };
 
-  const store: DatabaseStore & CacheFencedStore = {
+  const store: CachedDbStore = {
     ...db,
     engine: "cached_db",
     atomicSave: true,
@@ -148,31 +154,27 @@ export function createCachedDbStore(db: DatabaseStore, redis: RedisClient, optio
       // After a Redis failure nothing cached is served until what it missed is replayed into it.
       if (!fence.trusted && !(await fence.replay())) return db.load(key, now);
       const k = keys(key);
-      // A hit is one round trip without a script: MGET reads the entry and its version together (one
-      // atomic read), PTTL goes with it (a Lua call costs a load about a fifth more: docs/benchmarks.md,
-      // "Where a Redis load and write spend their time"). An entry gone between the two answers -2 and
-      // counts as a miss; one replaced between them gives the older value a later expiry, harmlessly: its
-      // version is the older one, so a save from it conflicts in the database. Only a miss runs the
-      // script that takes the lease.
+      // A hit is one MGET: the entry and its version, read together (one atomic read). The entry's TTL is
+      // the session's expiry to the millisecond (REFRESH and POPULATE set it), so an entry Redis answers
+      // is live, and a hit needs no expiry of its own (the PTTL it once read with it cost a load about
+      // 7 µs: docs/benchmarks.md, "Where a Redis load and write spend their time"). Only a miss runs
+      // the script that takes the lease.
       const read = await cache("load", null, async (): Promise<CacheRead> => {
-        const [[entry, version], pttl] = (await Promise.all([redis.callBuffer("MGET", [k.entry, k.version]), redis.call("PTTL", [k.entry])])) as [[Buffer | null, Buffer | null], number];
-        if (entry && version && Number(pttl) !== -2) return [entry, version, Number(pttl), null];
+        const [entry, version] = (await redis.callBuffer("MGET", [k.entry, k.version])) as [Buffer | null, Buffer | null];
+        if (entry && version) return [entry, version, null];
         const token = randomUUID();
-        const [e, v, left, leased] = (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number, number];
-        return [e, v, left, leased === 1 ? token : null];
+        const [e, v, leased] = (await READ.run(redis, [k.entry, k.version, k.killed, k.lease], [token, 10_000], true)) as [Buffer | null, Buffer | null, number];
+        return [e, v, leased === 1 ? token : null];
       });
       if (read?.[0] && read[1]) {
-        const expireDate = expireDateFromPttl(read[2], clock().getTime());
-        if (expireDate > now) {
-          try {
-            return { data: loadsPickle(read[0]), version: read[1].toString("utf8"), expireDate };
-          } catch (error) {
-            options.onCacheError?.(error as Error, "decode");
-          }
+        try {
+          return { data: loadsPickle(read[0]), version: read[1].toString("utf8") };
+        } catch (error) {
+          options.onCacheError?.(error as Error, "decode");
         }
       }
       const stored = await db.load(key, now);
-      const token = read?.[3];
+      const token = read?.[2];
       if (!stored || stored.encoded === undefined || !token) return stored;
       const data = options.decode(stored.encoded);
       const ttlMs = stored.expireDate.getTime() - clock().getTime();

@@ -20,7 +20,7 @@ import { link, lstat, open, opendir, readFile, rename, unlink } from "node:fs/pr
 import { dirname, resolve } from "node:path";
 import { systemClock, type Clock } from "../expiry.ts";
 import { isFileSafeKey } from "../keys.ts";
-import type { ClearExpiredOptions, SaveRecord, SaveResult, SessionStore, StoredSession } from "../store.ts";
+import type { ClearExpiredOptions, SaveRecord, SaveResult, DatedLoadStore, DatedStoredSession } from "../store.ts";
 import { DEFAULT_BATCH_SIZE } from "./batches.ts";
 import { createFileLocks, errorCode, ignoreMissing } from "./file-lock.ts";
 
@@ -45,7 +45,7 @@ const MAX_NAME_LENGTH = 255;
 // Room for the "_out_<random>" and ".lock" suffixes on top of prefix + key.
 const SUFFIX_ROOM = 24;
 
-export function createFileStore(options: FileStoreOptions): SessionStore {
+export function createFileStore(options: FileStoreOptions): DatedLoadStore {
   const { cookieName, cookieAge } = options;
   const ageMs = cookieAge * 1000;
   const withLock = createFileLocks({ staleMs: options.lockStaleMs ?? 5000, timeoutMs: options.lockTimeoutMs ?? 10_000 });
@@ -127,10 +127,10 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     return total;
   }
 
-  const store: SessionStore = {
+  const store: DatedLoadStore = {
     engine: "file",
     atomicSave: true,
-    async load(key, now): Promise<StoredSession | null> {
+    async load(key, now): Promise<DatedStoredSession | null> {
       const file = fileOf(key);
       if (!file) return null;
       // One handle for stat and read: both see the same file even if a rename replaces it meanwhile.
@@ -204,7 +204,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
  * an error message would end up in logs, where anyone reading them could use
  * it: every error leaving the engine has its keys cut to a short prefix.
  */
-function withoutKeysInErrors(store: SessionStore, cookieName: string): SessionStore {
+function withoutKeysInErrors(store: DatedLoadStore, cookieName: string): DatedLoadStore {
   const fileName = new RegExp(`(${cookieName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[a-z0-9]{6})[a-z0-9]+`, "g");
   const redact = (error: unknown): never => {
     if (!(error instanceof Error)) throw error;

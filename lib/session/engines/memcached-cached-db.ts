@@ -27,9 +27,9 @@
  */
 import { systemClock } from "../expiry.ts";
 import { isWellFormedSessionKey } from "../keys.ts";
-import type { CacheFencedStore, KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
+import type { KillTarget, SaveRecord, SaveResult, StoredSession } from "../store.ts";
 import { createFencedCache } from "./cache-fence.ts";
-import { keysIssuedBefore, type CachedDbStoreOptions, type DatabaseStore } from "./cached-db.ts";
+import { keysIssuedBefore, type CachedDbStore, type CachedDbStoreOptions, type DatabaseStore } from "./cached-db.ts";
 import { checkMemcachedKeyPrefix, entryDigest, FLAG_BYTES, FLAG_PICKLE, memcachedExptime, type MemcachedClient, type MemcachedItem } from "./memcached-client.ts";
 import { readPickledEntry } from "./memcached.ts";
 import { dumpsPickle } from "./pickle.ts";
@@ -53,7 +53,7 @@ function describedBy(state: MemcachedItem | null): Described | null {
   return match ? { expireMs: Number(match[1]), digest: match[2]!, version: match[3]! } : null;
 }
 
-export function createMemcachedCachedDbStore(db: DatabaseStore, client: MemcachedClient, options: MemcachedCachedDbStoreOptions): DatabaseStore & CacheFencedStore {
+export function createMemcachedCachedDbStore(db: DatabaseStore, client: MemcachedClient, options: MemcachedCachedDbStoreOptions): CachedDbStore {
   const clock = options.clock ?? systemClock;
   const entryPrefix = djangoCacheKey("django.contrib.sessions.cached_db", options);
   const statePrefix = `${options.indexPrefix ?? "sessionscope:cached_db:"}state:`;
@@ -112,7 +112,7 @@ export function createMemcachedCachedDbStore(db: DatabaseStore, client: Memcache
   // A key no session can have (spaces, control characters: not a Memcached key either) never reaches the cache.
   const killKeys = (keys: readonly string[], recorded?: Set<string>) => fencedKillKeys(keys.filter(isWellFormedSessionKey), recorded);
 
-  const store: DatabaseStore & CacheFencedStore = {
+  const store: CachedDbStore = {
     ...db,
     engine: "cached_db",
     atomicSave: true,

@@ -11,7 +11,7 @@
  */
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
-  ActivityStore, CacheInvalidationKind, CacheOutboxStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, SessionStore, StoredSession,
+  ActivityStore, CacheInvalidationKind, CacheOutboxStore, ClearExpiredOptions, IssuedBeforeStore, KillRecord, KillStore, KillTarget, ListableStore, SaveResult, DatedLoadStore, DatedStoredSession,
   UserIndexedStore,
 } from "../store.ts";
 import { removeInBatches } from "./batches.ts";
@@ -25,7 +25,7 @@ export interface PgQueryable {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export type PostgresStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
+export type PostgresStore = DatedLoadStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
 
 export interface PostgresStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -153,7 +153,7 @@ export function createPostgresStore(pool: PgQueryable, options: PostgresStoreOpt
     engine: "db",
     atomicSave: true,
     recordsKills: true,
-    async load(key, now): Promise<StoredSession | null> {
+    async load(key, now): Promise<DatedStoredSession | null> {
       if (!isStorableKey(key)) return null;
       const row = (await run("load", [key, now])).rows[0] as { session_data: string; expire_date: Date } | undefined;
       return row ? { encoded: row.session_data, version: row.session_data, expireDate: row.expire_date } : null;

@@ -11,7 +11,9 @@
 import { luaScript } from "./redis-client.ts";
 
 /**
- * KEYS: entry, meta, created, expiry. ARGV: mode, expected, value, ttl, createdMs, userId, publicId, key, userPrefix, expireMs.
+ * KEYS: entry, meta, created, expiry. ARGV: mode, expected, value, ttl ms, createdMs, userId, publicId, key, userPrefix, expireMs.
+ * The TTL is the session's expiry to the millisecond: Redis drops the entry exactly when the session
+ * ends, so a present entry is a live session and a load needs no expiry of its own (one GET).
  * A save whose owner did not change leaves the meta hash and the user set alone (only their TTL
  * and the expiry index move): a hash whose `u` is X always has its key in X's set, since only
  * this script writes `u` and the delete script removes both together.
@@ -20,12 +22,12 @@ export const SAVE = luaScript(`
 local ttl = tonumber(ARGV[4])
 local create = ARGV[1] == 'create'
 if create then
-  if not redis.call('SET', KEYS[1], ARGV[3], 'NX', 'EX', ttl) then return 'exists' end
+  if not redis.call('SET', KEYS[1], ARGV[3], 'NX', 'PX', ttl) then return 'exists' end
 else
   local current = redis.call('GET', KEYS[1])
   if not current then return 'missing' end
   if current ~= ARGV[2] then return 'conflict' end
-  redis.call('SET', KEYS[1], ARGV[3], 'EX', ttl)
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
 end
 local user = ARGV[6] ~= '' and ARGV[6] or false
 local oldUser = redis.call('HGET', KEYS[2], 'u')
@@ -45,7 +47,7 @@ elseif oldUser ~= user then
     redis.call('HDEL', KEYS[2], 'u')
   end
 end
-redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[4], ARGV[10], ARGV[8])
 return 'ok'
 `);

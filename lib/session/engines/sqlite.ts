@@ -13,7 +13,7 @@
 import { systemClock, type Clock } from "../expiry.ts";
 import type {
   CacheInvalidationKind, CacheOutboxStore,
-  ActivityStore, IssuedBeforeStore, KillRecord, KillResult, KillStore, KillTarget, ListableStore, SaveRecord, SaveResult, SessionStore, StoredSession,
+  ActivityStore, IssuedBeforeStore, KillRecord, KillResult, KillStore, KillTarget, ListableStore, SaveRecord, SaveResult, DatedLoadStore, DatedStoredSession,
   UserIndexedStore,
 } from "../store.ts";
 import { removeInBatches } from "./batches.ts";
@@ -37,7 +37,7 @@ export interface SqliteDriver {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) & { immediate(...args: A): R };
 }
 
-export type SqlStore = SessionStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
+export type SqlStore = DatedLoadStore & ListableStore & UserIndexedStore & IssuedBeforeStore & ActivityStore & KillStore & CacheOutboxStore;
 
 export interface SqliteStoreOptions {
   /** The engine name written to the meta table (cached_db passes "cached_db"). */
@@ -197,7 +197,7 @@ export function createSqliteStore(db: SqliteDriver, options: SqliteStoreOptions 
     engine: "db",
     atomicSave: true,
     recordsKills: true,
-    async load(key, now): Promise<StoredSession | null> {
+    async load(key, now): Promise<DatedStoredSession | null> {
       if (!isStorableKey(key)) return null;
       const row = statements.load.get(key, formatSqliteDate(now)) as { session_data: string; expire_date: string } | undefined;
       return row ? { encoded: row.session_data, version: row.session_data, expireDate: parseSqliteDate(row.expire_date) } : null;
