@@ -6,8 +6,11 @@
  *   sqlite-full / sqlite-default: one empty-ish commit (UPDATE of a one-row table, autocommit), and
  *          one prepared SELECT of a ~1.4 KB row by primary key from a table of 4,000 such rows
  *          (what a session load reads, before any session code)
- *   postgresql: one `SELECT 1` round trip through a pg.Pool (named statement: no parse, as the engines do)
- *   redis: one PING round trip through ioredis
+ *   postgresql: one `SELECT 1` round trip through a pg.Pool (named statement: no parse, as the engines
+ *          do), and one named SELECT of a ~1.4 KB row by primary key from a table of 4,000 such rows
+ *          (what a session load reads, as for SQLite)
+ *   redis: one PING round trip through ioredis, and one GET of a ~1 KB entry as a Buffer (what a
+ *          session load reads: the 1 KB session's pickle is 931 bytes)
  *   codec: zlib deflate (Node's native zlib, level 6) of the 1 KB payload's JSON, and inflate of
  *          it back: the steps of Django's session encoding and decoding no implementation may
  *          skip (compress=True)
@@ -46,12 +49,13 @@ async function sqliteSelect(dir: string, mode: DurabilityMode): Promise<void> {
   db.pragma(`journal_mode = ${DURABILITY[mode].journal}`);
   db.pragma(`synchronous = ${DURABILITY[mode].synchronous}`);
   db.exec("DROP TABLE IF EXISTS s; CREATE TABLE s (k TEXT NOT NULL PRIMARY KEY, v TEXT NOT NULL)");
-  const keys = Array.from({ length: SELECT_ROWS }, () => randomBytes(20).toString("hex"));
+  const rows = selectValues();
   const insert = db.prepare("INSERT INTO s (k, v) VALUES (?, ?)");
   db.transaction(() => {
-    for (const k of keys) insert.run(k, randomBytes(SELECT_VALUE_BYTES * 0.75).toString("base64"));
+    for (const [k, v] of rows) insert.run(k, v);
   })();
   const select = db.prepare("SELECT v FROM s WHERE k = ?");
+  const keys = rows.map((r) => r[0]);
   try {
     emit(
       { impl: "floor", engine: "-", backend: sqliteBackend(mode), durability: DURABILITY[mode].text, op: "select" },
@@ -62,20 +66,38 @@ async function sqliteSelect(dir: string, mode: DurabilityMode): Promise<void> {
   }
 }
 
+const selectValues = () => Array.from({ length: SELECT_ROWS }, () => [randomBytes(20).toString("hex"), randomBytes(SELECT_VALUE_BYTES * 0.75).toString("base64")] as const);
+
 async function pgRoundTrip(url: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     emit({ impl: "floor", engine: "-", backend: "postgresql", durability: "-", op: "round_trip" }, await timed(() => pool.query({ name: "floor", text: "SELECT 1" }), timing));
+    await pool.query("DROP TABLE IF EXISTS floor_select; CREATE UNLOGGED TABLE floor_select (k varchar(40) PRIMARY KEY, v text NOT NULL)");
+    const rows = selectValues();
+    await pool.query({ text: "INSERT INTO floor_select (k, v) SELECT * FROM unnest($1::varchar[], $2::text[])", values: [rows.map((r) => r[0]), rows.map((r) => r[1])] });
+    await pool.query("ANALYZE floor_select");
+    emit(
+      { impl: "floor", engine: "-", backend: "postgresql", durability: "-", op: "select" },
+      await timed((i) => pool.query({ name: "floor-select", text: "SELECT v FROM floor_select WHERE k = $1", values: [rows[i % SELECT_ROWS]![0]] }), timing),
+    );
+    await pool.query("DROP TABLE floor_select");
   } finally {
     await pool.end();
   }
 }
+
+/** The Redis entries of the GET floor: about the size of the 1 KB session's pickle (931 bytes). */
+const GET_VALUE_BYTES = 931;
 
 async function redisRoundTrip(url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true });
   await client.connect();
   try {
     emit({ impl: "floor", engine: "-", backend: "redis", durability: "-", op: "round_trip" }, await timed(() => client.ping(), timing));
+    const keys = Array.from({ length: SELECT_ROWS }, (_, i) => `floor:get:${i}`);
+    for (const key of keys) await client.set(key, randomBytes(GET_VALUE_BYTES), "EX", 3600);
+    emit({ impl: "floor", engine: "-", backend: "redis", durability: "-", op: "get" }, await timed((i) => client.getBuffer(keys[i % SELECT_ROWS]!), timing));
+    await client.del(...keys);
   } finally {
     client.disconnect();
   }

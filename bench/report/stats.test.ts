@@ -88,11 +88,12 @@ describe("load targets: within 15 % of the floor plus the decode", () => {
     expect(whyMissed(sqlite(11.6))).toMatch(/SELECT by primary key/);
   });
 
-  it("bounds a Redis or cached_db load by one round trip and the pickle read", () => {
+  it("bounds a Redis or cached_db load by one GET of a session-sized entry and the pickle read", () => {
     for (const backend of ["redis", "cached_db"]) {
       const r = row([
         timedLine("sessionscope", backend, "load", 60),
-        timedLine("floor", "redis", "round_trip", 30),
+        timedLine("floor", "redis", "round_trip", 28),
+        timedLine("floor", "redis", "get", 30),
         timedLine("floor", "postgresql", "round_trip", 100),
         timedLine("sessionscope", "none", "decode", 6),
         timedLine("sessionscope", "none", "decode_pickle", 20),
@@ -101,12 +102,12 @@ describe("load targets: within 15 % of the floor plus the decode", () => {
       expect(r.decode).toBe(20);
       expect(r.bound).toBeCloseTo(57.5);
       expect(r.status).toBe("fail");
-      expect(whyMissed(r)).toMatch(/PTTL/);
+      expect(whyMissed(r)).toMatch(/one M?GET/);
     }
   });
 
   it("cannot judge a load without its floor or its decode", () => {
-    const r = row([timedLine("sessionscope", "postgresql", "load", 60), timedLine("floor", "postgresql", "round_trip", 30)], "postgresql", "load");
+    const r = row([timedLine("sessionscope", "postgresql", "load", 60), timedLine("floor", "postgresql", "select", 30)], "postgresql", "load");
     expect(r.bound).toBeNull();
     expect(r.status).toBe("missing");
     expect(resultText(r)).toBe("60.0 µs; decode not measured");

@@ -78,12 +78,14 @@ export function find(results: readonly BestResult[], impl: string, backend: stri
 export const ratio = (a: ResultLine | null | undefined, b: ResultLine | null | undefined) => (a && b ? a.ops_per_sec / b.ops_per_sec : null);
 
 /**
- * The least a backend must do for one op (see bench/floor.bench.ts): SQLite
- * writes pay one commit, loads one prepared SELECT of a session-sized row by
- * primary key; PostgreSQL and Redis pay one round trip per statement a session
- * op cannot avoid (load-modify-save reads, then writes; cached_db writes the
- * database and the cache, and loads from the cache). The codec has none here:
- * at 1 KB SessionScope writes plain signed JSON, so zlib is no step it must take.
+ * The least a backend must do for one op (see bench/floor.bench.ts). A load
+ * reads a session-sized value on every backend: one prepared SELECT of a
+ * ~1.4 KB row by primary key (SQLite, PostgreSQL), one GET of a ~1 KB entry
+ * (Redis, and cached_db, which loads from its cache). Writes pay one commit
+ * (SQLite) or one round trip per statement a session op cannot avoid
+ * (PostgreSQL and Redis; load-modify-save reads, then writes; cached_db writes
+ * the database and the cache). The codec has none here: at 1 KB SessionScope
+ * writes plain signed JSON, so zlib is no step it must take.
  */
 export function floorUs(results: readonly BestResult[], backend: string, op: Op): number | null {
   const f = (b: string, o: string) => find(results, "floor", b, o)[0]?.us_per_op ?? null;
@@ -91,9 +93,10 @@ export function floorUs(results: readonly BestResult[], backend: string, op: Op)
   if (backend.startsWith("sqlite-")) return f(backend, op === "load" ? "select" : "commit");
   const pgRt = f("postgresql", "round_trip");
   const rRt = f("redis", "round_trip");
+  if (op === "load") return backend === "postgresql" ? f("postgresql", "select") : backend === "redis" || backend === "cached_db" ? f("redis", "get") : null;
   if (backend === "postgresql") return op === "load_modify_save" ? sum(pgRt, pgRt) : pgRt;
   if (backend === "redis") return op === "load_modify_save" ? sum(rRt, rRt) : rRt;
-  if (backend === "cached_db") return op === "load" ? rRt : op === "create" ? sum(pgRt, rRt) : sum(rRt, pgRt, rRt);
+  if (backend === "cached_db") return op === "create" ? sum(pgRt, rRt) : sum(rRt, pgRt, rRt);
   return null;
 }
 

@@ -40,11 +40,11 @@ function load(backend: Row["section"]["backend"]): string {
     case "sqlite-default":
       return "Beyond the floor's SELECT by primary key, a load also compares `expire_date` in the statement and parses it, then builds the Session's data map and settles a promise (the engines are async, as the PostgreSQL and Redis ones must be); the decode counted is the codec's first read of a value (HMAC check and parse, the verified-value cache off).";
     case "postgresql":
-      return "Beyond the floor's `SELECT 1` round trip, which reads no row, a load's named statement reads the session's row by its primary key and returns its text and a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value). The row's read is most of the distance; the expiry's Date handling, under 1 µs.";
+      return "Beyond the floor's named SELECT of a session-sized row by primary key, a load's statement also compares `expire_date` and returns it, a `timestamptz` that pg parses into a Date; then the codec's decode (the bound counts its first read of a value), the Session's data map and a settled promise.";
     case "redis":
-      return "Beyond the floor's PING, a load sends two commands in one round trip (GET of the entry and its PTTL, so the expiry comes with it), whose second reply costs a few µs; then the pickle read (the bound's decode), a copy of the entry as the compare-and-swap's version, and the Session's own step (a promise settled, the expiry checked).";
+      return "Beyond the floor's GET of a session-sized entry, a load sends one GET of its own; then the pickle read (the bound's decode), a copy of the entry as the compare-and-swap's version, and the Session's own step (a promise settled, the expiry checked against the policy). The entry's expiry is its TTL, to the millisecond, so no PTTL is read.";
     case "cached_db":
-      return "Beyond the floor's PING, a load sends two commands in one round trip (MGET of the entry and the database version it came from, for the compare-and-swap, and the entry's PTTL), each bounded by the cache guard's timer; a miss then runs a Lua script that takes a lease, so a racing save or kill can never be undone by a stale fill; then the pickle read (the bound's decode).";
+      return "Beyond the floor's GET of a session-sized entry, a load sends one MGET of the entry and the database version it came from (the compare-and-swap's token), bounded by the cache guard's timer; a miss then runs a Lua script that takes a lease, so a racing save or kill can never be undone by a stale fill; then the pickle read (the bound's decode). The entry's expiry is its TTL, to the millisecond, so no PTTL is read.";
     default:
       return "";
   }
