@@ -7,6 +7,9 @@
  *   /session  express-session loads the session, the handler adds one to its
  *             counter and answers {"visits":n}; express-session saves it and sends
  *             Set-Cookie (a modified session with a max age), as SessionScope does
+ *   /cookie   /plain, reading the request's session cookie and answering with a
+ *             Set-Cookie of the same value and attributes: the cookie's own cost,
+ *             without the session (the floor under /session)
  *
  * Express itself is not installed here (and no package may be added), so the
  * middleware runs on node:http, which is how Express calls it: the same handler
@@ -82,8 +85,16 @@ const middleware = session({
   cookie: { maxAge: COOKIE_AGE_MS, httpOnly: true, sameSite: "lax", path: "/" },
 }) as unknown as Middleware;
 
+/** The cookie's value from a Cookie header, as express-session's parser finds it. */
+const sessionCookie = (header: string | undefined) => /(?:^|;\s*)sessionid=([^;]*)/.exec(header ?? "")?.[1] ?? "";
+
 const server = createServer((req, res) => {
   if (req.url === "/plain") return json(res, { visits: 1 });
+  if (req.url === "/cookie") {
+    const expires = new Date(Date.now() + COOKIE_AGE_MS).toUTCString();
+    res.setHeader("Set-Cookie", `sessionid=${sessionCookie(req.headers.cookie)}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax`);
+    return json(res, { visits: 1 });
+  }
   if (req.url !== "/session") {
     res.statusCode = 404;
     return res.end();

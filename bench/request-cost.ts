@@ -11,7 +11,10 @@
  *
  * For each setup one `next start` (its /api/bench/plain and /api/bench/session)
  * and one express-session server (bench/request-cost-express.ts: /plain and
- * /session), all up at once on 127.0.0.1 beside one PostgreSQL and one Redis,
+ * /session); on the default setup also each server's cookie route
+ * (/api/bench/cookie, /cookie: the plain route with the session cookie read and
+ * a Set-Cookie written, no session), the floor under a cookie session on that
+ * server. All up at once on 127.0.0.1 beside one PostgreSQL and one Redis,
  * measured with autocannon at 1 connection (what one request pays) and at 8
  * (a saturated server: what the session costs in throughput), rounds
  * alternating over every setup and server. Then the steady-memory run: a fresh
@@ -61,12 +64,13 @@ const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", C
 const teardown = new Teardown();
 teardown.install();
 
-/** A server under test: its setup, its side, where its two routes are, and the session cookies its connections send. */
+/** A server under test: its setup, its side, where its routes are, and the session cookies its connections send. */
 interface Target {
   readonly setup: SetupId;
   readonly side: Side;
   readonly base: string;
-  readonly routes: { readonly plain: string; readonly session: string };
+  /** `cookie` on the default setup only: the cookie's own cost, without the session. */
+  readonly routes: { readonly plain: string; readonly session: string; readonly cookie?: string };
   readonly process: ChildProcess;
   cookies: string[];
 }
@@ -131,12 +135,12 @@ async function sessionCookies(url: string, count: number): Promise<string[]> {
   return cookies;
 }
 
-type Route = "plain" | "session";
+type Route = "plain" | "session" | "cookie";
 
 function load(target: Target, route: Route, options: { duration?: number; amount?: number; connections: number; cookies?: boolean }): Promise<Result> {
   let next = 0;
   const cookies = options.cookies === false ? [] : target.cookies;
-  const setupClient = route === "session" && cookies.length > 0
+  const setupClient = route !== "plain" && cookies.length > 0
     ? (client: { setHeaders(headers: Record<string, string>): void }) => client.setHeaders({ cookie: cookies[next++ % cookies.length]! })
     : undefined;
   return new Promise((resolve, reject) => {
@@ -211,13 +215,17 @@ async function startTargets(dir: string, pgUrl: string | null, redisUrl: string 
     const nextPort = await freePort();
     const profile = setup === "sqlite" ? profileDir : undefined;
     const nextServer = startNext(`next start (${setup})`, nextPort, sessionScopeEnv(setup, dir, pgUrl, redisUrl), { profile });
-    targets.push({ setup, side: "sessionscope", base: `http://127.0.0.1:${nextPort}`, routes: { plain: "/api/bench/plain", session: "/api/bench/session" }, process: nextServer, cookies: [] });
+    // The cookie's own cost is measured where the targets are judged: the default setup.
+    const cookieRoute = setup === "sqlite";
+    const nextRoutes = { plain: "/api/bench/plain", session: "/api/bench/session", ...(cookieRoute && { cookie: "/api/bench/cookie" }) };
+    targets.push({ setup, side: "sessionscope", base: `http://127.0.0.1:${nextPort}`, routes: nextRoutes, process: nextServer, cookies: [] });
     // The bound's variant is SessionScope's alone: express-session has nothing like it.
     if (setup === "postgres-verify") continue;
     const expressPort = await freePort();
     const express = nodeTs(join(ROOT, "bench", "request-cost-express.ts"), "--port", String(expressPort), ...expressArgs(setup, dir, pgUrl, redisUrl));
     const expressServer = startChild(express.command, express.args, env, `express-session (${setup})`);
-    targets.push({ setup, side: "express", base: `http://127.0.0.1:${expressPort}`, routes: { plain: "/plain", session: "/session" }, process: expressServer, cookies: [] });
+    const expressRoutes = { plain: "/plain", session: "/session", ...(cookieRoute && { cookie: "/cookie" }) };
+    targets.push({ setup, side: "express", base: `http://127.0.0.1:${expressPort}`, routes: expressRoutes, process: expressServer, cookies: [] });
   }
   for (const target of targets) {
     await waitUntilUp(`${target.base}${target.routes.plain}`, target.process);
@@ -227,18 +235,21 @@ async function startTargets(dir: string, pgUrl: string | null, redisUrl: string 
   return targets;
 }
 
+/** The routes a target serves, plain first. */
+const routesOf = (target: Target): Route[] => (target.routes.cookie ? ["plain", "cookie", "session"] : ["plain", "session"]);
+
 async function measure(targets: readonly Target[]): Promise<Pair[]> {
   console.log("warming up ...");
   for (const target of targets) {
-    for (const route of ["plain", "session"] as const) await load(target, route, { duration: 3, connections: SATURATED });
+    for (const route of routesOf(target)) await load(target, route, { duration: 3, connections: SATURATED });
   }
   const pairs: Pair[] = [];
   for (const connections of LOADS) {
-    const results = new Map<Target, Record<Route, Result[]>>(targets.map((t) => [t, { plain: [], session: [] }]));
+    const results = new Map<Target, Record<Route, Result[]>>(targets.map((t) => [t, { plain: [], session: [], cookie: [] }]));
     for (let round = 1; round <= rounds; round++) {
-      // Plain first in odd rounds, session first in even ones: a drift in the machine's speed favours neither.
-      const order: Route[] = round % 2 === 1 ? ["plain", "session"] : ["session", "plain"];
       for (const target of targets) {
+        // Plain first in odd rounds, session first in even ones: a drift in the machine's speed favours neither.
+        const order = round % 2 === 1 ? routesOf(target) : routesOf(target).reverse();
         for (const route of order) {
           const result = await load(target, route, { duration: seconds, connections });
           results.get(target)![route].push(result);
@@ -247,8 +258,8 @@ async function measure(targets: readonly Target[]): Promise<Pair[]> {
       }
     }
     for (const target of targets) {
-      const { plain, session } = results.get(target)!;
-      pairs.push({ setup: target.setup, side: target.side, connections, plain: summarize(plain), session: summarize(session) });
+      const { plain, session, cookie } = results.get(target)!;
+      pairs.push({ setup: target.setup, side: target.side, connections, plain: summarize(plain), session: summarize(session), ...(cookie.length > 0 && { cookie: summarize(cookie) }) });
     }
   }
   return pairs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultSetupVerdict, memoryVerdict, type Pair, renderRequestCost, type RouteSummary, type SetupId, type Side } from "./request-cost-section.ts";
+import { cookieFloor, defaultSetupVerdict, memoryVerdict, type Pair, renderRequestCost, type RouteSummary, type SetupId, type Side } from "./request-cost-section.ts";
 
 const route = (rps: number): RouteSummary => ({ p50: 1, p99: 2, mean: 1000 / rps, rps });
 const pair = (setup: SetupId, side: Side, connections: number, plain: number, session: number): Pair => ({
@@ -19,6 +19,27 @@ describe("request-cost targets", () => {
     expect(verdict?.shareMet).toBe(false);
     expect(verdict?.factor).toBeCloseTo(1.25);
     expect(verdict?.factorMet).toBe(true);
+  });
+
+  it("reads the cookie route as the floor under the session route, on each server of the default setup", () => {
+    const withCookie = (side: Side, connections: number, plain: number, cookie: number, session: number): Pair => ({ ...pair("sqlite", side, connections, plain, session), cookie: route(cookie) });
+    const pairs = [
+      withCookie("sessionscope", 1, 1000, 900, 750),
+      withCookie("sessionscope", 8, 2000, 1800, 1440),
+      withCookie("express", 1, 10_000, 8_000, 2_000),
+      withCookie("express", 8, 20_000, 16_000, 4_000),
+    ];
+    const floor = cookieFloor(pairs, 8);
+    expect(floor?.cookieShare).toBeCloseTo(0.9);
+    expect(floor?.sessionShareOfCookie).toBeCloseTo(0.8);
+    expect(floor?.cookieFactor).toBeCloseTo(1000 / 900);
+    expect(floor?.sessionFactorOverCookie).toBeCloseTo(1.2);
+    expect(cookieFloor(pairs, 8, "express")?.sessionShareOfCookie).toBeCloseTo(0.25);
+    // Without the cookie route (the other setups), there is no floor and no table.
+    expect(cookieFloor([pair("sqlite", "sessionscope", 1, 1000, 800), pair("sqlite", "sessionscope", 8, 2000, 1500)], 8)).toBeNull();
+    const text = renderRequestCost({ pairs, memory: [], seconds: 5, rounds: 3, saturated: 8, date: new Date(0) }).join("\n");
+    expect(text).toContain("| SessionScope (`next start`) | 2000 | 1800 | 1440 | **0.90** | **0.80** | 1.000 | 1.111 | 1.333 | **1.11×** | **1.20×** |");
+    expect(text).toContain("the session would have to keep 0.89 of it at saturation to meet 0.8 of the plain route");
   });
 
   it("has no verdict when the default setup was not measured", () => {

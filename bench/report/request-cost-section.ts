@@ -21,6 +21,11 @@ export interface Pair {
   readonly connections: number;
   readonly plain: RouteSummary;
   readonly session: RouteSummary;
+  /**
+   * The plain route reading the session cookie and writing a Set-Cookie of the same size, without
+   * the session (default setup only): the floor under a cookie session on this server.
+   */
+  readonly cookie?: RouteSummary;
 }
 
 /** Resident memory of the `next start` process after a number of session requests. */
@@ -105,6 +110,31 @@ export function defaultSetupVerdict(pairs: readonly Pair[], saturated: number): 
   return { share, factor, shareMet: share >= TARGET_SATURATED_SHARE, factorMet: factor <= TARGET_ONE_CONNECTION_FACTOR };
 }
 
+/** The default setup's session route against its server's cookie route: what the session costs beyond the cookie. */
+export interface CookieFloor {
+  /** Cookie route over plain route, requests/s at saturation: what the cookie alone keeps. */
+  readonly cookieShare: number;
+  /** Session route over cookie route, requests/s at saturation. */
+  readonly sessionShareOfCookie: number;
+  /** Cookie round trip over plain, at one connection. */
+  readonly cookieFactor: number;
+  /** Session round trip over cookie round trip, at one connection. */
+  readonly sessionFactorOverCookie: number;
+}
+
+export function cookieFloor(pairs: readonly Pair[], saturated: number, side: Side = "sessionscope"): CookieFloor | null {
+  const find = (connections: number) => pairs.find((p) => p.setup === "sqlite" && p.side === side && p.connections === connections);
+  const busy = find(saturated);
+  const one = find(1);
+  if (!busy?.cookie || !one?.cookie) return null;
+  return {
+    cookieShare: busy.cookie.rps / busy.plain.rps,
+    sessionShareOfCookie: busy.session.rps / busy.cookie.rps,
+    cookieFactor: perRequestMs(one.cookie) / perRequestMs(one.plain),
+    sessionFactorOverCookie: perRequestMs(one.session) / perRequestMs(one.cookie),
+  };
+}
+
 export interface MemoryVerdict {
   readonly first: MemoryPoint;
   readonly last: MemoryPoint;
@@ -156,6 +186,36 @@ export const PROFILE_FINDING: readonly string[] = [
     "**The cache outbox's cost (cached_db).** A kill or refresh the cache missed waits in `sessionscope_cache_outbox` (docs/engines.md, \"When the cache is down\"): on the request's path that is one flag read per load while the cache is healthy, plus one indexed read of the empty outbox per second per instance, and a cached session checked against the database once per `SESSION_CACHE_VERIFY_SECONDS` (default 60). The `postgres-verify` row runs the same cached_db server with that bound at 1 s, the tightest allowed: its difference from the cached_db row is what the bound costs at its worst.",
 ];
 
+/** The default setup's three routes per server, and what the cookie alone takes of the plain route. */
+function cookieSection(pairs: readonly Pair[], saturated: number): string[] {
+  const ours = cookieFloor(pairs, saturated);
+  if (!ours) return [];
+  const rows: string[] = [];
+  for (const side of ["sessionscope", "express"] as const) {
+    const busy = pairs.find((p) => p.setup === "sqlite" && p.side === side && p.connections === saturated);
+    const one = pairs.find((p) => p.setup === "sqlite" && p.side === side && p.connections === 1);
+    const floor = cookieFloor(pairs, saturated, side);
+    if (!busy?.cookie || !one?.cookie || !floor) continue;
+    const name = side === "sessionscope" ? "SessionScope (`next start`)" : "express-session (`node:http`)";
+    rows.push(
+      `| ${name} | ${Math.round(busy.plain.rps)} | ${Math.round(busy.cookie.rps)} | ${Math.round(busy.session.rps)} | **${floor.cookieShare.toFixed(2)}** | **${floor.sessionShareOfCookie.toFixed(2)}** | ` +
+        `${perRequestMs(one.plain).toFixed(3)} | ${perRequestMs(one.cookie).toFixed(3)} | ${perRequestMs(one.session).toFixed(3)} | **${floor.cookieFactor.toFixed(2)}×** | **${floor.sessionFactorOverCookie.toFixed(2)}×** |`,
+    );
+  }
+  return [
+    "",
+    "**The cookie's own cost, the floor under a cookie session.** On the default setup each server also serves a *cookie* route: the plain route that reads the request's session cookie and answers with a Set-Cookie of the same value and attributes (and, on SessionScope's, `Vary: Cookie`), with no store and no codec (`/api/bench/cookie` in `lib/server/bench-routes.ts`; express-session's server: `/cookie`). " +
+      "The plain route's requests carry no cookie and its responses set none, so part of what the session route costs against it is the cookie's trip through the framework, which any cookie session pays. Measured in the same rounds as the table above:",
+    "",
+    `| server (default setup) | ${saturated} conn: plain req/s | cookie req/s | session req/s | cookie / plain | session / cookie | 1 conn: plain, ms | cookie, ms | session, ms | cookie / plain | session / cookie |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+    "",
+    `On SessionScope's server the cookie alone keeps ${ours.cookieShare.toFixed(2)} of the plain route's requests/s at saturation and costs ${ours.cookieFactor.toFixed(2)}× its round trip at one connection; against that floor, the session route keeps ${ours.sessionShareOfCookie.toFixed(2)} of the cookie route's requests/s and costs ${ours.sessionFactorOverCookie.toFixed(2)}× its round trip. ` +
+      `The targets above are judged against the plain route, as set; read against the cookie route, the session would have to keep ${(TARGET_SATURATED_SHARE / ours.cookieShare).toFixed(2)} of it at saturation to meet ${TARGET_SATURATED_SHARE} of the plain route.`,
+  ];
+}
+
 export function renderRequestCost({ pairs, memory, seconds, rounds, saturated, date }: RequestCost): string[] {
   const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
   const setups = (Object.keys(SETUPS) as SetupId[]).filter((s) => pairs.some((p) => p.setup === s));
@@ -190,6 +250,7 @@ export function renderRequestCost({ pairs, memory, seconds, rounds, saturated, d
         `at one connection it costs at most ${TARGET_ONE_CONNECTION_FACTOR}× the plain request: ${mark(verdict.factorMet)} (${verdict.factor.toFixed(2)}×).**`,
     );
   }
+  lines.push(...cookieSection(pairs, saturated));
   lines.push(...PROFILE_FINDING);
   if (mem) {
     // The first checkpoint at which every bounded structure is full (see the paragraph below).

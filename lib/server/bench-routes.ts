@@ -7,8 +7,8 @@ import "server-only";
  * apart from what the collector has not yet freed. Off unless
  * SESSIONSCOPE_BENCH_ROUTES=1, and never in production.
  */
-import { NextResponse } from "next/server";
-import type { Session } from "@/lib/session";
+import { NextResponse, type NextRequest } from "next/server";
+import { buildSessionCookie, type Session } from "@/lib/session";
 import { getEnv } from "../node/env.ts";
 import { API_ERRORS, HttpError } from "./http.ts";
 
@@ -25,6 +25,21 @@ export async function countVisit(session: Session | null): Promise<Response> {
     visits = session.modify<number>("visits", (n) => (typeof n === "number" ? n : 0) + 1);
   }
   return NextResponse.json({ visits });
+}
+
+/**
+ * The plain handler with what a cookie session adds that is not the session's: the request's
+ * cookie read, and a Set-Cookie (built as the binding builds it, from the same settings) and
+ * `Vary: Cookie` on the response. The floor under the session route in this framework: no store,
+ * no codec.
+ */
+export async function echoCookie(request: NextRequest): Promise<Response> {
+  const config = getEnv().session;
+  const value = request.cookies.get(config.cookieName)?.value ?? "";
+  const response = await countVisit(null);
+  response.headers.append("Vary", "Cookie");
+  if (/^[a-z0-9]+$/.test(value)) response.headers.append("Set-Cookie", buildSessionCookie(config, value, config.cookieAge, new Date()));
+  return response;
 }
 
 /**
