@@ -32,7 +32,8 @@ export type { SessionContext } from "./lifecycle.ts";
 export function withSession<P>(
   handler: (request: NextRequest, context: SessionContext & { params: P }) => Promise<Response>,
 ): (request: NextRequest, route: { params: P }) => Promise<Response> {
-  return (request, route) => respondWithSession(getSessionRuntime(), request, (context) => handler(request, { ...context, params: route.params }));
+  // Spelled out, not spread: a spread plus a property costs about 0.8 µs on Node 20 (see Session's constructor).
+  return (request, route) => respondWithSession(getSessionRuntime(), request, ({ session, info }) => handler(request, { session, info, params: route.params }));
 }
 
 /**
