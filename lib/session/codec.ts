@@ -75,13 +75,14 @@ export interface SessionCodecOptions {
 
 /**
  * Stored sessions (db, cached_db, file) are compressed from this size of JSON
- * up. Below it zlib costs more than the bytes it saves: writing plain saves 25
- * to 45 µs an encode and 10 to 12 µs a decode at 200 B and 1 KB, while 2 KiB of
- * JSON is at most 2.7 KB of base64, which one SQLite page holds (written 2 to
- * 3 µs slower than its compressed form). An 8 KB session is 4 times smaller
- * compressed and decodes in about the same time either way, so it is
- * compressed (docs/benchmarks.md, "The session codec at three sizes"). Signed
- * cookies keep Django's rule: their bytes travel with every request.
+ * up. Below it zlib costs more than the bytes it saves: even through one
+ * reused zlib stream (zlib-reuse.ts), writing plain saves 7 to 18 µs an encode
+ * and 2 to 3 µs a decode at 200 B and 1 KB, while 2 KiB of JSON is at most
+ * 2.7 KB of base64, which one SQLite page holds (written 2 to 3 µs slower than
+ * its compressed form). An 8 KB session is 4 times smaller compressed and
+ * decodes in about the same time either way, so it is compressed
+ * (docs/benchmarks.md, "The session codec at three sizes"). Signed cookies
+ * keep Django's rule: their bytes travel with every request.
  */
 export const SESSION_COMPRESS_MIN_BYTES = 2048;
 

@@ -7,10 +7,10 @@
  *   window 15, memLevel 8), via pako's port of classic zlib, for reproducing
  *   Django's exact values (the CLI's `encode`, the vector tests).
  */
-import { deflateSync } from "node:zlib";
 import { deflate as deflateOnce } from "pako";
 import zlibDeflate from "pako/lib/zlib/deflate.js";
 import ZStream from "pako/lib/zlib/zstream.js";
+import { deflateLevel6 } from "./zlib-reuse.ts";
 
 const Z_FINISH = 4;
 const Z_OK = 0;
@@ -20,7 +20,7 @@ let stream: ZStream | null = null;
 export type ZlibFlavour = "native" | "cpython";
 
 export function compress(data: Uint8Array, flavour: ZlibFlavour): Uint8Array {
-  return flavour === "native" ? deflateSync(data, { level: 6 }) : compressLikePython(data);
+  return flavour === "native" ? deflateLevel6(data) : compressLikePython(data);
 }
 
 // One pako stream is reset and reused: allocating zlib's ~200 KB of state

@@ -23,9 +23,10 @@ export type { PyDatetimeValue } from "./python-values.ts";
 export { Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from "./session.ts";
 export type { SessionOptions } from "./session.ts";
 export {
-  createSignedSerializer, createSigner, createTimestampSigner, decodeBase62, dumps, encodeBase62, loads, saltedHmac,
+  createSignedSerializer, createSigner, createTimestampSigner, decodeBase62, dumps, encodeBase62, loads, MAX_INFLATED_PAYLOAD_BYTES, saltedHmac,
 } from "./signing.ts";
 export type { HashAlgorithm, SignedSerializer, Signer, SignerOptions, TimestampSigner } from "./signing.ts";
+export { deflateLevel6, inflateToLatin1 } from "./zlib-reuse.ts";
 export { supportsActivity, supportsIssuedBefore, supportsKill, supportsListing, supportsUserIndex } from "./store.ts";
 export type * from "./store.ts";
 export { createMemoryStore } from "./engines/memory.ts";

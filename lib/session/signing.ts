@@ -3,9 +3,9 @@
  * `dumps`/`loads` with the exact compression and base64 rules (docs/django-format.md §1).
  */
 import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
-import { inflateSync } from "node:zlib";
 import { constantTimeEqual } from "./crypto.ts";
 import { compress as deflate, type ZlibFlavour } from "./deflate.ts";
+import { inflateToLatin1 } from "./zlib-reuse.ts";
 import { BadSignature, MalformedPayload, SignatureExpired } from "./errors.ts";
 import { decodeBase62, decodeBase64Url, encodeBase62, encodeBase64Url } from "./encoding.ts";
 import { dumpsPython } from "./python-json.ts";
@@ -129,17 +129,15 @@ function decodePayload(payload: string): string {
   const compressed = payload.startsWith(".");
   const bytes = decodeBase64Url(compressed ? payload.slice(1) : payload);
   if (!compressed) return bytes.toString("latin1");
-  let inflated: Buffer;
   try {
     // zlib stops as soon as the output passes the limit, so a bomb costs at most that much memory and time.
-    inflated = inflateSync(bytes, { maxOutputLength: MAX_INFLATED_PAYLOAD_BYTES });
+    return inflateToLatin1(bytes, MAX_INFLATED_PAYLOAD_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
       throw new MalformedPayload(`compressed payload inflates to more than ${MAX_INFLATED_PAYLOAD_BYTES} bytes`);
     }
     throw new MalformedPayload("compressed payload is not a valid zlib stream");
   }
-  return inflated.toString("latin1");
 }
 
 export interface SignedSerializerOptions extends SignerOptions {
