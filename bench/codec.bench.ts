@@ -26,7 +26,7 @@ import { inflateSync } from "node:zlib";
 import {
   createSessionCodec, dumpsPython, inflateToLatin1, MAX_INFLATED_PAYLOAD_BYTES, needsFullParser, SESSION_COMPRESS_MIN_BYTES, SESSION_SALT,
 } from "../lib/session/index.ts";
-import { emitVerdict, numberArg, parseArgs } from "./common.ts";
+import { emitVerdict, numberArg, parseArgs, realisticSession } from "./common.ts";
 import { verdictLine } from "./report/targets.ts";
 import { utcStamp } from "./report/format.ts";
 import { benchmarksDoc, writeDocSection } from "./report/doc-section.ts";
@@ -41,31 +41,7 @@ const args = parseArgs();
 const timing = { seconds: numberArg(args, "seconds", 1), warmup: numberArg(args, "warmup", 0.3) };
 const rounds = numberArg(args, "rounds", 3);
 
-/** A deterministic session of at least `target` bytes of JSON: auth keys, a timestamp, a cart of priced items, views, messages. */
-function makeSession(target: number, seed: number): Map<string, unknown> {
-  let x = seed * 2654435761 + 12345;
-  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const hex = (n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(rnd() * 16)]).join("");
-  const s = new Map<string, unknown>([
-    ["_auth_user_id", String(1000 + seed)],
-    ["_auth_user_backend", "django.contrib.auth.backends.ModelBackend"],
-    ["_auth_user_hash", hex(64)],
-    ["last_seen", 1764067337 + rnd() * 1e5], // time.time(): a float of 16-17 digits
-  ]);
-  if (target <= 256) return s;
-  const items: unknown[] = [];
-  const names = ["Linen shirt, slim fit", "Organic cotton socks (3 pairs)", "Leather belt, brown", "Canvas tote bag", "Wool scarf – édition limitée"];
-  s.set("cart", { items, coupon: "WELCOME10", currency: "EUR", discount_rate: 1 / 7 });
-  s.set("recently_viewed", Array.from({ length: 8 }, () => Math.floor(rnd() * 5000)));
-  s.set("preferences", { theme: "dark", language: "fr", newsletter: true, timezone: "Europe/Paris" });
-  s.set("_messages", [{ level: 25, message: "Linen shirt, slim fit was added to your cart.", extra_tags: "" }]);
-  while (dumpsPython(s).length < target) {
-    items.push({ sku: `SKU-${1000 + Math.floor(rnd() * 9000)}`, name: names[items.length % names.length], qty: 1 + Math.floor(rnd() * 3), unit_price: Math.round(rnd() * 9000 + 99) / 100, score: rnd() });
-  }
-  return s;
-}
-
-const sessions = new Map<Size, Map<string, unknown>[]>(SIZES.map(([label, target]) => [label, Array.from({ length: COUNT }, (_, i) => makeSession(target, i + 1))]));
+const sessions = new Map<Size, Map<string, unknown>[]>(SIZES.map(([label, target]) => [label, Array.from({ length: COUNT }, (_, i) => realisticSession(target, i + 1))]));
 
 // One measurement: the best µs/op over the rounds.
 const best = new Map<string, number>();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Session, type SessionCodec, type SessionStore } from "../lib/session/index.ts";
+import { dumpsPython, Session, type SessionCodec, type SessionStore } from "../lib/session/index.ts";
 
 export const PAYLOAD_PATH = fileURLToPath(new URL("./payload.json", import.meta.url));
 
@@ -190,3 +190,27 @@ export function emitVerdict(line: VerdictLine): void {
 
 /** The `p` quantile (0 to 1) of times sorted ascending, nearest-rank: the p95 of 100 is the 95th, of 30 the 29th. */
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+
+/** A deterministic session of at least `target` bytes of JSON: auth keys, a timestamp, a cart of priced items, views, messages. */
+export function realisticSession(target: number, seed: number): Map<string, unknown> {
+  let x = seed * 2654435761 + 12345;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const hex = (n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(rnd() * 16)]).join("");
+  const s = new Map<string, unknown>([
+    ["_auth_user_id", String(1000 + seed)],
+    ["_auth_user_backend", "django.contrib.auth.backends.ModelBackend"],
+    ["_auth_user_hash", hex(64)],
+    ["last_seen", 1764067337 + rnd() * 1e5], // time.time(): a float of 16-17 digits
+  ]);
+  if (target <= 256) return s;
+  const items: unknown[] = [];
+  const names = ["Linen shirt, slim fit", "Organic cotton socks (3 pairs)", "Leather belt, brown", "Canvas tote bag", "Wool scarf – édition limitée"];
+  s.set("cart", { items, coupon: "WELCOME10", currency: "EUR", discount_rate: 1 / 7 });
+  s.set("recently_viewed", Array.from({ length: 8 }, () => Math.floor(rnd() * 5000)));
+  s.set("preferences", { theme: "dark", language: "fr", newsletter: true, timezone: "Europe/Paris" });
+  s.set("_messages", [{ level: 25, message: "Linen shirt, slim fit was added to your cart.", extra_tags: "" }]);
+  while (dumpsPython(s).length < target) {
+    items.push({ sku: `SKU-${1000 + Math.floor(rnd() * 9000)}`, name: names[items.length % names.length], qty: 1 + Math.floor(rnd() * 3), unit_price: Math.round(rnd() * 9000 + 99) / 100, score: rnd() });
+  }
+  return s;
+}

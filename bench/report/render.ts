@@ -59,7 +59,7 @@ function renderReproduce(): string[] {
     "```",
     "",
     "`npm run bench` runs the core comparison (about 6 minutes), then each section bench as a child process that writes its own marked section of this file: " +
-      "the codec at three sizes (`bench/codec.bench.ts --write`, about 2 minutes), where SQLite and PostgreSQL writes spend their time (`bench/write-breakdown.ts`, about a minute), where a Redis load and write spend theirs (`bench/redis-breakdown.ts`, about a minute), the command line's start-up (`bench/cli-startup.bench.ts`, about 1 minute), " +
+      "the codec at three sizes (`bench/codec.bench.ts --write`, about 2 minutes), the store at the same three sizes (`bench/store-sizes.bench.ts`, about a minute), where SQLite and PostgreSQL writes spend their time (`bench/write-breakdown.ts`, about a minute), where a Redis load and write spend theirs (`bench/redis-breakdown.ts`, about a minute), the command line's start-up (`bench/cli-startup.bench.ts`, about 1 minute), " +
       "clearsessions (`bench/clearsessions.bench.ts --layout seed --rows 50000`, about 3 minutes), seed against a bulk insert (`npm run bench:scale -- --seed-only --sizes 1000,100000`, about 3 minutes) " +
       "and last the request cost (`bench/request-cost.ts`, about 15 minutes with its 200,000-request memory run; it builds the app first when `.next` has no build). " +
       "Each prints one JSON verdict line per issue-13 target beside its output; the table at the top collects them. `npm run bench -- --help` lists the options.",

@@ -8,7 +8,7 @@
 import type { VerdictLine } from "../common.ts";
 
 /** The section benches `npm run bench` runs after the core backends, in this order (`--sections`). */
-export const SECTION_IDS = ["codec3", "write-breakdown", "redis-breakdown", "cli", "clearsessions", "seed", "request-cost"] as const;
+export const SECTION_IDS = ["codec3", "store-sizes", "write-breakdown", "redis-breakdown", "cli", "clearsessions", "seed", "request-cost"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface SectionTarget {
@@ -40,6 +40,8 @@ export const SECTION_BENCHES: readonly SectionBench[] = [
       { id: "codec3/decode-django", heading: CODEC, target: "codec at 1 KB: decode of Django's compressed values ≥ 1× Django's" },
     ],
   },
+  // No target of its own: the store's ops at the codec's three sizes (item 5: no tuning to one payload).
+  { id: "store-sizes", marker: "store-sizes", targets: [] },
   // No target of its own: where the SQLite writes' time goes, for the write targets they miss.
   { id: "write-breakdown", marker: "write-breakdown", targets: [] },
   // Nor this one: where a Redis load's and write's time goes, for the Redis and cached_db misses.

@@ -11,7 +11,7 @@ describe("npm run bench options", () => {
   it("runs every backend, 3 rounds of 1.5 s after 0.5 s, into docs/benchmarks.md by default", () => {
     const options = parse([]);
     expect(options).toMatchObject({ seconds: 1.5, warmup: 0.5, rounds: 3, only: [...BACKENDS], strict: false, timingGiven: false });
-    expect(options.sections).toEqual(["codec3", "write-breakdown", "redis-breakdown", "cli", "clearsessions", "seed", "request-cost"]);
+    expect(options.sections).toEqual(["codec3", "store-sizes", "write-breakdown", "redis-breakdown", "cli", "clearsessions", "seed", "request-cost"]);
     expect(options.out).toMatch(/docs\/benchmarks\.md$/);
   });
 
@@ -50,7 +50,7 @@ describe("npm run bench options", () => {
   it("refuses unknown options and backends, missing values and bad durations", () => {
     expect(() => parse(["--fast"])).toThrow(new UsageError("bench: unknown option --fast (see --help)"));
     expect(() => parse(["--only", "codec,mysql"])).toThrow(/unknown backend mysql \(one of codec, sqlite-full/);
-    expect(() => parse(["--sections", "codec"])).toThrow(/unknown section codec \(one of codec3, write-breakdown, redis-breakdown, cli, clearsessions, seed, request-cost, or none\)/);
+    expect(() => parse(["--sections", "codec"])).toThrow(/unknown section codec \(one of codec3, store-sizes, write-breakdown, redis-breakdown, cli, clearsessions, seed, request-cost, or none\)/);
     expect(() => parse(["--seconds"])).toThrow(UsageError);
     expect(() => parse(["--seconds", "0"])).toThrow(/positive number of seconds/);
     expect(() => parse(["--warmup", "soon"])).toThrow(/non-negative number of seconds/);

@@ -25,7 +25,7 @@ export const HELP = `SessionScope against Django and express-session, and every 
 issue 13, in one run on this machine.
 
   npm run bench -- [--seconds 1.5] [--warmup 0.5] [--rounds 3] [--only sqlite-full,redis,...|none]
-                   [--sections codec3,write-breakdown,redis-breakdown,cli,clearsessions,seed,request-cost|none] [--out docs/benchmarks.md] [--strict]
+                   [--sections codec3,store-sizes,write-breakdown,redis-breakdown,cli,clearsessions,seed,request-cost|none] [--out docs/benchmarks.md] [--strict]
 
 Starts PostgreSQL and Redis on 127.0.0.1 (test/services/services.mjs) and runs
 the core comparison: Django, express-session and SessionScope backend by

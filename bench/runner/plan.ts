@@ -155,6 +155,11 @@ export function planSections(sections: readonly SectionId[], { pgUrl, timing }: 
     switch (id) {
       case "codec3":
         return bench(id, "codec at three sizes", "codec.bench.ts", ["--write", ...seconds, ...warmup, ...rounds], 15);
+      case "store-sizes":
+        return {
+          id, label: "the store at three session sizes", timeoutMs: 10 * MINUTE,
+          ...nodeTs("--import", "./bench/server-only.mjs", join("bench", "store-sizes.bench.ts"), ...rounds),
+        };
       case "write-breakdown":
         return bench(id, "where SQLite and PostgreSQL writes spend their time", "write-breakdown.ts", [...rounds, ...(pgUrl ? ["--pg", pgUrl] : [])], 10);
       case "redis-breakdown":
