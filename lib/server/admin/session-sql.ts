@@ -112,6 +112,11 @@ interface Dialect {
    * than sorting every match. PostgreSQL's statistics make that choice itself.
    */
   unindexed(expression: Sql): Sql;
+  /**
+   * Whether the planner walks an index's NULL range for `IS NULL` as for an equality (SQLite does;
+   * PostgreSQL's does not, so an order by another column walks that column's index instead).
+   */
+  readonly nullIsEquality: boolean;
 }
 
 const SQLITE: Dialect = {
@@ -126,6 +131,7 @@ const SQLITE: Dialect = {
   crossJoin: true,
   rare: (condition) => sql`unlikely(${condition})`,
   unindexed: (expression) => sql`+${expression}`,
+  nullIsEquality: true,
 };
 
 const POSTGRES: Dialect = {
@@ -140,6 +146,7 @@ const POSTGRES: Dialect = {
   crossJoin: false,
   rare: (condition) => condition,
   unindexed: (expression) => expression,
+  nullIsEquality: false,
 };
 
 export const dialectFor = (provider: "sqlite" | "postgresql"): Dialect => (provider === "sqlite" ? SQLITE : POSTGRES);
@@ -334,7 +341,7 @@ export const canPreselect = (filter: SqlFilter, sort: SessionSort, source: Expir
  * Most device families a page reads one by one (canReadByFamily); a filter matching more is broad
  * (a large share of all sessions), and the creation index's walk finds its page after a few rows.
  */
-export const FAMILY_READS_MAX = 8;
+const FAMILY_READS_MAX = 8;
 
 /**
  * Whether a page of several device families can be read one family at a time (PageRead.byFamily):
@@ -395,14 +402,8 @@ export function pageQuery(
     where.push(keyset);
   }
   const direction = descending ? sql`DESC` : sql`ASC`;
-  if (preselect > 0 && !canPreselect(filter, sort, source)) throw new TypeError("pageQuery: this page cannot be preselected (canPreselect)");
-  const chosen = preselect > 0 ? { order: sql`${expression} ${direction}, m.public_id ${direction}`, keyset, limit: preselect } : null;
-  const table = metaTable(d, filter, address);
-  const tables =
-    source === "meta"
-      ? metaFrom(d, true, canPreselect(filter, sort, source) ? d.expireValue(now) : null, chosen, table)
-      : from(d, sessionFirst, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null, table);
   const order = sql`ORDER BY ${expression} ${direction}, m.public_id ${direction}`;
+  if (preselect > 0 && !canPreselect(filter, sort, source)) throw new TypeError("pageQuery: this page cannot be preselected (canPreselect)");
   if (byFamily) {
     if (!canReadByFamily(filter, sort, source)) throw new TypeError("pageQuery: this page cannot be read by family (canReadByFamily)");
     // Each family's first entries, from the device index alone, merged: LIMIT keeps the merge a step of its own,
@@ -418,6 +419,12 @@ export function pageQuery(
       : sql`${merged} JOIN sessionscope_session_meta m ON m.public_id = top.public_id LEFT JOIN django_session s ON s.session_key = m.session_key`;
     return sql`${listedColumns(d, expression, false)}, CASE WHEN ${join(where, " AND ")} THEN 1 ELSE 0 END AS kept FROM ${rows} ${order}`;
   }
+  const chosen = preselect > 0 ? { order: sql`${expression} ${direction}, m.public_id ${direction}`, keyset, limit: preselect } : null;
+  const table = metaTable(d, filter, address);
+  const tables =
+    source === "meta"
+      ? metaFrom(d, true, canPreselect(filter, sort, source) ? d.expireValue(now) : null, chosen, table)
+      : from(d, sessionFirst, sessionFirst && filter.status === "expired" ? d.expireValue(now) : null, table);
   return sql`${listedColumns(d, expression, chosen !== null)} FROM ${tables} WHERE ${join(where, " AND ")} ${order} LIMIT ${limit + 1}`;
 }
 
@@ -503,7 +510,7 @@ function countOrder(d: Dialect, filter: SqlFilter): Sql {
   // Anonymous sessions on PostgreSQL: IS NULL is no equality to its planner, so an order by creation walked the
   // creation index and tested each row's owner in the heap (2,600 rows for 1,001 matches at a million sessions,
   // 1.05 ms); unordered, it counts inside the owner index's NULL range (0.61 ms). SQLite takes IS NULL as one.
-  if (filter.userId === null && !d.crossJoin) return empty;
+  if (filter.userId === null && !d.nullIsEquality) return empty;
   const creationOrdered = filter.search === undefined && (filter.devices?.length ?? 1) <= 1;
   if (!creationOrdered || filter.status === "all") return empty;
   return filter.status === "active" ? sql`ORDER BY m.created_at DESC` : sql`ORDER BY m.created_at ASC`;
