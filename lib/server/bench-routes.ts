@@ -10,11 +10,22 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { buildSessionCookie, type Session } from "@/lib/session";
 import { getEnv } from "../node/env.ts";
-import { API_ERRORS, HttpError } from "./http.ts";
+import { API_ERRORS, HttpError, httpErrorResponse } from "./http.ts";
 
 export function assertBenchRoutesEnabled(): void {
   const env = getEnv();
   if (!env.SESSIONSCOPE_BENCH_ROUTES || env.production) throw new HttpError(404, API_ERRORS.NOT_FOUND, "Not found.");
+}
+
+/** Runs a bench route's handler when the bench routes are on; a 404 when they are off. */
+export async function benchRoute(handler: () => Response | Promise<Response>): Promise<Response> {
+  try {
+    assertBenchRoutesEnabled();
+    return await handler();
+  } catch (error) {
+    if (error instanceof HttpError) return httpErrorResponse(error);
+    throw error;
+  }
 }
 
 /** The handler both variants share: count a visit and answer with the count. */

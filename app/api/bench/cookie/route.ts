@@ -1,13 +1,6 @@
 import type { NextRequest } from "next/server";
-import { assertBenchRoutesEnabled, echoCookie } from "@/lib/server/bench-routes";
-import { httpErrorResponse, HttpError } from "@/lib/server/http";
+import { benchRoute, echoCookie } from "@/lib/server/bench-routes";
 
-export async function GET(request: NextRequest) {
-  try {
-    assertBenchRoutesEnabled();
-  } catch (error) {
-    if (error instanceof HttpError) return httpErrorResponse(error);
-    throw error;
-  }
-  return echoCookie(request);
+export function GET(request: NextRequest) {
+  return benchRoute(() => echoCookie(request));
 }

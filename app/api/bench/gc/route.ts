@@ -1,12 +1,5 @@
-import { assertBenchRoutesEnabled, collectGarbage } from "@/lib/server/bench-routes";
-import { httpErrorResponse, HttpError } from "@/lib/server/http";
+import { benchRoute, collectGarbage } from "@/lib/server/bench-routes";
 
 export function POST() {
-  try {
-    assertBenchRoutesEnabled();
-    return collectGarbage();
-  } catch (error) {
-    if (error instanceof HttpError) return httpErrorResponse(error);
-    throw error;
-  }
+  return benchRoute(collectGarbage);
 }

@@ -1,12 +1,5 @@
-import { assertBenchRoutesEnabled, countVisit } from "@/lib/server/bench-routes";
-import { httpErrorResponse, HttpError } from "@/lib/server/http";
+import { benchRoute, countVisit } from "@/lib/server/bench-routes";
 
-export async function GET() {
-  try {
-    assertBenchRoutesEnabled();
-  } catch (error) {
-    if (error instanceof HttpError) return httpErrorResponse(error);
-    throw error;
-  }
-  return countVisit(null);
+export function GET() {
+  return benchRoute(() => countVisit(null));
 }
