@@ -80,9 +80,9 @@ export async function memcachedHoldsSession(server: CacheServer, sessionKey: str
   return (await memcachedCommand(server.port, `get :1:django.contrib.sessions.cached_db${sessionKey}`)).startsWith("VALUE ");
 }
 
-/** How many entries the memcached holds now. */
-export async function memcachedItemCount(server: CacheServer): Promise<number> {
-  const match = /STAT curr_items (\d+)/.exec(await memcachedCommand(server.port, "stats"));
-  if (!match?.[1]) throw new Error("memcached stats without curr_items");
+/** The process id the memcached on this port reports (a restart is a new process, and memcached keeps nothing across one). */
+export async function memcachedPid(server: CacheServer): Promise<number> {
+  const match = /STAT pid (\d+)/.exec(await memcachedCommand(server.port, "stats"));
+  if (!match?.[1]) throw new Error("memcached stats without pid");
   return Number(match[1]);
 }
